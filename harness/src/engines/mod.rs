@@ -1,0 +1,259 @@
+//! The narrow engine interface every WebAssembly runtime configuration is driven through, and
+//! the registry of configurations.
+//!
+//! An [`Engine`] is one runtime in one configuration (`wasmtime-cranelift`, `wasmi-lazy`, ...).
+//! It compiles bytes to a [`CompiledModule`], serializes/deserializes that where the runtime has
+//! an ahead-of-time artifact, and instantiates it into an [`Instance`] with the harness's host
+//! functions ([`host`]) bound. An instance calls exports and reads/writes its exported memory.
+//! Dropping an instance frees it (Wasmer instances each own their `Store` for that reason).
+//!
+//! Each configuration is an adapter file under its runtime's folder; the runtime folder holds
+//! the glue its configurations share. Adding a configuration is one file plus one row in
+//! [`WASM_ENGINES`].
+
+pub mod host;
+mod wasmer;
+mod wasmi;
+mod wasmtime;
+
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::collections::BTreeMap;
+
+/// A WebAssembly number value. Floats are carried as raw bits so comparisons are exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+}
+
+/// The number types the interface supports (what `run --module` can pass and receive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Val {
+    pub fn ty(self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+        }
+    }
+
+    /// The zero of a type, used to size result buffers.
+    pub fn zero(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+        }
+    }
+
+    /// Parses a command-line argument as a value of `ty` (floats in decimal notation).
+    pub fn parse(ty: ValType, text: &str) -> Result<Val> {
+        let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot read {text:?} as {ty:?}: {e}");
+        Ok(match ty {
+            ValType::I32 => Val::I32(text.parse::<i64>().map_err(|e| bad(&e)).and_then(|v| {
+                i32::try_from(v).or_else(|_| u32::try_from(v).map(|u| u as i32)).map_err(|e| bad(&e))
+            })?),
+            ValType::I64 => Val::I64(text.parse::<i128>().map_err(|e| bad(&e)).and_then(|v| {
+                i64::try_from(v).or_else(|_| u64::try_from(v).map(|u| u as i64)).map_err(|e| bad(&e))
+            })?),
+            ValType::F32 => Val::F32(text.parse::<f32>().map_err(|e| bad(&e))?.to_bits()),
+            ValType::F64 => Val::F64(text.parse::<f64>().map_err(|e| bad(&e))?.to_bits()),
+        })
+    }
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::I32(v) => write!(f, "{v}:i32"),
+            Val::I64(v) => write!(f, "{v}:i64"),
+            Val::F32(b) => write!(f, "{}:f32", f32::from_bits(*b)),
+            Val::F64(b) => write!(f, "{}:f64", f64::from_bits(*b)),
+        }
+    }
+}
+
+/// Options that apply to every engine configuration and change its numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineOptions {
+    /// Threads a compiler may use for one module (1 = fair single-threaded compile).
+    pub compile_threads: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { compile_threads: 1 }
+    }
+}
+
+/// What an engine configuration is, with every knob that changes a number written out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineInfo {
+    pub id: String,
+    /// `wasmtime`, `wasmer`, `wasmi`, or `baseline`.
+    pub runtime: String,
+    pub runtime_version: String,
+    pub description: String,
+    /// Knob name -> value, e.g. `compiler = cranelift`, `compile_threads = 1`.
+    pub knobs: BTreeMap<String, String>,
+}
+
+impl EngineInfo {
+    pub fn new(id: &str, runtime: &str, description: &str, knobs: &[(&str, String)]) -> EngineInfo {
+        EngineInfo {
+            id: id.to_string(),
+            runtime: runtime.to_string(),
+            runtime_version: crate::environment::runtime_version(runtime).to_string(),
+            description: description.to_string(),
+            knobs: knobs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        }
+    }
+}
+
+/// Handle to an export looked up once on an instance, so calls skip the name lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncId(pub usize);
+
+/// A module compiled (or deserialized) by one engine; only that engine can use it.
+pub trait CompiledModule: Any {
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// One WebAssembly runtime configuration.
+pub trait Engine {
+    fn info(&self) -> &EngineInfo;
+    /// Bytes (binary wasm) to a ready module, validation included.
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>>;
+    /// The runtime's ahead-of-time artifact for a module; `Ok(None)` when it has none.
+    fn serialize(&self, module: &dyn CompiledModule) -> Result<Option<Vec<u8>>>;
+    /// Loads an artifact made by [`Engine::serialize`] of this same configuration.
+    fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>>;
+    /// A fresh instance with the host functions of [`host`] bound to its imports.
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+}
+
+/// A live instance. Traps come back as errors naming the trap.
+pub trait Instance {
+    fn func(&mut self, export: &str) -> Result<FuncId>;
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()>;
+    /// Copies `out.len()` bytes from the exported memory `memory` at `offset`.
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()>;
+    /// Copies `bytes` into the exported memory `memory` at `offset`.
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()>;
+}
+
+/// Downcasts a module to the adapter's own type, with a clear error on a mix-up.
+pub(crate) fn downcast<'m, T: 'static>(module: &'m dyn CompiledModule, engine: &str) -> Result<&'m T> {
+    match module.as_any().downcast_ref::<T>() {
+        Some(m) => Ok(m),
+        None => bail!("module was compiled by another engine than {engine}"),
+    }
+}
+
+/// A registered WebAssembly engine configuration.
+pub struct EngineSpec {
+    pub id: &'static str,
+    pub make: fn(&EngineOptions) -> Result<Box<dyn Engine>>,
+}
+
+/// Every WebAssembly engine configuration, in report order.
+pub static WASM_ENGINES: &[EngineSpec] = &[
+    EngineSpec { id: "wasmtime-cranelift", make: wasmtime::cranelift::engine },
+    EngineSpec { id: "wasmtime-winch", make: wasmtime::winch::engine },
+    EngineSpec { id: "wasmtime-pulley", make: wasmtime::pulley::engine },
+    EngineSpec { id: "wasmer-cranelift", make: wasmer::cranelift::engine },
+    EngineSpec { id: "wasmer-singlepass", make: wasmer::singlepass::engine },
+    EngineSpec { id: "wasmi-eager", make: wasmi::eager::engine },
+    EngineSpec { id: "wasmi-lazy", make: wasmi::lazy::engine },
+];
+
+/// The two baselines, driven through the workload-level interface in `executor`.
+pub const BASELINE_IDS: [&str; 2] = ["native", "subprocess"];
+
+/// All engine ids: the WebAssembly configurations, then the baselines.
+pub fn all_ids() -> Vec<&'static str> {
+    WASM_ENGINES.iter().map(|e| e.id).chain(BASELINE_IDS).collect()
+}
+
+/// Builds a WebAssembly engine configuration by id.
+pub fn make(id: &str, options: &EngineOptions) -> Result<Box<dyn Engine>> {
+    match WASM_ENGINES.iter().find(|e| e.id == id) {
+        Some(spec) => (spec.make)(options),
+        None if BASELINE_IDS.contains(&id) => bail!("`{id}` is a baseline, not a WebAssembly engine"),
+        None => bail!(unknown_engine_message(id)),
+    }
+}
+
+pub fn unknown_engine_message(id: &str) -> String {
+    format!("unknown engine `{id}`; known engines: {}", all_ids().join(", "))
+}
+
+/// Checks a user's engine list, keeping registry order and rejecting unknown ids.
+pub fn resolve(requested: &[String]) -> Result<Vec<&'static str>> {
+    for id in requested {
+        if !all_ids().contains(&id.as_str()) {
+            bail!(unknown_engine_message(id));
+        }
+    }
+    Ok(all_ids().into_iter().filter(|id| requested.is_empty() || requested.iter().any(|r| r == id)).collect())
+}
+
+/// What every engine is and sets, for `wasmgauge engines` and the result's environment.
+pub fn describe_all(options: &EngineOptions) -> Vec<EngineInfo> {
+    let mut out: Vec<EngineInfo> = WASM_ENGINES
+        .iter()
+        .map(|spec| match (spec.make)(options) {
+            Ok(engine) => engine.info().clone(),
+            Err(e) => EngineInfo::new(spec.id, "unavailable", &format!("could not be created: {e:#}"), &[]),
+        })
+        .collect();
+    out.extend(crate::executor::baseline_infos());
+    out
+}
+
+/// Knobs shared by every compiling configuration: written once here, not per adapter.
+pub(crate) fn common_knobs(options: &EngineOptions) -> Vec<(&'static str, String)> {
+    vec![
+        ("compile_threads", options.compile_threads.to_string()),
+        ("cache", "off".into()),
+        ("fuel", "off".into()),
+        ("epoch_interruption", "off".into()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_engine_is_rejected_with_the_known_list() {
+        let err = resolve(&["wasmtime-cranelift".into(), "v8".into()]).unwrap_err().to_string();
+        assert!(err.contains("unknown engine `v8`") && err.contains("wasmi-lazy"), "{err}");
+        assert_eq!(resolve(&[]).unwrap().len(), 9);
+        assert_eq!(resolve(&["native".into(), "wasmi-eager".into()]).unwrap(), vec!["wasmi-eager", "native"]);
+    }
+
+    #[test]
+    fn values_parse_and_print() {
+        assert_eq!(Val::parse(ValType::I32, "-5").unwrap(), Val::I32(-5));
+        assert_eq!(Val::parse(ValType::I32, "4294967295").unwrap(), Val::I32(-1));
+        assert_eq!(Val::parse(ValType::F64, "1.5").unwrap(), Val::F64(1.5f64.to_bits()));
+        assert!(Val::parse(ValType::I32, "x").is_err());
+        assert_eq!(Val::I64(3).to_string(), "3:i64");
+    }
+}

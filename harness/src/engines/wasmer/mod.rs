@@ -1,0 +1,138 @@
+//! Wasmer glue shared by its configurations (`cranelift`, `singlepass`): engine wrapping,
+//! modules, instances (each with its own `Store`, since Wasmer keeps every instance alive
+//! inside its store until the store is dropped) and value conversion.
+
+pub mod cranelift;
+pub mod singlepass;
+
+use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use anyhow::{Result, anyhow, bail};
+use std::any::Any;
+use std::num::NonZero;
+
+pub struct WasmerEngine {
+    info: EngineInfo,
+    engine: wasmer::Engine,
+}
+
+/// Compile threads as the compilers take them.
+pub(super) fn threads(options: &EngineOptions) -> NonZero<usize> {
+    NonZero::new(options.compile_threads.max(1)).expect("max(1) is non-zero")
+}
+
+/// Wraps a Wasmer engine made from one compiler configuration with the shared knobs.
+pub(super) fn build(
+    id: &str,
+    description: &str,
+    options: &EngineOptions,
+    engine: wasmer::Engine,
+    own_knobs: Vec<(&'static str, String)>,
+) -> Result<Box<dyn Engine>> {
+    let mut knobs = common_knobs(options);
+    knobs.push(("allocator", "on-demand (store per instance)".into()));
+    knobs.push(("bounds_checks", "guard pages (default tunables)".into()));
+    knobs.extend(own_knobs);
+    Ok(Box::new(WasmerEngine { info: EngineInfo::new(id, "wasmer", description, &knobs), engine }))
+}
+
+struct WasmerModule(wasmer::Module);
+
+impl CompiledModule for WasmerModule {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Engine for WasmerEngine {
+    fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        Ok(Box::new(WasmerModule(wasmer::Module::from_binary(&self.engine, wasm)?)))
+    }
+
+    fn serialize(&self, module: &dyn CompiledModule) -> Result<Option<Vec<u8>>> {
+        Ok(Some(downcast::<WasmerModule>(module, &self.info.id)?.0.serialize()?.to_vec()))
+    }
+
+    fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        // SAFETY: the harness only feeds Wasmer artifacts this same configuration produced with
+        // `serialize`; Wasmer checks the header and version.
+        let module = unsafe { wasmer::Module::deserialize(&self.engine, artifact)? };
+        Ok(Box::new(WasmerModule(module)))
+    }
+
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
+        let module = downcast::<WasmerModule>(module, &self.info.id)?;
+        let mut store = wasmer::Store::new(self.engine.clone());
+        let mut imports = wasmer::Imports::new();
+        for import in module.0.imports() {
+            if !host::provides(import.module(), import.name()) {
+                bail!("unknown import `{}.{}`: the harness provides only {}.{}", import.module(), import.name(), host::MODULE, host::TICK);
+            }
+            imports.define(host::MODULE, host::TICK, wasmer::Function::new_typed(&mut store, host::tick));
+        }
+        let instance = wasmer::Instance::new(&mut store, &module.0, &imports)?;
+        let memory = instance.exports.get_memory("memory").ok().cloned();
+        Ok(Box::new(WasmerInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new() }))
+    }
+}
+
+struct WasmerInstance {
+    store: wasmer::Store,
+    instance: wasmer::Instance,
+    memory: Option<wasmer::Memory>,
+    funcs: Vec<wasmer::Function>,
+    args: Vec<wasmer::Value>,
+}
+
+fn to_wasmer(v: &Val) -> wasmer::Value {
+    match *v {
+        Val::I32(x) => wasmer::Value::I32(x),
+        Val::I64(x) => wasmer::Value::I64(x),
+        Val::F32(b) => wasmer::Value::F32(f32::from_bits(b)),
+        Val::F64(b) => wasmer::Value::F64(f64::from_bits(b)),
+    }
+}
+
+fn from_wasmer(v: &wasmer::Value) -> Result<Val> {
+    Ok(match *v {
+        wasmer::Value::I32(x) => Val::I32(x),
+        wasmer::Value::I64(x) => Val::I64(x),
+        wasmer::Value::F32(x) => Val::F32(x.to_bits()),
+        wasmer::Value::F64(x) => Val::F64(x.to_bits()),
+        ref other => bail!("unsupported result type {:?}", other.ty()),
+    })
+}
+
+impl Instance for WasmerInstance {
+    fn func(&mut self, export: &str) -> Result<FuncId> {
+        let f = self.instance.exports.get_function(export).map_err(|e| anyhow!("no exported function `{export}`: {e}"))?;
+        self.funcs.push(f.clone());
+        Ok(FuncId(self.funcs.len() - 1))
+    }
+
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()> {
+        self.args.clear();
+        self.args.extend(args.iter().map(to_wasmer));
+        let out = self.funcs[func.0].call(&mut self.store, &self.args)?;
+        if out.len() != results.len() {
+            bail!("export returned {} values, expected {}", out.len(), results.len());
+        }
+        for (slot, v) in results.iter_mut().zip(out.iter()) {
+            *slot = from_wasmer(v)?;
+        }
+        Ok(())
+    }
+
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()> {
+        let memory = self.memory.as_ref().ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.view(&self.store).read(offset as u64, out).map_err(|e| anyhow!("reading guest memory: {e}"))
+    }
+
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
+        let memory = self.memory.as_ref().ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.view(&self.store).write(offset as u64, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+}

@@ -1,0 +1,132 @@
+//! wasmi glue shared by its configurations (`eager`, `lazy`): an interpreter with no
+//! ahead-of-time artifact, so `serialize` answers "not available".
+
+pub mod eager;
+pub mod lazy;
+
+use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use anyhow::{Result, anyhow, bail};
+use std::any::Any;
+
+pub struct WasmiEngine {
+    info: EngineInfo,
+    engine: wasmi::Engine,
+    linker: wasmi::Linker<()>,
+}
+
+/// Builds a wasmi configuration in the given compilation mode.
+pub(super) fn build(
+    id: &str,
+    description: &str,
+    options: &EngineOptions,
+    mode: wasmi::CompilationMode,
+    mode_name: &str,
+) -> Result<Box<dyn Engine>> {
+    let mut config = wasmi::Config::default();
+    config.compilation_mode(mode);
+    config.consume_fuel(false);
+    let engine = wasmi::Engine::new(&config);
+    let mut linker = wasmi::Linker::new(&engine);
+    linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
+    let mut knobs = common_knobs(options);
+    // wasmi translates on one thread whatever is asked: record what really happens.
+    knobs.retain(|(k, _)| *k != "compile_threads");
+    knobs.push(("compile_threads", "1 (wasmi is single-threaded)".into()));
+    knobs.push(("compilation_mode", mode_name.into()));
+    knobs.push(("execution", "interpreter (register bytecode)".into()));
+    knobs.push(("simd", "on (feature `simd`)".into()));
+    knobs.push(("bounds_checks", "explicit checks".into()));
+    Ok(Box::new(WasmiEngine { info: EngineInfo::new(id, "wasmi", description, &knobs), engine, linker }))
+}
+
+struct WasmiModule(wasmi::Module);
+
+impl CompiledModule for WasmiModule {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Engine for WasmiEngine {
+    fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        Ok(Box::new(WasmiModule(wasmi::Module::new(&self.engine, wasm)?)))
+    }
+
+    fn serialize(&self, _module: &dyn CompiledModule) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
+    fn deserialize(&self, _artifact: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        bail!("{}: not available (wasmi has no ahead-of-time artifact)", self.info.id)
+    }
+
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
+        let module = downcast::<WasmiModule>(module, &self.info.id)?;
+        let mut store = wasmi::Store::new(&self.engine, ());
+        let instance = self.linker.instantiate_and_start(&mut store, &module.0)?;
+        let memory = instance.get_memory(&store, "memory");
+        Ok(Box::new(WasmiInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new(), results: Vec::new() }))
+    }
+}
+
+struct WasmiInstance {
+    store: wasmi::Store<()>,
+    instance: wasmi::Instance,
+    memory: Option<wasmi::Memory>,
+    funcs: Vec<wasmi::Func>,
+    args: Vec<wasmi::Val>,
+    results: Vec<wasmi::Val>,
+}
+
+fn to_wasmi(v: &Val) -> wasmi::Val {
+    match *v {
+        Val::I32(x) => wasmi::Val::I32(x),
+        Val::I64(x) => wasmi::Val::I64(x),
+        Val::F32(b) => wasmi::Val::F32(wasmi::F32::from_bits(b)),
+        Val::F64(b) => wasmi::Val::F64(wasmi::F64::from_bits(b)),
+    }
+}
+
+fn from_wasmi(v: &wasmi::Val) -> Result<Val> {
+    Ok(match v {
+        wasmi::Val::I32(x) => Val::I32(*x),
+        wasmi::Val::I64(x) => Val::I64(*x),
+        wasmi::Val::F32(x) => Val::F32(x.to_bits()),
+        wasmi::Val::F64(x) => Val::F64(x.to_bits()),
+        other => bail!("unsupported result type {:?}", other.ty()),
+    })
+}
+
+impl Instance for WasmiInstance {
+    fn func(&mut self, export: &str) -> Result<FuncId> {
+        let f = self.instance.get_func(&self.store, export).ok_or_else(|| anyhow!("no exported function `{export}`"))?;
+        self.funcs.push(f);
+        Ok(FuncId(self.funcs.len() - 1))
+    }
+
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()> {
+        self.args.clear();
+        self.args.extend(args.iter().map(to_wasmi));
+        self.results.clear();
+        self.results.resize(results.len(), wasmi::Val::I32(0));
+        self.funcs[func.0].call(&mut self.store, &self.args, &mut self.results)?;
+        for (out, v) in results.iter_mut().zip(&self.results) {
+            *out = from_wasmi(v)?;
+        }
+        Ok(())
+    }
+
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()> {
+        let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.read(&self.store, offset, out).map_err(|e| anyhow!("reading guest memory: {e}"))
+    }
+
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
+        let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.write(&mut self.store, offset, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+}

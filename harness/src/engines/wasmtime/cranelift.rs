@@ -1,0 +1,17 @@
+//! `wasmtime-cranelift`: Wasmtime with its optimizing compiler, Cranelift.
+use crate::engines::{Engine, EngineOptions};
+use anyhow::Result;
+use wasmtime as wt;
+
+pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
+    super::build("wasmtime-cranelift", "Wasmtime, optimizing compiler (Cranelift)", options, |config| {
+        config.strategy(wt::Strategy::Cranelift);
+        config.cranelift_opt_level(wt::OptLevel::Speed);
+        config.signals_based_traps(true);
+        Ok(vec![
+            ("compiler", "cranelift".into()),
+            ("opt_level", "speed".into()),
+            ("bounds_checks", "guard pages (signals-based traps)".into()),
+        ])
+    })
+}

@@ -1,0 +1,134 @@
+//! Wasmtime glue shared by its configurations (`cranelift`, `winch`, `pulley`): engine setup
+//! with the common knobs, host-function linker, modules, instances and value conversion.
+
+pub mod cranelift;
+pub mod pulley;
+pub mod winch;
+
+use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use anyhow::{Result, anyhow, bail};
+use std::any::Any;
+use wasmtime as wt;
+
+pub struct WasmtimeEngine {
+    info: EngineInfo,
+    engine: wt::Engine,
+    linker: wt::Linker<()>,
+}
+
+/// Builds a Wasmtime configuration: the shared knobs first, then `configure` sets the
+/// configuration's own and returns them for the record.
+pub(super) fn build(
+    id: &str,
+    description: &str,
+    options: &EngineOptions,
+    configure: impl FnOnce(&mut wt::Config) -> Result<Vec<(&'static str, String)>>,
+) -> Result<Box<dyn Engine>> {
+    let mut config = wt::Config::new();
+    config.parallel_compilation(options.compile_threads > 1);
+    config.consume_fuel(false);
+    config.epoch_interruption(false);
+    config.allocation_strategy(wt::InstanceAllocationStrategy::OnDemand);
+    let mut knobs = common_knobs(options);
+    knobs.push(("allocator", "on-demand".into()));
+    knobs.extend(configure(&mut config)?);
+    let engine = wt::Engine::new(&config).map_err(|e| anyhow!("creating the {id} engine: {e:#}"))?;
+    let mut linker = wt::Linker::new(&engine);
+    linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
+    Ok(Box::new(WasmtimeEngine { info: EngineInfo::new(id, "wasmtime", description, &knobs), engine, linker }))
+}
+
+struct WasmtimeModule(wt::Module);
+
+impl CompiledModule for WasmtimeModule {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Engine for WasmtimeEngine {
+    fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        Ok(Box::new(WasmtimeModule(wt::Module::from_binary(&self.engine, wasm)?)))
+    }
+
+    fn serialize(&self, module: &dyn CompiledModule) -> Result<Option<Vec<u8>>> {
+        Ok(Some(downcast::<WasmtimeModule>(module, &self.info.id)?.0.serialize()?))
+    }
+
+    fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        // SAFETY: Wasmtime checks the artifact's header and engine compatibility; the harness
+        // only feeds it artifacts this same configuration produced with `serialize`.
+        let module = unsafe { wt::Module::deserialize(&self.engine, artifact)? };
+        Ok(Box::new(WasmtimeModule(module)))
+    }
+
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
+        let module = downcast::<WasmtimeModule>(module, &self.info.id)?;
+        let mut store = wt::Store::new(&self.engine, ());
+        let instance = self.linker.instantiate(&mut store, &module.0)?;
+        let memory = instance.get_memory(&mut store, "memory");
+        Ok(Box::new(WasmtimeInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new(), results: Vec::new() }))
+    }
+}
+
+struct WasmtimeInstance {
+    store: wt::Store<()>,
+    instance: wt::Instance,
+    memory: Option<wt::Memory>,
+    funcs: Vec<wt::Func>,
+    args: Vec<wt::Val>,
+    results: Vec<wt::Val>,
+}
+
+fn to_wt(v: &Val) -> wt::Val {
+    match *v {
+        Val::I32(x) => wt::Val::I32(x),
+        Val::I64(x) => wt::Val::I64(x),
+        Val::F32(b) => wt::Val::F32(b),
+        Val::F64(b) => wt::Val::F64(b),
+    }
+}
+
+fn from_wt(v: &wt::Val) -> Result<Val> {
+    Ok(match *v {
+        wt::Val::I32(x) => Val::I32(x),
+        wt::Val::I64(x) => Val::I64(x),
+        wt::Val::F32(b) => Val::F32(b),
+        wt::Val::F64(b) => Val::F64(b),
+        ref other => bail!("unsupported result value {other:?}"),
+    })
+}
+
+impl Instance for WasmtimeInstance {
+    fn func(&mut self, export: &str) -> Result<FuncId> {
+        let f = self.instance.get_func(&mut self.store, export).ok_or_else(|| anyhow!("no exported function `{export}`"))?;
+        self.funcs.push(f);
+        Ok(FuncId(self.funcs.len() - 1))
+    }
+
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()> {
+        self.args.clear();
+        self.args.extend(args.iter().map(to_wt));
+        self.results.clear();
+        self.results.resize(results.len(), wt::Val::I32(0));
+        self.funcs[func.0].call(&mut self.store, &self.args, &mut self.results)?;
+        for (out, v) in results.iter_mut().zip(&self.results) {
+            *out = from_wt(v)?;
+        }
+        Ok(())
+    }
+
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()> {
+        let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.read(&self.store, offset, out).map_err(|e| anyhow!("reading guest memory: {e}"))
+    }
+
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
+        let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
+        memory.write(&mut self.store, offset, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+}

@@ -1,0 +1,16 @@
+//! `wasmtime-winch`: Wasmtime with its single-pass baseline compiler, Winch (x86-64).
+use crate::engines::{Engine, EngineOptions};
+use anyhow::Result;
+use wasmtime as wt;
+
+pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
+    super::build("wasmtime-winch", "Wasmtime, baseline compiler (Winch)", options, |config| {
+        config.strategy(wt::Strategy::Winch);
+        config.signals_based_traps(true);
+        Ok(vec![
+            ("compiler", "winch".into()),
+            ("opt_level", "none (single pass)".into()),
+            ("bounds_checks", "guard pages (signals-based traps)".into()),
+        ])
+    })
+}

@@ -1,0 +1,85 @@
+//! The `subprocess` baseline: the native workload in a child process (`wasmgauge-runner`),
+//! one request/answer round trip over pipes per call. See `runner_protocol` for the frames.
+use super::{Executor, SetupTimes, WorkloadCode};
+use crate::runner_protocol::{Op, read_reply, write_frame};
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::Instant;
+
+#[derive(Default)]
+pub struct SubprocessExecutor {
+    child: Option<RunnerChild>,
+}
+
+struct RunnerChild {
+    process: Child,
+    to_child: BufWriter<ChildStdin>,
+    from_child: BufReader<ChildStdout>,
+}
+
+/// Where the runner binary is: `$WASMGAUGE_RUNNER`, else beside the running executable (or one
+/// level up, for test binaries in `target/<profile>/deps`).
+pub fn runner_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("WASMGAUGE_RUNNER") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().ok_or_else(|| anyhow!("executable has no parent directory"))?;
+    for candidate in [dir.join("wasmgauge-runner"), dir.join("../wasmgauge-runner")] {
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    bail!("cannot find the wasmgauge-runner binary next to {} (build it with `cargo build --release`)", exe.display())
+}
+
+impl RunnerChild {
+    fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>> {
+        write_frame(&mut self.to_child, op as u8, payload)?;
+        self.to_child.flush()?;
+        match read_reply(&mut self.from_child) {
+            Ok(reply) => reply.map_err(|msg| anyhow!("runner: {msg}")),
+            Err(e) => {
+                let status = self.process.wait().ok();
+                Err(anyhow!("runner process ended without answering ({e}); exit status: {status:?}"))
+            }
+        }
+    }
+}
+
+impl Drop for RunnerChild {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Executor for SubprocessExecutor {
+    fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
+        self.child = None;
+        let start = Instant::now();
+        let mut process = Command::new(runner_path()?)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("spawning wasmgauge-runner")?;
+        let to_child = BufWriter::new(process.stdin.take().expect("piped stdin"));
+        let from_child = BufReader::new(process.stdout.take().expect("piped stdout"));
+        let mut child = RunnerChild { process, to_child, from_child };
+        child.request(Op::Load, code.name.as_bytes())?;
+        let spawn_ns = start.elapsed().as_nanos() as u64;
+        child.request(Op::Input, input)?;
+        self.child = Some(child);
+        Ok(SetupTimes { spawn_ns: Some(spawn_ns), ..SetupTimes::default() })
+    }
+
+    fn call(&mut self) -> Result<u64> {
+        let Some(child) = self.child.as_mut() else { bail!("call before prepare") };
+        let reply = child.request(Op::Run, &[])?;
+        let bytes: [u8; 8] = reply.as_slice().try_into().map_err(|_| anyhow!("runner sent {} bytes, expected 8", reply.len()))?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+}

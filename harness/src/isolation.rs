@@ -1,0 +1,241 @@
+//! Cell isolation: every cell (one engine, one workload) runs in its own worker process, a
+//! re-exec of `wasmgauge` as `wasmgauge worker`, so a runtime panic, abort, segfault or hang
+//! fails that cell only, and each process's memory belongs to one runtime.
+//!
+//! The parent writes a [`Job`] as JSON on the worker's stdin; the worker prints one line
+//! `WASMGAUGE-OUTCOME <json>` with the [`Outcome`] on stdout. A worker that exits without that
+//! line, dies by a signal or outlives its timeout (then it is killed) yields a failed outcome
+//! that says which. `--in-process` runs jobs in the parent instead (debugging only: a hang then
+//! hangs the harness, a crash ends it).
+
+use crate::corpus::parse_checksum;
+use crate::engines::{EngineOptions, Val, ValType};
+use crate::executor::{self, Executor, WorkloadCode, export_call::ExportCallExecutor};
+use crate::scenarios::throughput::{self, SamplingPlan, ThroughputMeasurement};
+use crate::workloads::Size;
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use wait_timeout::ChildExt;
+
+const OUTCOME_MARKER: &str = "WASMGAUGE-OUTCOME ";
+
+/// Throughput of one workload at one size on one engine.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ThroughputJob {
+    pub engine: String,
+    pub options: EngineOptions,
+    pub workload: String,
+    /// `None` for adversarial guests, which get a fixed 16-byte input.
+    pub size: Option<Size>,
+    pub wasm_path: PathBuf,
+    /// The manifest's hash of the input; the worker regenerates the input and checks it.
+    pub input_sha256: Option<String>,
+    /// The native answer (hex); `None` for guests that have no correct answer.
+    pub expected_checksum: Option<String>,
+    pub plan: SamplingPlan,
+}
+
+/// One export of a user's module called with fixed arguments on one engine.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExportCallJob {
+    pub engine: String,
+    pub options: EngineOptions,
+    pub wasm_path: PathBuf,
+    pub export: String,
+    pub args: Vec<Val>,
+    pub result_types: Vec<ValType>,
+    pub plan: SamplingPlan,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Job {
+    Throughput(ThroughputJob),
+    ExportCall(ExportCallJob),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExportCallOutput {
+    pub results: Vec<Val>,
+    pub measurement: ThroughputMeasurement,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobOutput {
+    Throughput(ThroughputMeasurement),
+    ExportCall(ExportCallOutput),
+}
+
+/// What a job came to: its output, or why the cell failed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok(JobOutput),
+    Failed(String),
+}
+
+/// Fixed input of the adversarial guests (they ignore it).
+const ADVERSARIAL_INPUT: [u8; 16] = [0; 16];
+
+fn run_throughput(job: &ThroughputJob) -> Result<ThroughputMeasurement> {
+    let wasm = std::fs::read(&job.wasm_path).with_context(|| format!("reading {}", job.wasm_path.display()))?;
+    let input = match job.size {
+        Some(size) => {
+            let w = crate::workloads::rust_workload(&job.workload).ok_or_else(|| anyhow!("no workload `{}`", job.workload))?;
+            w.input_for(size)
+        }
+        None => ADVERSARIAL_INPUT.to_vec(),
+    };
+    if let Some(want) = &job.input_sha256
+        && &crate::corpus::sha256_hex(&input) != want
+    {
+        bail!("the generated input differs from the one the corpus was built with; rebuild the corpus");
+    }
+    let mut exec = executor::make(&job.engine, &job.options)?;
+    let code = WorkloadCode { name: &job.workload, wasm: &wasm };
+    match &job.expected_checksum {
+        Some(hex) => throughput::measure(exec.as_mut(), &code, &input, parse_checksum(hex)?, &job.plan),
+        None => {
+            exec.prepare(&code, &input)?;
+            let got = exec.call()?;
+            bail!("`{}` returned {got:#018x}, but it has no correct answer to check against", job.workload)
+        }
+    }
+}
+
+fn run_export_call(job: &ExportCallJob) -> Result<ExportCallOutput> {
+    let wasm = std::fs::read(&job.wasm_path).with_context(|| format!("reading {}", job.wasm_path.display()))?;
+    let engine = crate::engines::make(&job.engine, &job.options)?;
+    let mut exec = ExportCallExecutor::new(engine, &job.export, job.args.clone(), job.result_types.clone());
+    let code = WorkloadCode { name: &job.export, wasm: &wasm };
+    // The first call on this engine fixes the answer every later call must repeat; the parent
+    // then checks that all engines agree on it.
+    exec.prepare(&code, &[])?;
+    let fingerprint = exec.call()?;
+    let results = exec.last_results().to_vec();
+    let measurement = throughput::measure(&mut exec, &code, &[], fingerprint, &job.plan)?;
+    Ok(ExportCallOutput { results, measurement })
+}
+
+/// Runs a job here, in this process.
+pub fn execute(job: &Job) -> Outcome {
+    let result = match job {
+        Job::Throughput(j) => run_throughput(j).map(JobOutput::Throughput),
+        Job::ExportCall(j) => run_export_call(j).map(JobOutput::ExportCall),
+    };
+    match result {
+        Ok(out) => Outcome::Ok(out),
+        Err(e) => Outcome::Failed(format!("{e:#}")),
+    }
+}
+
+/// Entry point of `wasmgauge worker`: one job from stdin, its outcome on stdout.
+pub fn worker_main() -> Result<()> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    let job: Job = serde_json::from_str(&text).context("worker: bad job on stdin")?;
+    let outcome = execute(&job);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{OUTCOME_MARKER}{}", serde_json::to_string(&outcome)?)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (_, Some(sig)) => {
+            let name = match sig {
+                4 => " (SIGILL)",
+                6 => " (SIGABRT)",
+                7 => " (SIGBUS)",
+                9 => " (SIGKILL)",
+                11 => " (SIGSEGV)",
+                _ => "",
+            };
+            format!("killed by signal {sig}{name}")
+        }
+        (Some(code), _) => format!("exit status {code}"),
+        _ => "unknown exit".into(),
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    all[all.len().saturating_sub(lines)..].join(" | ")
+}
+
+/// Runs a job in a fresh worker process (or in this one with `in_process`), killing the worker
+/// after `timeout`.
+pub fn run(job: &Job, timeout: Duration, in_process: bool) -> Outcome {
+    if in_process {
+        return std::panic::catch_unwind(|| execute(job))
+            .unwrap_or_else(|p| Outcome::Failed(format!("panicked: {}", panic_message(p))));
+    }
+    match run_in_worker(job, timeout) {
+        Ok(outcome) => outcome,
+        Err(e) => Outcome::Failed(format!("{e:#}")),
+    }
+}
+
+fn run_in_worker(job: &Job, timeout: Duration) -> Result<Outcome> {
+    let exe = std::env::current_exe().context("locating the wasmgauge executable")?;
+    let mut child = Command::new(exe)
+        .arg("worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("spawning a worker process")?;
+    let job_text = serde_json::to_vec(job)?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&job_text));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let status = match child.wait_timeout(timeout)? {
+        Some(status) => Some(status),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
+        }
+    };
+    let _ = writer.join();
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Ok(Outcome::Failed(format!("timed out after {} s; worker killed", timeout.as_secs_f64())));
+    };
+    if let Some(line) = out.lines().rev().find_map(|l| l.strip_prefix(OUTCOME_MARKER)) {
+        return serde_json::from_str(line).context("worker sent an unreadable outcome");
+    }
+    let detail = tail(&err, 4);
+    Ok(Outcome::Failed(format!(
+        "worker crashed ({}){}",
+        describe_exit(status),
+        if detail.is_empty() { String::new() } else { format!(": {detail}") }
+    )))
+}

@@ -1,0 +1,22 @@
+//! wasmgauge: a benchmarking and conformance harness for server-side WebAssembly.
+//!
+//! Data flows one way: [`corpus`] (guests + manifest) -> [`engines`] / [`executor`] (runtimes
+//! and baselines behind one interface) -> [`scenarios`] (what is measured) -> samples ->
+//! [`results`] (versioned result files) -> tables. [`isolation`] runs each cell in its own
+//! worker process; [`run`] and [`bring_your_own`] drive whole runs; [`cli`] is the command line.
+
+pub mod bring_your_own;
+pub mod cli;
+pub mod corpus;
+pub mod engines;
+pub mod environment;
+pub mod executor;
+pub mod isolation;
+pub mod output;
+pub mod profile;
+pub mod progress;
+pub mod results;
+pub mod run;
+pub mod runner_protocol;
+pub mod scenarios;
+pub mod workloads;

@@ -1,0 +1,166 @@
+//! Steady-state throughput: time per call of a prepared workload, after an explicit warm-up,
+//! in repeated samples. Every call's answer is compared with the native checksum; one wrong
+//! answer fails the cell, so a cell never yields a number for a wrong result.
+//!
+//! A sample times a batch of calls (the batch size is chosen from the warm-up so one sample
+//! lasts about `sample_target_ms`), which keeps timer cost negligible for short calls. The raw
+//! samples are kept; the median per call is derived from them.
+use crate::executor::{Executor, SetupTimes, WorkloadCode};
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// How one cell is sampled; recorded in the results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SamplingPlan {
+    /// Warm-up lasts at least this long and at least `warmup_min_calls` calls.
+    pub warmup_ms: u64,
+    pub warmup_min_calls: u64,
+    /// Samples wanted, and how long one sample should last.
+    pub samples: usize,
+    pub sample_target_ms: u64,
+    /// Time cap for the samples of one cell; at least `min_samples` are taken regardless.
+    pub max_cell_ms: u64,
+    pub min_samples: usize,
+}
+
+/// One timed batch: `iters` calls took `ns` nanoseconds in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    pub iters: u64,
+    pub ns: u64,
+}
+
+impl Sample {
+    pub fn ns_per_call(&self) -> f64 {
+        self.ns as f64 / self.iters as f64
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThroughputMeasurement {
+    pub setup: SetupTimes,
+    /// The first call after preparing (includes lazy translation, first-touch page faults...).
+    pub first_call_ns: u64,
+    pub warmup_calls: u64,
+    pub warmup_ns: u64,
+    pub iters_per_sample: u64,
+    pub samples: Vec<Sample>,
+    /// True when `max_cell_ms` stopped sampling before `samples` were taken.
+    pub capped_by_time: bool,
+    /// Calls whose answer was checked against the native checksum (all of them).
+    pub verified_calls: u64,
+    pub median_ns_per_call: f64,
+}
+
+fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
+    let got = black_box(exec.call()?);
+    if got != expected {
+        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
+    }
+    Ok(())
+}
+
+/// Median of per-call times of the samples.
+pub fn median_ns_per_call(samples: &[Sample]) -> f64 {
+    let mut v: Vec<f64> = samples.iter().map(Sample::ns_per_call).collect();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Prepares `code` on `exec` and measures it under `plan`, verifying every call.
+pub fn measure(exec: &mut dyn Executor, code: &WorkloadCode, input: &[u8], expected: u64, plan: &SamplingPlan) -> Result<ThroughputMeasurement> {
+    let setup = exec.prepare(code, input)?;
+    let mut verified = 0u64;
+
+    let start = Instant::now();
+    checked_call(exec, expected)?;
+    let first_call_ns = start.elapsed().as_nanos() as u64;
+    verified += 1;
+
+    let warmup_budget = Duration::from_millis(plan.warmup_ms);
+    let start = Instant::now();
+    let mut warmup_calls = 0u64;
+    while warmup_calls < plan.warmup_min_calls || start.elapsed() < warmup_budget {
+        checked_call(exec, expected)?;
+        warmup_calls += 1;
+    }
+    let warmup_ns = start.elapsed().as_nanos() as u64;
+    verified += warmup_calls;
+
+    let per_call_ns = (warmup_ns as f64 / warmup_calls as f64).max(1.0);
+    let iters = ((plan.sample_target_ms as f64 * 1e6) / per_call_ns).floor().max(1.0) as u64;
+    let cap = Duration::from_millis(plan.max_cell_ms);
+    let sampling = Instant::now();
+    let mut samples = Vec::with_capacity(plan.samples);
+    while samples.len() < plan.samples && (samples.len() < plan.min_samples || sampling.elapsed() < cap) {
+        let start = Instant::now();
+        for _ in 0..iters {
+            checked_call(exec, expected)?;
+        }
+        samples.push(Sample { iters, ns: start.elapsed().as_nanos() as u64 });
+        verified += iters;
+    }
+    Ok(ThroughputMeasurement {
+        setup,
+        first_call_ns,
+        warmup_calls,
+        warmup_ns,
+        iters_per_sample: iters,
+        capped_by_time: samples.len() < plan.samples,
+        verified_calls: verified,
+        median_ns_per_call: median_ns_per_call(&samples),
+        samples,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An executor that answers a scripted sequence, to test verification without a runtime.
+    struct Scripted(Vec<u64>, usize);
+
+    impl Executor for Scripted {
+        fn prepare(&mut self, _: &WorkloadCode, _: &[u8]) -> Result<SetupTimes> {
+            Ok(SetupTimes::default())
+        }
+        fn call(&mut self) -> Result<u64> {
+            self.1 += 1;
+            Ok(self.0[(self.1 - 1).min(self.0.len() - 1)])
+        }
+    }
+
+    fn plan() -> SamplingPlan {
+        SamplingPlan { warmup_ms: 0, warmup_min_calls: 2, samples: 3, sample_target_ms: 0, max_cell_ms: 1000, min_samples: 1 }
+    }
+
+    #[test]
+    fn a_wrong_answer_mid_run_fails_the_cell() {
+        let code = WorkloadCode { name: "x", wasm: &[] };
+        let mut exec = Scripted(vec![7, 7, 7, 7, 8], 0);
+        let err = measure(&mut exec, &code, &[], 7, &plan()).unwrap_err().to_string();
+        assert!(err.contains("wrong answer") && err.contains("0x0000000000000008"), "{err}");
+    }
+
+    #[test]
+    fn every_call_is_counted_as_verified() {
+        let code = WorkloadCode { name: "x", wasm: &[] };
+        let mut exec = Scripted(vec![7], 0);
+        let m = measure(&mut exec, &code, &[], 7, &plan()).unwrap();
+        assert_eq!(m.samples.len(), 3);
+        assert_eq!(m.verified_calls, exec.1 as u64);
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        let s = |ns| Sample { iters: 1, ns };
+        assert_eq!(median_ns_per_call(&[s(3), s(1), s(2)]), 2.0);
+        assert_eq!(median_ns_per_call(&[s(4), s(1), s(2), s(3)]), 2.5);
+    }
+}

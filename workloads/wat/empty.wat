@@ -1,0 +1,3 @@
+;; Host->guest call floor: an export that does nothing.
+(module
+  (func (export "empty")))

@@ -32,14 +32,26 @@ fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, crate::corpus::Fun
     for import in &shape.imports {
         let (m, n) = import.split_once('.').unwrap_or((import, ""));
         if !host::provides(m, n) {
-            bail!("{} imports `{import}`; the harness can only provide {}.{}", path.display(), host::MODULE, host::TICK);
+            bail!(
+                "{} imports `{import}`; the harness can only provide {}.{}",
+                path.display(),
+                host::MODULE,
+                host::TICK
+            );
         }
     }
     let funcs: Vec<&str> = shape.exports.iter().filter(|e| e.kind == "func").map(|e| e.name.as_str()).collect();
     let found = shape.exports.iter().find(|e| e.kind == "func" && e.name == export).ok_or_else(|| {
-        anyhow!("{} has no exported function `{export}`; it exports: {}", path.display(), if funcs.is_empty() { "none".into() } else { funcs.join(", ") })
+        anyhow!(
+            "{} has no exported function `{export}`; it exports: {}",
+            path.display(),
+            if funcs.is_empty() { "none".into() } else { funcs.join(", ") }
+        )
     })?;
-    let sig = found.signature.clone().ok_or_else(|| anyhow!("`{export}` has non-numeric parameters or results, which `run --module` cannot pass"))?;
+    let sig = found
+        .signature
+        .clone()
+        .ok_or_else(|| anyhow!("`{export}` has non-numeric parameters or results, which `run --module` cannot pass"))?;
     Ok((wasm, sig))
 }
 
@@ -53,7 +65,13 @@ pub struct ModuleSummary {
 pub fn run(req: &ModuleRequest) -> Result<ModuleSummary> {
     let (wasm, sig) = load_module(&req.module, &req.export)?;
     if req.args.len() != sig.params.len() {
-        bail!("`{}` takes {} argument(s) ({:?}), {} given with --arg", req.export, sig.params.len(), sig.params, req.args.len());
+        bail!(
+            "`{}` takes {} argument(s) ({:?}), {} given with --arg",
+            req.export,
+            sig.params.len(),
+            sig.params,
+            req.args.len()
+        );
     }
     let args: Vec<Val> = sig.params.iter().zip(&req.args).map(|(t, a)| Val::parse(*t, a)).collect::<Result<_>>()?;
     let requested = engines::resolve(&req.engines)?;
@@ -119,7 +137,14 @@ pub fn run(req: &ModuleRequest) -> Result<ModuleSummary> {
 }
 
 fn failed_cell(engine: &str, error: String) -> ExportCallCell {
-    ExportCallCell { engine: engine.to_string(), status: CellStatus::Failed, error: Some(error), results: None, measurement: None, wall_ms: 0 }
+    ExportCallCell {
+        engine: engine.to_string(),
+        status: CellStatus::Failed,
+        error: Some(error),
+        results: None,
+        measurement: None,
+        wall_ms: 0,
+    }
 }
 
 /// engine | results | median per call.

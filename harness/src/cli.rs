@@ -172,7 +172,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 fn print_corpus(corpus: &Corpus) {
-    let mut t = new_table(vec!["name".into(), "kind".into(), "lang".into(), "bytes".into(), "sha256".into(), "exports".into(), "inputs (expected)".into()]);
+    let mut t = new_table(vec![
+        "name".into(),
+        "kind".into(),
+        "lang".into(),
+        "bytes".into(),
+        "sha256".into(),
+        "exports".into(),
+        "inputs (expected)".into(),
+    ]);
     for m in &corpus.manifest.modules {
         let exports: Vec<&str> = m.exports.iter().filter(|e| e.kind == "func").map(|e| e.name.as_str()).collect();
         let inputs: Vec<String> = m
@@ -235,7 +243,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     println!("Median time per call (x ratio to native), every call verified against the native answer:");
     println!("{}", crate::output::throughput_table(section, &engine_ids));
     for c in section.cells.iter().filter(|c| c.error.is_some()) {
-        println!("FAILED {} {} on {}: {}", c.workload, c.size.map(|s| s.name()).unwrap_or(""), c.engine, c.error.as_deref().unwrap_or(""));
+        println!(
+            "FAILED {} {} on {}: {}",
+            c.workload,
+            c.size.map(|s| s.name()).unwrap_or(""),
+            c.engine,
+            c.error.as_deref().unwrap_or("")
+        );
     }
     let verified: u64 = section.cells.iter().filter_map(|c| c.measurement.as_ref()).map(|m| m.verified_calls).sum();
     println!(

@@ -153,7 +153,8 @@ pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
                             let sig = types[ty].unwrap_func();
                             let params: Option<Vec<_>> = sig.params().iter().map(val_type).collect();
                             let results: Option<Vec<_>> = sig.results().iter().map(val_type).collect();
-                            let signature = params.zip(results).map(|(params, results)| FuncSignature { params, results });
+                            let signature =
+                                params.zip(results).map(|(params, results)| FuncSignature { params, results });
                             ("func", signature)
                         }
                         wasmparser::ExternalKind::Memory => ("memory", None),
@@ -240,7 +241,14 @@ pub fn build(repo: &Path, out: &Path) -> Result<Corpus> {
     for w in workloads::RUST_WORKLOADS {
         let path = artifacts.join(w.wasm_file_name());
         let wasm = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let mut e = entry(w.name, ModuleKind::RustWorkload, "rust", format!("workloads/rust/{}", w.name), w.description, &wasm)?;
+        let mut e = entry(
+            w.name,
+            ModuleKind::RustWorkload,
+            "rust",
+            format!("workloads/rust/{}", w.name),
+            w.description,
+            &wasm,
+        )?;
         if !e.imports.is_empty() {
             bail!("workload `{}` imports {:?}; Rust workloads must be import-free", w.name, e.imports);
         }
@@ -259,13 +267,25 @@ pub fn build(repo: &Path, out: &Path) -> Result<Corpus> {
     }
     for m in workloads::MICRO_MODULES {
         let wasm = wat::parse_str(m.source).with_context(|| format!("assembling workloads/wat/{}.wat", m.name))?;
-        let mut e = entry(m.name, ModuleKind::WatMicro, "wat", format!("workloads/wat/{}.wat", m.name), m.description, &wasm)?;
+        let mut e =
+            entry(m.name, ModuleKind::WatMicro, "wat", format!("workloads/wat/{}.wat", m.name), m.description, &wasm)?;
         e.calls = (m.calls)();
         put(e, &wasm)?;
     }
     for g in workloads::ADVERSARIAL_GUESTS {
-        let wasm = wat::parse_str(g.source).with_context(|| format!("assembling workloads/adversarial/{}.wat", g.name))?;
-        put(entry(g.name, ModuleKind::Adversarial, "wat", format!("workloads/adversarial/{}.wat", g.name), g.description, &wasm)?, &wasm)?;
+        let wasm =
+            wat::parse_str(g.source).with_context(|| format!("assembling workloads/adversarial/{}.wat", g.name))?;
+        put(
+            entry(
+                g.name,
+                ModuleKind::Adversarial,
+                "wat",
+                format!("workloads/adversarial/{}.wat", g.name),
+                g.description,
+                &wasm,
+            )?,
+            &wasm,
+        )?;
     }
 
     let manifest = Manifest {
@@ -286,9 +306,13 @@ impl Corpus {
     pub fn load(dir: &Path) -> Result<Corpus> {
         let path = dir.join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            anyhow!("cannot read the corpus manifest {} ({e}); build the corpus first with `wasmgauge corpus build`", path.display())
+            anyhow!(
+                "cannot read the corpus manifest {} ({e}); build the corpus first with `wasmgauge corpus build`",
+                path.display()
+            )
         })?;
-        let manifest: Manifest = serde_json::from_str(&text).with_context(|| format!("corrupt corpus manifest {}", path.display()))?;
+        let manifest: Manifest =
+            serde_json::from_str(&text).with_context(|| format!("corrupt corpus manifest {}", path.display()))?;
         if manifest.schema != MANIFEST_SCHEMA || manifest.schema_version != MANIFEST_VERSION {
             bail!(
                 "{} is a `{}` v{} manifest; this wasmgauge reads `{MANIFEST_SCHEMA}` v{MANIFEST_VERSION}: rebuild with `wasmgauge corpus build`",
@@ -327,13 +351,8 @@ impl Corpus {
         if requested.is_empty() {
             return Ok(self.default_workloads().into_iter().map(String::from).collect());
         }
-        let runnable: Vec<&str> = self
-            .manifest
-            .modules
-            .iter()
-            .filter(|m| m.kind != ModuleKind::WatMicro)
-            .map(|m| m.name.as_str())
-            .collect();
+        let runnable: Vec<&str> =
+            self.manifest.modules.iter().filter(|m| m.kind != ModuleKind::WatMicro).map(|m| m.name.as_str()).collect();
         for name in requested {
             if !runnable.contains(&name.as_str()) {
                 bail!("unknown workload `{name}`; known workloads: {}", runnable.join(", "));

@@ -70,7 +70,10 @@ impl Environment {
             harness_commit: commit,
             harness_dirty: dirty,
             cpu_governor: read_trimmed("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
-            runtimes: ["wasmtime", "wasmer", "wasmi"].iter().map(|r| (r.to_string(), runtime_version(r).to_string())).collect(),
+            runtimes: ["wasmtime", "wasmer", "wasmi"]
+                .iter()
+                .map(|r| (r.to_string(), runtime_version(r).to_string()))
+                .collect(),
         }
     }
 }

@@ -86,7 +86,8 @@ fn run_throughput(job: &ThroughputJob) -> Result<ThroughputMeasurement> {
     let wasm = std::fs::read(&job.wasm_path).with_context(|| format!("reading {}", job.wasm_path.display()))?;
     let input = match job.size {
         Some(size) => {
-            let w = crate::workloads::rust_workload(&job.workload).ok_or_else(|| anyhow!("no workload `{}`", job.workload))?;
+            let w = crate::workloads::rust_workload(&job.workload)
+                .ok_or_else(|| anyhow!("no workload `{}`", job.workload))?;
             w.input_for(size)
         }
         None => ADVERSARIAL_INPUT.to_vec(),
@@ -193,13 +194,14 @@ pub fn run(job: &Job, timeout: Duration, in_process: bool) -> Outcome {
 
 fn run_in_worker(job: &Job, timeout: Duration) -> Result<Outcome> {
     let exe = std::env::current_exe().context("locating the wasmgauge executable")?;
-    let mut child = Command::new(exe)
-        .arg("worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("spawning a worker process")?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("worker").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    // Its own process group, so a timeout kills the worker and everything it started (the
+    // subprocess baseline's runner) at once; otherwise a surviving grandchild would keep the
+    // pipes open.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    die_with_parent(&mut cmd);
+    let mut child = cmd.spawn().context("spawning a worker process")?;
     let job_text = serde_json::to_vec(job)?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let writer = std::thread::spawn(move || stdin.write_all(&job_text));
@@ -218,7 +220,8 @@ fn run_in_worker(job: &Job, timeout: Duration) -> Result<Outcome> {
     let status = match child.wait_timeout(timeout)? {
         Some(status) => Some(status),
         None => {
-            let _ = child.kill();
+            // SAFETY: kill(2) on the worker's own process group (its pid, see process_group(0)).
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
             let _ = child.wait();
             None
         }
@@ -238,4 +241,19 @@ fn run_in_worker(job: &Job, timeout: Duration) -> Result<Outcome> {
         describe_exit(status),
         if detail.is_empty() { String::new() } else { format!(": {detail}") }
     )))
+}
+
+/// Makes a child die with its parent (Linux `PR_SET_PDEATHSIG`), so no worker or runner
+/// outlives the process that started it, even when that one is killed.
+pub fn die_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe and touches only the calling (child) process.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }

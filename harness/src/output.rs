@@ -37,7 +37,9 @@ pub fn throughput_table(section: &ThroughputSection, engines: &[&str]) -> Table 
         }
     }
     for (workload, size) in rows {
-        let cell_of = |engine: &str| section.cells.iter().find(|c| c.workload == workload && c.size == size && c.engine == engine);
+        let cell_of = |engine: &str| {
+            section.cells.iter().find(|c| c.workload == workload && c.size == size && c.engine == engine)
+        };
         let native = cell_of("native").and_then(|c| c.measurement.as_ref()).map(|m| m.median_ns_per_call);
         let label = match size {
             Some(s) => format!("{workload} ({})", s.name()),

@@ -120,7 +120,8 @@ impl ResultsFile {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(self)? + "\n").with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::write(&tmp, serde_json::to_string_pretty(self)? + "\n")
+            .with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
         Ok(())
     }
@@ -128,8 +129,8 @@ impl ResultsFile {
     /// Reads a results file, refusing other formats and unreadable versions with a clear message.
     pub fn load(path: &Path) -> Result<ResultsFile> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON (corrupt or truncated results file)", path.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid JSON (corrupt or truncated results file)", path.display()))?;
         let schema = value.get("schema").and_then(|s| s.as_str());
         if schema != Some(SCHEMA) {
             bail!("{} is not a wasmgauge results file (schema {:?}, expected {SCHEMA:?})", path.display(), schema);
@@ -143,7 +144,12 @@ impl ResultsFile {
                 READABLE_VERSIONS
             );
         }
-        serde_json::from_value(value).with_context(|| format!("{} has schema version {version} but its content does not match it (corrupt results file)", path.display()))
+        serde_json::from_value(value).with_context(|| {
+            format!(
+                "{} has schema version {version} but its content does not match it (corrupt results file)",
+                path.display()
+            )
+        })
     }
 }
 

@@ -6,7 +6,9 @@ use crate::environment::Environment;
 use crate::isolation::{self, Job, JobOutput, Outcome, ThroughputJob};
 use crate::profile::{Profile, ProfileName};
 use crate::progress::Progress;
-use crate::results::{CellStatus, CorpusRecord, ResultsFile, Scenarios, ThroughputCell, ThroughputSection, now_rfc3339};
+use crate::results::{
+    CellStatus, CorpusRecord, ResultsFile, Scenarios, ThroughputCell, ThroughputSection, now_rfc3339,
+};
 use crate::workloads::Size;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -115,7 +117,13 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
     results.scenarios.throughput = Some(ThroughputSection { cells: Vec::new() });
     let path = req.out.clone().unwrap_or_else(|| default_results_path(&req.results_dir, "run"));
     results.save(&path)?;
-    eprintln!("wasmgauge: {} cells ({} workloads x {} engines), results -> {}", jobs.len(), workloads.len(), engine_ids.len(), path.display());
+    eprintln!(
+        "wasmgauge: {} cells ({} workloads x {} engines), results -> {}",
+        jobs.len(),
+        workloads.len(),
+        engine_ids.len(),
+        path.display()
+    );
 
     let mut progress = Progress::new(jobs.len() as u64);
     let mut failed = 0;
@@ -135,7 +143,11 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
             Outcome::Failed(e) => (CellStatus::Failed, Some(e), None),
         };
         let verdict = match (&measurement, &error) {
-            (Some(m), _) => format!("{} per call ({} calls verified)", crate::output::fmt_ns(m.median_ns_per_call), m.verified_calls),
+            (Some(m), _) => format!(
+                "{} per call ({} calls verified)",
+                crate::output::fmt_ns(m.median_ns_per_call),
+                m.verified_calls
+            ),
             (None, Some(e)) => format!("FAILED: {e}"),
             (None, None) => "FAILED".into(),
         };

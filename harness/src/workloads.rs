@@ -11,7 +11,7 @@
 use std::hint::black_box;
 
 /// Seed for every generated input; recorded in the manifest.
-pub const INPUT_SEED: u64 = 0x5eed_0f_3a5_7a11;
+pub const INPUT_SEED: u64 = 0x0005_eed0_f3a5_7a11;
 
 /// The two input sizes every Rust workload has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -98,14 +98,46 @@ macro_rules! rust_workload {
 
 /// Every Rust workload of the corpus, in report order.
 pub static RUST_WORKLOADS: &[RustWorkload] = &[
-    rust_workload!("sha256", wl_sha256, "wl-sha256", "SHA-256 of a byte buffer (integer work)", 16 << 10, 1 << 20, "bytes"),
-    rust_workload!("deflate", wl_deflate, "wl-deflate", "DEFLATE compress + decompress round trip (miniz_oxide)", 16 << 10, 256 << 10, "bytes of text"),
+    rust_workload!(
+        "sha256",
+        wl_sha256,
+        "wl-sha256",
+        "SHA-256 of a byte buffer (integer work; portable code on both sides, no SHA-NI)",
+        16 << 10,
+        1 << 20,
+        "bytes"
+    ),
+    rust_workload!(
+        "deflate",
+        wl_deflate,
+        "wl-deflate",
+        "DEFLATE compress + decompress round trip (miniz_oxide)",
+        16 << 10,
+        256 << 10,
+        "bytes of text"
+    ),
     rust_workload!("json", wl_json, "wl-json", "JSON parse + serialize (serde_json)", 50, 2000, "records"),
-    rust_workload!("regex", wl_regex, "wl-regex", "regular-expression search over text (regex crate)", 32 << 10, 1 << 20, "bytes of text"),
+    rust_workload!(
+        "regex",
+        wl_regex,
+        "wl-regex",
+        "regular-expression search over text (regex crate)",
+        32 << 10,
+        1 << 20,
+        "bytes of text"
+    ),
     rust_workload!("sort", wl_sort, "wl-sort", "unstable sort of u32 values", 10_000, 250_000, "values"),
     rust_workload!("matmul", wl_matmul, "wl-matmul", "dense f64 matrix multiply", 40, 160, "matrix side"),
     rust_workload!("nbody", wl_nbody, "wl-nbody", "five-body simulation (f64, sqrt)", 2_000, 100_000, "steps"),
-    rust_workload!("image", wl_image, "wl-image", "RGBA to grayscale + bilinear half-size resize", 96, 800, "image width"),
+    rust_workload!(
+        "image",
+        wl_image,
+        "wl-image",
+        "RGBA to grayscale + bilinear half-size resize",
+        96,
+        800,
+        "image width"
+    ),
     rust_workload!("fib", wl_fib, "wl-fib", "recursive Fibonacci (call-heavy)", 20, 30, "n"),
     rust_workload!("markdown", wl_markdown, "wl-markdown", "Markdown to HTML (pulldown-cmark)", 20, 600, "sections"),
 ];
@@ -223,7 +255,13 @@ pub static MICRO_MODULES: &[MicroModule] = &[
         description: "a loop whose work is exactly proportional to its argument (linearity checks)",
         source: include_str!("../../workloads/wat/spin.wat"),
         imports_host: false,
-        calls: || vec![MicroCallOwned { export: "spin".into(), args: vec![100_000], results: vec![micro_native::spin(100_000)] }],
+        calls: || {
+            vec![MicroCallOwned {
+                export: "spin".into(),
+                args: vec![100_000],
+                results: vec![micro_native::spin(100_000)],
+            }]
+        },
     },
 ];
 

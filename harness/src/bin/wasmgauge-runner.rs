@@ -26,7 +26,10 @@ fn serve() -> std::io::Result<()> {
         let reply: Result<Vec<u8>, String> = match Op::from_u8(op) {
             Some(Op::Load) => {
                 let name = String::from_utf8_lossy(&payload).into_owned();
-                native_kernel(&name).map(|k| kernel = Some(k)).map(|_| Vec::new()).ok_or(format!("unknown workload `{name}`"))
+                native_kernel(&name)
+                    .map(|k| kernel = Some(k))
+                    .map(|_| Vec::new())
+                    .ok_or(format!("unknown workload `{name}`"))
             }
             Some(Op::Input) => {
                 input = payload;
@@ -68,7 +71,9 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: wasmgauge-runner            (serve requests on stdin/stdout)\n       wasmgauge-runner --once WORKLOAD small|large");
+            eprintln!(
+                "usage: wasmgauge-runner            (serve requests on stdin/stdout)\n       wasmgauge-runner --once WORKLOAD small|large"
+            );
             ExitCode::from(2)
         }
     }

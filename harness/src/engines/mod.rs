@@ -65,12 +65,16 @@ impl Val {
     pub fn parse(ty: ValType, text: &str) -> Result<Val> {
         let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot read {text:?} as {ty:?}: {e}");
         Ok(match ty {
-            ValType::I32 => Val::I32(text.parse::<i64>().map_err(|e| bad(&e)).and_then(|v| {
-                i32::try_from(v).or_else(|_| u32::try_from(v).map(|u| u as i32)).map_err(|e| bad(&e))
-            })?),
-            ValType::I64 => Val::I64(text.parse::<i128>().map_err(|e| bad(&e)).and_then(|v| {
-                i64::try_from(v).or_else(|_| u64::try_from(v).map(|u| u as i64)).map_err(|e| bad(&e))
-            })?),
+            ValType::I32 => {
+                Val::I32(text.parse::<i64>().map_err(|e| bad(&e)).and_then(|v| {
+                    i32::try_from(v).or_else(|_| u32::try_from(v).map(|u| u as i32)).map_err(|e| bad(&e))
+                })?)
+            }
+            ValType::I64 => {
+                Val::I64(text.parse::<i128>().map_err(|e| bad(&e)).and_then(|v| {
+                    i64::try_from(v).or_else(|_| u64::try_from(v).map(|u| u as i64)).map_err(|e| bad(&e))
+                })?)
+            }
             ValType::F32 => Val::F32(text.parse::<f32>().map_err(|e| bad(&e))?.to_bits()),
             ValType::F64 => Val::F64(text.parse::<f64>().map_err(|e| bad(&e))?.to_bits()),
         })

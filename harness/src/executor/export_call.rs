@@ -1,17 +1,17 @@
 //! Calls one export of any module with fixed arguments (bring-your-own modules). The answer of
 //! a call is a fingerprint of all its results, so the throughput sampler can verify that every
 //! call repeats the first one; the results themselves are kept for cross-engine comparison.
+use super::wasm::{LiveInstance, compile_and_instantiate};
 use super::{Executor, SetupTimes, WorkloadCode};
-use crate::engines::{CompiledModule, Engine, FuncId, Instance, Val, ValType};
-use anyhow::{Context, Result, bail};
-use std::time::Instant;
+use crate::engines::{Engine, FuncId, Val, ValType};
+use anyhow::{Result, bail};
 
 pub struct ExportCallExecutor {
     engine: Box<dyn Engine>,
     export: String,
     args: Vec<Val>,
     results: Vec<Val>,
-    loaded: Option<(Box<dyn CompiledModule>, Box<dyn Instance>, FuncId)>,
+    loaded: Option<(LiveInstance, FuncId)>,
 }
 
 impl ExportCallExecutor {
@@ -25,36 +25,35 @@ impl ExportCallExecutor {
     }
 }
 
-/// Exact fingerprint of a list of values (type and bits).
+/// Exact fingerprint of a list of values: FNV-1a over each value's type tag and bits.
 pub fn fingerprint(values: &[Val]) -> u64 {
-    values.iter().fold(values.len() as u64, |h, v| {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for v in values {
         let (tag, bits) = match *v {
-            Val::I32(x) => (1, x as u32 as u64),
+            Val::I32(x) => (1u8, x as u32 as u64),
             Val::I64(x) => (2, x as u64),
             Val::F32(b) => (3, u64::from(b)),
             Val::F64(b) => (4, b),
         };
-        wg_common::mix(wg_common::mix(h, tag), bits)
-    })
+        for byte in std::iter::once(tag).chain(bits.to_le_bytes()) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 impl Executor for ExportCallExecutor {
     fn prepare(&mut self, code: &WorkloadCode, _input: &[u8]) -> Result<SetupTimes> {
         self.loaded = None;
-        let start = Instant::now();
-        let module = self.engine.compile(code.wasm).context("compiling the module")?;
-        let compile_ns = start.elapsed().as_nanos() as u64;
-        let start = Instant::now();
-        let mut instance = self.engine.instantiate(module.as_ref()).context("instantiating the module")?;
-        let instantiate_ns = start.elapsed().as_nanos() as u64;
-        let func = instance.func(&self.export)?;
-        self.loaded = Some((module, instance, func));
-        Ok(SetupTimes { compile_ns: Some(compile_ns), instantiate_ns: Some(instantiate_ns), spawn_ns: None })
+        let (mut live, times) = compile_and_instantiate(self.engine.as_ref(), code.name, code.wasm)?;
+        let func = live.instance.func(&self.export)?;
+        self.loaded = Some((live, func));
+        Ok(times)
     }
 
     fn call(&mut self) -> Result<u64> {
-        let Some((_, instance, func)) = self.loaded.as_mut() else { bail!("call before prepare") };
-        instance.call(*func, &self.args, &mut self.results)?;
+        let Some((live, func)) = self.loaded.as_mut() else { bail!("call before prepare") };
+        live.instance.call(*func, &self.args, &mut self.results)?;
         Ok(fingerprint(&self.results))
     }
 }

@@ -60,12 +60,10 @@ impl Executor for SubprocessExecutor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
         self.child = None;
         let start = Instant::now();
-        let mut process = Command::new(runner_path()?)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("spawning wasmgauge-runner")?;
+        let mut cmd = Command::new(runner_path()?);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        crate::isolation::die_with_parent(&mut cmd);
+        let mut process = cmd.spawn().context("spawning wasmgauge-runner")?;
         let to_child = BufWriter::new(process.stdin.take().expect("piped stdin"));
         let from_child = BufReader::new(process.stdout.take().expect("piped stdout"));
         let mut child = RunnerChild { process, to_child, from_child };
@@ -79,7 +77,8 @@ impl Executor for SubprocessExecutor {
     fn call(&mut self) -> Result<u64> {
         let Some(child) = self.child.as_mut() else { bail!("call before prepare") };
         let reply = child.request(Op::Run, &[])?;
-        let bytes: [u8; 8] = reply.as_slice().try_into().map_err(|_| anyhow!("runner sent {} bytes, expected 8", reply.len()))?;
+        let bytes: [u8; 8] =
+            reply.as_slice().try_into().map_err(|_| anyhow!("runner sent {} bytes, expected 8", reply.len()))?;
         Ok(u64::from_le_bytes(bytes))
     }
 }

@@ -11,9 +11,7 @@ pub struct WasmExecutor {
 }
 
 struct Loaded {
-    // Kept alive for as long as the instance is, whatever the runtime's ownership rules are.
-    _module: Box<dyn CompiledModule>,
-    instance: Box<dyn Instance>,
+    live: LiveInstance,
     run: FuncId,
     args: [Val; 2],
 }
@@ -24,19 +22,30 @@ impl WasmExecutor {
     }
 }
 
-fn elapsed_ns(start: Instant) -> u64 {
-    start.elapsed().as_nanos() as u64
+/// A compiled module and an instance of it, kept together: the module lives as long as the
+/// instance, whatever the runtime's ownership rules are.
+pub struct LiveInstance {
+    _module: Box<dyn CompiledModule>,
+    pub instance: Box<dyn Instance>,
+}
+
+/// Compiles and instantiates `wasm` on `engine`, timing the two phases separately.
+pub fn compile_and_instantiate(engine: &dyn Engine, name: &str, wasm: &[u8]) -> Result<(LiveInstance, SetupTimes)> {
+    let start = Instant::now();
+    let module = engine.compile(wasm).with_context(|| format!("compiling `{name}`"))?;
+    let compile_ns = start.elapsed().as_nanos() as u64;
+    let start = Instant::now();
+    let instance = engine.instantiate(module.as_ref()).with_context(|| format!("instantiating `{name}`"))?;
+    let instantiate_ns = start.elapsed().as_nanos() as u64;
+    let times = SetupTimes { compile_ns: Some(compile_ns), instantiate_ns: Some(instantiate_ns), spawn_ns: None };
+    Ok((LiveInstance { _module: module, instance }, times))
 }
 
 impl Executor for WasmExecutor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
         self.loaded = None;
-        let start = Instant::now();
-        let module = self.engine.compile(code.wasm).with_context(|| format!("compiling `{}`", code.name))?;
-        let compile_ns = elapsed_ns(start);
-        let start = Instant::now();
-        let mut instance = self.engine.instantiate(module.as_ref()).with_context(|| format!("instantiating `{}`", code.name))?;
-        let instantiate_ns = elapsed_ns(start);
+        let (mut live, times) = compile_and_instantiate(self.engine.as_ref(), code.name, code.wasm)?;
+        let instance = &mut live.instance;
 
         let len = i32::try_from(input.len()).context("input larger than 2 GiB")?;
         let alloc = instance.func("wg_alloc")?;
@@ -45,14 +54,14 @@ impl Executor for WasmExecutor {
         let Val::I32(ptr) = ptr[0] else { bail!("wg_alloc returned {:?}, expected an i32", ptr[0]) };
         instance.write_memory(ptr as u32 as usize, input).context("writing the input into guest memory")?;
         let run = instance.func("run")?;
-        self.loaded = Some(Loaded { _module: module, instance, run, args: [Val::I32(ptr), Val::I32(len)] });
-        Ok(SetupTimes { compile_ns: Some(compile_ns), instantiate_ns: Some(instantiate_ns), spawn_ns: None })
+        self.loaded = Some(Loaded { live, run, args: [Val::I32(ptr), Val::I32(len)] });
+        Ok(times)
     }
 
     fn call(&mut self) -> Result<u64> {
         let Some(loaded) = self.loaded.as_mut() else { bail!("call before prepare") };
         let mut result = [Val::I64(0)];
-        loaded.instance.call(loaded.run, &loaded.args, &mut result)?;
+        loaded.live.instance.call(loaded.run, &loaded.args, &mut result)?;
         match result[0] {
             Val::I64(v) => Ok(v as u64),
             other => bail!("`run` returned {other}, expected an i64"),

@@ -74,7 +74,13 @@ pub fn median_ns_per_call(samples: &[Sample]) -> f64 {
 }
 
 /// Prepares `code` on `exec` and measures it under `plan`, verifying every call.
-pub fn measure(exec: &mut dyn Executor, code: &WorkloadCode, input: &[u8], expected: u64, plan: &SamplingPlan) -> Result<ThroughputMeasurement> {
+pub fn measure(
+    exec: &mut dyn Executor,
+    code: &WorkloadCode,
+    input: &[u8],
+    expected: u64,
+    plan: &SamplingPlan,
+) -> Result<ThroughputMeasurement> {
     let setup = exec.prepare(code, input)?;
     let mut verified = 0u64;
 
@@ -137,7 +143,14 @@ mod tests {
     }
 
     fn plan() -> SamplingPlan {
-        SamplingPlan { warmup_ms: 0, warmup_min_calls: 2, samples: 3, sample_target_ms: 0, max_cell_ms: 1000, min_samples: 1 }
+        SamplingPlan {
+            warmup_ms: 0,
+            warmup_min_calls: 2,
+            samples: 3,
+            sample_target_ms: 0,
+            max_cell_ms: 1000,
+            min_samples: 1,
+        }
     }
 
     #[test]

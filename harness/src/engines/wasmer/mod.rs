@@ -69,7 +69,13 @@ impl Engine for WasmerEngine {
         let mut imports = wasmer::Imports::new();
         for import in module.0.imports() {
             if !host::provides(import.module(), import.name()) {
-                bail!("unknown import `{}.{}`: the harness provides only {}.{}", import.module(), import.name(), host::MODULE, host::TICK);
+                bail!(
+                    "unknown import `{}.{}`: the harness provides only {}.{}",
+                    import.module(),
+                    import.name(),
+                    host::MODULE,
+                    host::TICK
+                );
             }
             imports.define(host::MODULE, host::TICK, wasmer::Function::new_typed(&mut store, host::tick));
         }
@@ -108,7 +114,8 @@ fn from_wasmer(v: &wasmer::Value) -> Result<Val> {
 
 impl Instance for WasmerInstance {
     fn func(&mut self, export: &str) -> Result<FuncId> {
-        let f = self.instance.exports.get_function(export).map_err(|e| anyhow!("no exported function `{export}`: {e}"))?;
+        let f =
+            self.instance.exports.get_function(export).map_err(|e| anyhow!("no exported function `{export}`: {e}"))?;
         self.funcs.push(f.clone());
         Ok(FuncId(self.funcs.len() - 1))
     }

@@ -69,7 +69,14 @@ impl Engine for WasmiEngine {
         let mut store = wasmi::Store::new(&self.engine, ());
         let instance = self.linker.instantiate_and_start(&mut store, &module.0)?;
         let memory = instance.get_memory(&store, "memory");
-        Ok(Box::new(WasmiInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new(), results: Vec::new() }))
+        Ok(Box::new(WasmiInstance {
+            store,
+            instance,
+            memory,
+            funcs: Vec::new(),
+            args: Vec::new(),
+            results: Vec::new(),
+        }))
     }
 }
 
@@ -103,7 +110,8 @@ fn from_wasmi(v: &wasmi::Val) -> Result<Val> {
 
 impl Instance for WasmiInstance {
     fn func(&mut self, export: &str) -> Result<FuncId> {
-        let f = self.instance.get_func(&self.store, export).ok_or_else(|| anyhow!("no exported function `{export}`"))?;
+        let f =
+            self.instance.get_func(&self.store, export).ok_or_else(|| anyhow!("no exported function `{export}`"))?;
         self.funcs.push(f);
         Ok(FuncId(self.funcs.len() - 1))
     }

@@ -71,7 +71,14 @@ impl Engine for WasmtimeEngine {
         let mut store = wt::Store::new(&self.engine, ());
         let instance = self.linker.instantiate(&mut store, &module.0)?;
         let memory = instance.get_memory(&mut store, "memory");
-        Ok(Box::new(WasmtimeInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new(), results: Vec::new() }))
+        Ok(Box::new(WasmtimeInstance {
+            store,
+            instance,
+            memory,
+            funcs: Vec::new(),
+            args: Vec::new(),
+            results: Vec::new(),
+        }))
     }
 }
 
@@ -105,7 +112,10 @@ fn from_wt(v: &wt::Val) -> Result<Val> {
 
 impl Instance for WasmtimeInstance {
     fn func(&mut self, export: &str) -> Result<FuncId> {
-        let f = self.instance.get_func(&mut self.store, export).ok_or_else(|| anyhow!("no exported function `{export}`"))?;
+        let f = self
+            .instance
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| anyhow!("no exported function `{export}`"))?;
         self.funcs.push(f);
         Ok(FuncId(self.funcs.len() - 1))
     }

@@ -21,7 +21,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Folds one more 64-bit value into a running checksum.
 pub fn mix(hash: u64, value: u64) -> u64 {
-    (hash ^ value).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(17)
+    (hash.rotate_left(5) ^ value).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(17)
 }
 
 /// SplitMix64: a small, well-distributed deterministic generator for workload inputs.
@@ -53,10 +53,46 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "wasm", "sandbox", "runtime", "module", "instance", "memory", "table", "export", "import",
-    "cranelift", "compile", "plugin", "host", "guest", "latency", "throughput", "server", "edge",
-    "function", "capability", "isolation", "container", "cold", "start", "the", "a", "of", "and",
-    "to", "in", "is", "for", "with", "on", "that", "by", "bytes", "checksum", "native", "speed",
+    "wasm",
+    "sandbox",
+    "runtime",
+    "module",
+    "instance",
+    "memory",
+    "table",
+    "export",
+    "import",
+    "cranelift",
+    "compile",
+    "plugin",
+    "host",
+    "guest",
+    "latency",
+    "throughput",
+    "server",
+    "edge",
+    "function",
+    "capability",
+    "isolation",
+    "container",
+    "cold",
+    "start",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "for",
+    "with",
+    "on",
+    "that",
+    "by",
+    "bytes",
+    "checksum",
+    "native",
+    "speed",
 ];
 
 /// Deterministic English-like text of at least `len` bytes, with sentences, e-mail
@@ -119,11 +155,7 @@ macro_rules! export_workload {
             /// `ptr..ptr+len` must be memory the host wrote (from `wg_alloc`).
             #[unsafe(no_mangle)]
             pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> u64 {
-                let input: &[u8] = if len == 0 {
-                    &[]
-                } else {
-                    unsafe { ::core::slice::from_raw_parts(ptr, len) }
-                };
+                let input: &[u8] = if len == 0 { &[] } else { unsafe { ::core::slice::from_raw_parts(ptr, len) } };
                 super::$kernel(input)
             }
         }
@@ -141,9 +173,25 @@ mod tests {
     }
 
     #[test]
+    fn mix_does_not_cancel_equal_values() {
+        assert_ne!(mix(1, 1), 0);
+        assert_ne!(mix(mix(0, 1), 2), mix(mix(0, 2), 1));
+    }
+
+    #[test]
     fn rng_is_deterministic_and_text_has_requested_length() {
-        let a: Vec<u64> = (0..4).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
-        let b: Vec<u64> = (0..4).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         let t = text(1000, 3);
         assert!(t.len() >= 1000 && t.contains('@'));

@@ -26,7 +26,14 @@ pub fn input(n: usize, seed: u64) -> Vec<u8> {
             s.push(',');
         }
         let items: Vec<String> = (0..1 + rng.below(4))
-            .map(|_| format!("{{\"sku\":\"SKU-{:05}\",\"qty\":{},\"price\":{:.2}}}", rng.below(100_000), 1 + rng.below(9), rng.unit_f64() * 500.0))
+            .map(|_| {
+                format!(
+                    "{{\"sku\":\"SKU-{:05}\",\"qty\":{},\"price\":{:.2}}}",
+                    rng.below(100_000),
+                    1 + rng.below(9),
+                    rng.unit_f64() * 500.0
+                )
+            })
             .collect();
         s.push_str(&format!(
             "{{\"id\":{i},\"customer\":\"{}\",\"email\":\"user{}@example.com\",\"paid\":{},\"tags\":[\"{}\",\"{}\"],\"items\":[{}],\"note\":\"{}\"}}",

@@ -2,10 +2,8 @@
 //! the checksum covers C's exact bit patterns.
 pub fn run(input: &[u8]) -> u64 {
     let n = u32::from_le_bytes(input[..4].try_into().expect("header")) as usize;
-    let vals: Vec<f64> = input[4..]
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("chunk of 8")))
-        .collect();
+    let vals: Vec<f64> =
+        input[4..].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("chunk of 8"))).collect();
     assert_eq!(vals.len(), 2 * n * n, "matmul input holds two n x n matrices");
     let (a, b) = vals.split_at(n * n);
     let mut c = vec![0.0f64; n * n];

@@ -1,10 +1,8 @@
 //! Workload `sort`: copy the input's little-endian u32 values into a vector and sort it
 //! (unstable sort); the checksum samples the sorted order.
 pub fn run(input: &[u8]) -> u64 {
-    let mut values: Vec<u32> = input
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().expect("chunk of 4")))
-        .collect();
+    let mut values: Vec<u32> =
+        input.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("chunk of 4"))).collect();
     values.sort_unstable();
     let mut hash = values.len() as u64;
     for (i, v) in values.iter().enumerate().step_by(7) {

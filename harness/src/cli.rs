@@ -5,7 +5,7 @@
 use crate::corpus::Corpus;
 use crate::engines::{self, EngineOptions};
 use crate::output::{fmt_ns, new_table};
-use crate::profile::ProfileName;
+use crate::profile::{ProfileName, Scenario};
 use crate::workloads::Size;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -44,6 +44,20 @@ pub enum Command {
     /// Internal: run one job from stdin in this process (used for per-cell isolation).
     #[command(hide = true)]
     Worker,
+    /// Internal: one fresh process computing one answer (process cold start).
+    #[command(hide = true)]
+    Once {
+        #[arg(long)]
+        engine: String,
+        #[arg(long)]
+        workload: String,
+        #[arg(long)]
+        wasm: Option<PathBuf>,
+        #[arg(long)]
+        artifact: Option<PathBuf>,
+        #[arg(long)]
+        write_artifact: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,6 +86,13 @@ pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_enum, default_value = "quick")]
     pub profile: ProfileName,
+    /// Comma-separated scenarios: throughput, latency, cold-start, call-overhead; default: all.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub scenarios: Vec<Scenario>,
+    /// Cap the whole run at this many seconds: time caps are scaled to fit, and cells not
+    /// started by then are recorded as skipped.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_budget: Option<u64>,
     /// Comma-separated engine ids (see `wasmgauge engines`); default: all.
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,
@@ -135,6 +156,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Worker => {
             crate::isolation::worker_main()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Once { engine, workload, wasm, artifact, write_artifact } => {
+            crate::scenarios::cold_start::once(
+                &engine,
+                &workload,
+                wasm.as_deref(),
+                artifact.as_deref(),
+                write_artifact.as_deref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Engines { json } => {
@@ -228,6 +259,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     let summary = crate::run::run(&crate::run::RunRequest {
         profile: args.profile,
+        scenarios: args.scenarios,
+        time_budget_s: args.time_budget,
         engines: args.engines,
         workloads: args.workloads,
         sizes: args.sizes,
@@ -238,26 +271,102 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         in_process: args.in_process,
         options,
     })?;
-    let section = summary.results.scenarios.throughput.as_ref().expect("written by run");
-    let engine_ids: Vec<&str> = summary.results.engines.iter().map(|e| e.id.as_str()).collect();
-    println!("Median time per call (x ratio to native), every call verified against the native answer:");
-    println!("{}", crate::output::throughput_table(section, &engine_ids));
-    for c in section.cells.iter().filter(|c| c.error.is_some()) {
+    print_run(&summary);
+    Ok(if summary.failed_cells == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })
+}
+
+/// Prints every scenario of a finished run, then the one-line summary.
+fn print_run(summary: &crate::run::RunSummary) {
+    let r = &summary.results;
+    let engine_ids: Vec<&str> = r.engines.iter().map(|e| e.id.as_str()).collect();
+    let first_workload = r
+        .scenarios
+        .throughput
+        .as_ref()
+        .and_then(|t| t.cells.first())
+        .map(|c| c.workload.clone())
+        .or_else(|| r.scenarios.cold_start.as_ref().and_then(|c| c.cells.first()).map(|c| c.workload.clone()));
+    let mut failures = Vec::new();
+    if let Some(t) = &r.scenarios.throughput {
         println!(
-            "FAILED {} {} on {}: {}",
-            c.workload,
-            c.size.map(|s| s.name()).unwrap_or(""),
-            c.engine,
-            c.error.as_deref().unwrap_or("")
+            "\nThroughput: median time per call (x ratio to native); every call verified against the native answer"
         );
+        println!("{}", crate::output::throughput_table(t, &engine_ids));
+        if !t.engine_geomeans.is_empty() {
+            println!("Geometric mean over the corpus of each engine's ratio to native, bootstrap 95% interval:");
+            println!("{}", crate::output::geomean_table(t));
+        }
+        for c in t.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
+            failures.push(format!(
+                "throughput {} {} on {}: {}",
+                c.workload,
+                c.size.map(|s| s.name()).unwrap_or(""),
+                c.engine,
+                c.error.as_deref().unwrap_or("")
+            ));
+        }
     }
-    let verified: u64 = section.cells.iter().filter_map(|c| c.measurement.as_ref()).map(|m| m.verified_calls).sum();
+    if let (Some(c), Some(w)) = (&r.scenarios.cold_start, &first_workload) {
+        println!("\nCold start of `{w}` (medians; process start = exec of a fresh process to its verified answer):");
+        println!("{}", crate::output::cold_start_table(c, w));
+        for cell in c.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
+            failures.push(format!(
+                "cold-start {} on {}: {}",
+                cell.workload,
+                cell.engine,
+                cell.error.as_deref().unwrap_or("")
+            ));
+        }
+        for p in c.process.iter().filter(|p| p.status == crate::results::CellStatus::Failed) {
+            failures.push(format!(
+                "process-start {} on {}: {}",
+                p.workload,
+                p.engine,
+                p.error.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if let Some(c) = &r.scenarios.call_overhead {
+        println!(
+            "\nCall overhead: median per call (±95% half-width, ns); data = write N bytes in, guest checksums and inverts them, read N back:"
+        );
+        println!("{}", crate::output::call_overhead_table(c));
+        for cell in c.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
+            failures.push(format!("call-overhead on {}: {}", cell.engine, cell.error.as_deref().unwrap_or("")));
+        }
+    }
+    if let Some(l) = &r.scenarios.latency {
+        let mut targets = vec!["empty typed"];
+        if let Some(w) = &first_workload {
+            targets.push(w);
+        }
+        println!("\nLatency percentiles (HdrHistogram; call-overhead values are per-call means of small batches):");
+        println!("{}", crate::output::latency_table(l, &targets));
+        for cell in l.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
+            failures.push(format!(
+                "latency {} on {}: {}",
+                cell.target,
+                cell.engine,
+                cell.error.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    for f in &failures {
+        println!("FAILED {f}");
+    }
+    let verified: u64 = r
+        .scenarios
+        .throughput
+        .iter()
+        .flat_map(|t| t.cells.iter())
+        .filter_map(|c| c.measurement.as_ref())
+        .map(|m| m.verified_calls)
+        .sum();
     println!(
-        "{} cells, {} failed, {verified} calls verified, wall time {}; results: {}",
-        section.cells.len(),
+        "{} failed, {} skipped, {verified} throughput calls verified, wall time {}; results: {}",
         summary.failed_cells,
+        summary.skipped_cells,
         fmt_ns(summary.wall.as_nanos() as f64),
         summary.path.display()
     );
-    Ok(if summary.failed_cells == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }

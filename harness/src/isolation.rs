@@ -11,7 +11,10 @@
 use crate::corpus::parse_checksum;
 use crate::engines::{EngineOptions, Val, ValType};
 use crate::executor::{self, Executor, WorkloadCode, export_call::ExportCallExecutor};
-use crate::scenarios::throughput::{self, SamplingPlan, ThroughputMeasurement};
+use crate::latency::LatencyRecord;
+use crate::scenarios::call_overhead::{self, CallOverheadMeasurement, CallOverheadPlan, MicroModules, Modes};
+use crate::scenarios::cold_start::{self, ColdStartMeasurement, ColdStartPlan};
+use crate::scenarios::throughput::{self, LatencyPlan, SamplingPlan, ThroughputMeasurement};
 use crate::workloads::Size;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
@@ -23,9 +26,9 @@ use wait_timeout::ChildExt;
 
 const OUTCOME_MARKER: &str = "WASMGAUGE-OUTCOME ";
 
-/// Throughput of one workload at one size on one engine.
+/// One workload at one size on one engine: what every workload scenario's job names.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ThroughputJob {
+pub struct CellSpec {
     pub engine: String,
     pub options: EngineOptions,
     pub workload: String,
@@ -36,7 +39,31 @@ pub struct ThroughputJob {
     pub input_sha256: Option<String>,
     /// The native answer (hex); `None` for guests that have no correct answer.
     pub expected_checksum: Option<String>,
-    pub plan: SamplingPlan,
+}
+
+/// What to measure of a cell.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkloadTask {
+    Throughput(SamplingPlan),
+    Latency(LatencyPlan),
+    ColdStart(ColdStartPlan),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkloadJob {
+    pub cell: CellSpec,
+    pub task: WorkloadTask,
+}
+
+/// Call overhead (or its latency) of one engine over the micro-modules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CallOverheadJob {
+    pub engine: String,
+    pub options: EngineOptions,
+    pub corpus_dir: PathBuf,
+    pub plan: CallOverheadPlan,
+    pub modes: Modes,
 }
 
 /// One export of a user's module called with fixed arguments on one engine.
@@ -54,7 +81,8 @@ pub struct ExportCallJob {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Job {
-    Throughput(ThroughputJob),
+    Workload(WorkloadJob),
+    CallOverhead(CallOverheadJob),
     ExportCall(ExportCallJob),
 }
 
@@ -68,6 +96,9 @@ pub struct ExportCallOutput {
 #[serde(rename_all = "kebab-case")]
 pub enum JobOutput {
     Throughput(ThroughputMeasurement),
+    Latency(LatencyRecord),
+    ColdStart(ColdStartMeasurement),
+    CallOverhead(CallOverheadMeasurement),
     ExportCall(ExportCallOutput),
 }
 
@@ -82,29 +113,77 @@ pub enum Outcome {
 /// Fixed input of the adversarial guests (they ignore it).
 const ADVERSARIAL_INPUT: [u8; 16] = [0; 16];
 
-fn run_throughput(job: &ThroughputJob) -> Result<ThroughputMeasurement> {
-    let wasm = std::fs::read(&job.wasm_path).with_context(|| format!("reading {}", job.wasm_path.display()))?;
-    let input = match job.size {
+fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
+    let cell = &job.cell;
+    let wasm = std::fs::read(&cell.wasm_path).with_context(|| format!("reading {}", cell.wasm_path.display()))?;
+    let input = match cell.size {
         Some(size) => {
-            let w = crate::workloads::rust_workload(&job.workload)
-                .ok_or_else(|| anyhow!("no workload `{}`", job.workload))?;
+            let w = crate::workloads::rust_workload(&cell.workload)
+                .ok_or_else(|| anyhow!("no workload `{}`", cell.workload))?;
             w.input_for(size)
         }
         None => ADVERSARIAL_INPUT.to_vec(),
     };
-    if let Some(want) = &job.input_sha256
+    if let Some(want) = &cell.input_sha256
         && &crate::corpus::sha256_hex(&input) != want
     {
         bail!("the generated input differs from the one the corpus was built with; rebuild the corpus");
     }
-    let mut exec = executor::make(&job.engine, &job.options)?;
-    let code = WorkloadCode { name: &job.workload, wasm: &wasm };
-    match &job.expected_checksum {
-        Some(hex) => throughput::measure(exec.as_mut(), &code, &input, parse_checksum(hex)?, &job.plan),
-        None => {
-            exec.prepare(&code, &input)?;
-            let got = exec.call()?;
-            bail!("`{}` returned {got:#018x}, but it has no correct answer to check against", job.workload)
+    let code = WorkloadCode { name: &cell.workload, wasm: &wasm };
+    let Some(expected) = cell.expected_checksum.as_deref().map(parse_checksum).transpose()? else {
+        let mut exec = executor::make(&cell.engine, &cell.options)?;
+        exec.prepare(&code, &input)?;
+        let got = exec.call()?;
+        bail!("`{}` returned {got:#018x}, but it has no correct answer to check against", cell.workload)
+    };
+    Ok(match &job.task {
+        WorkloadTask::Throughput(plan) => {
+            let mut exec = executor::make(&cell.engine, &cell.options)?;
+            JobOutput::Throughput(throughput::measure(exec.as_mut(), &code, &input, expected, plan)?)
+        }
+        WorkloadTask::Latency(plan) => {
+            let mut exec = executor::make(&cell.engine, &cell.options)?;
+            JobOutput::Latency(throughput::measure_latency(exec.as_mut(), &code, &input, expected, plan)?)
+        }
+        WorkloadTask::ColdStart(plan) => JobOutput::ColdStart(match cell.engine.as_str() {
+            "native" => {
+                let kernel =
+                    executor::native_kernel(&cell.workload).ok_or_else(|| anyhow!("no native `{}`", cell.workload))?;
+                cold_start::measure_native(kernel, &input, expected, plan)?
+            }
+            "subprocess" => cold_start::measure_subprocess(&cell.workload, &input, expected, plan)?,
+            id => cold_start::measure_wasm(
+                crate::engines::make(id, &cell.options)?.as_ref(),
+                &wasm,
+                &input,
+                expected,
+                plan,
+            )?,
+        }),
+    })
+}
+
+fn run_call_overhead(job: &CallOverheadJob) -> Result<CallOverheadMeasurement> {
+    match job.engine.as_str() {
+        "native" => call_overhead::measure_native(&job.plan, job.modes),
+        "subprocess" => call_overhead::measure_subprocess(&job.plan, job.modes),
+        id => {
+            let read = |name: &str| {
+                let path = job.corpus_dir.join(format!("{name}.wasm"));
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+            };
+            let modules = MicroModules {
+                empty: read("empty")?,
+                add4: read("add4")?,
+                host_loop: read("host_loop")?,
+                checksum: read("checksum")?,
+            };
+            call_overhead::measure_wasm(
+                crate::engines::make(id, &job.options)?.as_ref(),
+                &modules,
+                &job.plan,
+                job.modes,
+            )
         }
     }
 }
@@ -126,7 +205,8 @@ fn run_export_call(job: &ExportCallJob) -> Result<ExportCallOutput> {
 /// Runs a job here, in this process.
 pub fn execute(job: &Job) -> Outcome {
     let result = match job {
-        Job::Throughput(j) => run_throughput(j).map(JobOutput::Throughput),
+        Job::Workload(j) => run_workload(j),
+        Job::CallOverhead(j) => run_call_overhead(j).map(JobOutput::CallOverhead),
         Job::ExportCall(j) => run_export_call(j).map(JobOutput::ExportCall),
     };
     match result {

@@ -6,12 +6,14 @@
 //! worker process; [`run`] and [`bring_your_own`] drive whole runs; [`cli`] is the command line.
 
 pub mod bring_your_own;
+pub mod calibration;
 pub mod cli;
 pub mod corpus;
 pub mod engines;
 pub mod environment;
 pub mod executor;
 pub mod isolation;
+pub mod latency;
 pub mod output;
 pub mod profile;
 pub mod progress;
@@ -19,4 +21,5 @@ pub mod results;
 pub mod run;
 pub mod runner_protocol;
 pub mod scenarios;
+pub mod stats;
 pub mod workloads;

@@ -1,5 +1,7 @@
 //! Terminal output of the CLI: number formatting and the tables it prints.
-use crate::results::{CellStatus, ThroughputSection};
+use crate::results::{CallOverheadSection, CellStatus, ColdStartSection, LatencySection, ThroughputSection};
+use crate::scenarios::cold_start::Phase;
+use crate::stats::Estimate;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
 
 /// A duration in nanoseconds with a unit that keeps 3 significant digits.
@@ -50,6 +52,7 @@ pub fn throughput_table(section: &ThroughputSection, engines: &[&str]) -> Table 
             let text = match cell_of(engine) {
                 None => "".to_string(),
                 Some(c) if c.status == CellStatus::Failed => "FAILED".to_string(),
+                Some(c) if c.status == CellStatus::Skipped => "skipped".to_string(),
                 Some(c) => {
                     let median = c.measurement.as_ref().map(|m| m.median_ns_per_call).unwrap_or(f64::NAN);
                     match native {
@@ -63,6 +66,172 @@ pub fn throughput_table(section: &ThroughputSection, engines: &[&str]) -> Table 
         table.add_row(row);
     }
     table
+}
+
+/// `value [low, high]` of an estimate, with `fmt` for the numbers.
+pub fn fmt_estimate(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
+    format!("{} [{}, {}]", fmt(e.value), fmt(e.ci95_low), fmt(e.ci95_high))
+}
+
+/// Per engine: the geometric mean over the corpus of its ratio to native, with its interval.
+pub fn geomean_table(section: &ThroughputSection) -> Table {
+    let mut t =
+        new_table(vec!["engine".into(), "size".into(), "workloads".into(), "geomean ratio to native [95% CI]".into()]);
+    for g in &section.engine_geomeans {
+        t.add_row(vec![
+            g.engine.clone(),
+            g.size.map(|s| s.name().to_string()).unwrap_or_default(),
+            g.workloads.to_string(),
+            fmt_estimate(&g.ratio, |v| format!("x{v:.3}")),
+        ]);
+    }
+    t
+}
+
+fn phase_text(p: &Phase) -> String {
+    match p {
+        Phase::Measured { summary, .. } => fmt_ns(summary.median.value),
+        Phase::NotAvailable { .. } => "not available".into(),
+        Phase::NotApplicable { .. } => "n/a".into(),
+    }
+}
+
+/// Cold start phases per engine for one workload, and process cold start.
+pub fn cold_start_table(section: &ColdStartSection, workload: &str) -> Table {
+    let mut t = new_table(
+        ["engine", "compile", "deserialize", "instantiate", "first call", "steady call", "end to end", "process start"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    let mut engines: Vec<&str> = Vec::new();
+    for c in section.cells.iter().filter(|c| c.workload == workload) {
+        if !engines.contains(&c.engine.as_str()) {
+            engines.push(&c.engine);
+        }
+    }
+    for engine in engines {
+        let cell = section.cells.iter().find(|c| c.workload == workload && c.engine == engine);
+        let mut row = vec![engine.to_string()];
+        match cell.and_then(|c| c.measurement.as_ref()) {
+            Some(m) => {
+                let e2e = if matches!(m.end_to_end_from_artifact, Phase::Measured { .. }) {
+                    format!("{} (artifact {})", phase_text(&m.end_to_end), phase_text(&m.end_to_end_from_artifact))
+                } else {
+                    phase_text(&m.end_to_end)
+                };
+                let first = if matches!(m.spawn, Phase::Measured { .. }) {
+                    format!("{} (spawn {})", phase_text(&m.first_call), phase_text(&m.spawn))
+                } else {
+                    phase_text(&m.first_call)
+                };
+                row.extend([
+                    phase_text(&m.compile),
+                    phase_text(&m.deserialize),
+                    phase_text(&m.instantiate),
+                    first,
+                    phase_text(&m.steady_call),
+                    e2e,
+                ]);
+            }
+            None => row.extend(std::iter::repeat_n(
+                cell.map(|c| if c.status == CellStatus::Skipped { "skipped" } else { "FAILED" })
+                    .unwrap_or("")
+                    .to_string(),
+                6,
+            )),
+        }
+        let process = section.process.iter().find(|p| p.workload == workload && p.engine == engine);
+        row.push(match process {
+            Some(p) => match &p.summary {
+                Some(s) => format!(
+                    "{} ({})",
+                    fmt_ns(s.median.value),
+                    serde_json::to_value(p.path).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                ),
+                None if p.status == CellStatus::Skipped => "skipped".into(),
+                None => "FAILED".into(),
+            },
+            None => String::new(),
+        });
+        t.add_row(row.into_iter().map(|c| Cell::new(c).set_alignment(CellAlignment::Right)).collect::<Vec<_>>());
+    }
+    t
+}
+
+/// Call overhead per engine: median per call with its 95% half-width; data also in GB/s.
+pub fn call_overhead_table(section: &CallOverheadSection) -> Table {
+    let mut labels: Vec<String> = Vec::new();
+    for c in &section.cells {
+        for b in c.measurement.iter().flat_map(|m| m.benches.iter()) {
+            if !labels.contains(&b.label()) {
+                labels.push(b.label());
+            }
+        }
+    }
+    let mut header = vec!["engine".to_string()];
+    header.extend(labels.iter().cloned());
+    let mut t = new_table(header);
+    for c in &section.cells {
+        let mut row = vec![Cell::new(&c.engine)];
+        for label in &labels {
+            let b = c.measurement.iter().flat_map(|m| m.benches.iter()).find(|b| &b.label() == label);
+            let text = match b {
+                None => {
+                    if c.status == CellStatus::Ok {
+                        String::new()
+                    } else {
+                        "FAILED".into()
+                    }
+                }
+                Some(b) if b.not_applicable.is_some() => "n/a".into(),
+                Some(b) if b.error.is_some() => "FAILED".into(),
+                Some(b) => match (&b.summary, &b.gb_per_s) {
+                    (Some(s), Some(g)) => format!("{}\n{:.2} GB/s", fmt_ns(s.median.value), g.value),
+                    (Some(s), None) => format!("{} ±{:.1}", fmt_ns(s.median.value), s.median.half_width()),
+                    _ => String::new(),
+                },
+            };
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        t.add_row(row);
+    }
+    t
+}
+
+/// Latency percentiles per engine for a few targets.
+pub fn latency_table(section: &LatencySection, targets: &[&str]) -> Table {
+    let mut header = vec!["engine".to_string()];
+    header.extend(targets.iter().map(|t| format!("{t} p50 / p99 / p99.9")));
+    let mut t = new_table(header);
+    let mut engines: Vec<&str> = Vec::new();
+    for c in &section.cells {
+        if !engines.contains(&c.engine.as_str()) {
+            engines.push(&c.engine);
+        }
+    }
+    for engine in engines {
+        let mut row = vec![Cell::new(engine)];
+        for target in targets {
+            let cell = section.cells.iter().find(|c| c.engine == engine && c.target == *target);
+            let text = match cell {
+                Some(c) => match &c.record {
+                    Some(r) => format!(
+                        "{} / {} / {}",
+                        fmt_ns(r.p50_ns as f64),
+                        fmt_ns(r.p99_ns as f64),
+                        fmt_ns(r.p999_ns as f64)
+                    ),
+                    None if c.status == CellStatus::Skipped => "skipped".into(),
+                    None => "FAILED".into(),
+                },
+                None => String::new(),
+            };
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        t.add_row(row);
+    }
+    t
 }
 
 #[cfg(test)]

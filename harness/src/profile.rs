@@ -1,6 +1,10 @@
-//! Run profiles: `quick` (CI gates and smoke runs, small inputs) and `full` (published
-//! reports, both sizes, more samples). Every value is recorded in the results file.
-use crate::scenarios::throughput::SamplingPlan;
+//! Run profiles and scenario selection: `quick` (CI gates and smoke runs, small inputs, every
+//! scenario in at most 5 minutes of measuring on 2 cores) and `full` (published reports, both
+//! sizes, more samples, at most 45 minutes). `--time-budget` scales every time cap down to fit.
+//! Every value is recorded in the results file.
+use crate::scenarios::call_overhead::CallOverheadPlan;
+use crate::scenarios::cold_start::ColdStartPlan;
+use crate::scenarios::throughput::{LatencyPlan, SamplingPlan};
 use crate::workloads::Size;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +15,21 @@ pub enum ProfileName {
     Full,
 }
 
+/// The scenarios a run can measure; each is its own section of the results file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scenario {
+    Throughput,
+    Latency,
+    ColdStart,
+    CallOverhead,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 4] =
+        [Scenario::Throughput, Scenario::Latency, Scenario::ColdStart, Scenario::CallOverhead];
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub name: ProfileName,
@@ -18,6 +37,13 @@ pub struct Profile {
     pub throughput: SamplingPlan,
     /// A cell's worker is killed after this long (hang protection).
     pub cell_timeout_s: u64,
+    /// Schema 2: the plans of the other scenarios.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStartPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_overhead: Option<CallOverheadPlan>,
 }
 
 impl Profile {
@@ -35,6 +61,23 @@ impl Profile {
                     min_samples: 3,
                 },
                 cell_timeout_s: 120,
+                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 300 }),
+                cold_start: Some(ColdStartPlan {
+                    repetitions: 5,
+                    max_cell_ms: 3_000,
+                    steady_calls: 5,
+                    process_samples: 5,
+                }),
+                call_overhead: Some(CallOverheadPlan {
+                    warmup_ms: 30,
+                    samples: 15,
+                    sample_target_ms: 5,
+                    max_bench_ms: 400,
+                    min_samples: 5,
+                    data_sizes: vec![16, 1 << 10, 64 << 10, 1 << 20, 16 << 20],
+                    host_calls: 1_000,
+                    latency_batches: 1_000,
+                }),
             },
             ProfileName::Full => Profile {
                 name,
@@ -44,11 +87,68 @@ impl Profile {
                     warmup_min_calls: 5,
                     samples: 30,
                     sample_target_ms: 50,
-                    max_cell_ms: 15_000,
+                    max_cell_ms: 10_000,
                     min_samples: 5,
                 },
                 cell_timeout_s: 600,
+                latency: Some(LatencyPlan { warmup_ms: 200, calls: 20_000, max_ms: 2_000 }),
+                cold_start: Some(ColdStartPlan {
+                    repetitions: 15,
+                    max_cell_ms: 8_000,
+                    steady_calls: 10,
+                    process_samples: 20,
+                }),
+                call_overhead: Some(CallOverheadPlan {
+                    warmup_ms: 100,
+                    samples: 30,
+                    sample_target_ms: 20,
+                    max_bench_ms: 2_000,
+                    min_samples: 5,
+                    data_sizes: (0..11).map(|i| 16usize << (2 * i)).collect(),
+                    host_calls: 10_000,
+                    latency_batches: 10_000,
+                }),
             },
         }
+    }
+
+    /// Multiplies every time cap and target by `factor` (in (0, 1]); counts stay, but the
+    /// minimum sample counts still hold, so a very small budget still yields numbers.
+    pub fn scaled(&self, factor: f64) -> Profile {
+        let f = |ms: u64| ((ms as f64 * factor).round() as u64).max(1);
+        let mut p = self.clone();
+        p.throughput.warmup_ms = f(p.throughput.warmup_ms);
+        p.throughput.sample_target_ms = f(p.throughput.sample_target_ms);
+        p.throughput.max_cell_ms = f(p.throughput.max_cell_ms);
+        if let Some(l) = p.latency.as_mut() {
+            l.warmup_ms = f(l.warmup_ms);
+            l.max_ms = f(l.max_ms);
+        }
+        if let Some(c) = p.cold_start.as_mut() {
+            c.max_cell_ms = f(c.max_cell_ms);
+            c.process_samples = ((c.process_samples as f64 * factor).ceil() as usize).max(3);
+        }
+        if let Some(c) = p.call_overhead.as_mut() {
+            c.warmup_ms = f(c.warmup_ms);
+            c.sample_target_ms = f(c.sample_target_ms);
+            c.max_bench_ms = f(c.max_bench_ms);
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_shrinks_caps_but_keeps_minimums() {
+        let p = Profile::get(ProfileName::Full);
+        let s = p.scaled(0.1);
+        assert_eq!(s.throughput.max_cell_ms, 1_000);
+        assert_eq!(s.throughput.min_samples, p.throughput.min_samples);
+        assert_eq!(s.cold_start.as_ref().unwrap().process_samples, 3);
+        let sizes = &p.call_overhead.as_ref().unwrap().data_sizes;
+        assert_eq!((sizes[0], *sizes.last().unwrap()), (16, 16 << 20));
     }
 }

@@ -2,22 +2,28 @@
 //!
 //! Every file starts with `"schema": "wasmgauge-results"` and `"schema_version"`. This build
 //! writes version [`SCHEMA_VERSION`] and reads every version in [`READABLE_VERSIONS`]; anything
-//! else is refused with a message that says what was found and what is readable. Files are
+//! else is refused with a message that says what was found and what is readable. Version 2
+//! only added fields and sections to version 1, so version-1 files load into the same types
+//! with the new parts absent. Files are
 //! written atomically (temporary file + rename) after every finished cell, so an interrupted
 //! run keeps all the cells it finished (`complete` stays `false`).
 
 use crate::engines::{EngineInfo, EngineOptions, Val};
 use crate::environment::Environment;
-use crate::profile::Profile;
+use crate::latency::LatencyRecord;
+use crate::profile::{Profile, Scenario};
+use crate::scenarios::call_overhead::CallOverheadMeasurement;
+use crate::scenarios::cold_start::{ColdStartMeasurement, ProcessPath};
 use crate::scenarios::throughput::ThroughputMeasurement;
+use crate::stats::{self, Estimate, Summary};
 use crate::workloads::Size;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 1;
-pub const READABLE_VERSIONS: &[u32] = &[1];
+pub const SCHEMA_VERSION: u32 = 2;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorpusRecord {
@@ -32,6 +38,8 @@ pub struct CorpusRecord {
 pub enum CellStatus {
     Ok,
     Failed,
+    /// Not run: the time budget was used up first (schema 2).
+    Skipped,
 }
 
 /// One workload x size x engine cell of the throughput scenario.
@@ -49,11 +57,157 @@ pub struct ThroughputCell {
     pub measurement: Option<ThroughputMeasurement>,
     /// Wall time of the cell including its worker process.
     pub wall_ms: u64,
+    /// Ratio of this cell's median to `native`'s for the same workload and size, with a
+    /// bootstrap 95% interval (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_to_native: Option<Estimate>,
+}
+
+impl ThroughputCell {
+    /// Per-call times of the samples: calibrated ones (schema 2) or raw ones (schema 1).
+    pub fn per_call_ns(&self) -> Option<Vec<f64>> {
+        let m = self.measurement.as_ref()?;
+        Some(if m.per_call_ns.is_empty() {
+            m.samples.iter().map(|s| s.ns_per_call()).collect()
+        } else {
+            m.per_call_ns.clone()
+        })
+    }
+}
+
+/// Geometric mean over the corpus of an engine's ratios to native (schema 2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngineGeomean {
+    pub engine: String,
+    pub size: Option<Size>,
+    /// Workloads in the mean (those where both the engine and native have a measurement).
+    pub workloads: usize,
+    pub ratio: Estimate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputSection {
     pub cells: Vec<ThroughputCell>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engine_geomeans: Vec<EngineGeomean>,
+}
+
+impl ThroughputSection {
+    /// Fills in every cell's ratio to native and every engine's geometric mean of ratios.
+    /// Pure arithmetic on the samples in the file.
+    pub fn analyze(&mut self) {
+        let native: Vec<(String, Option<Size>, Vec<f64>)> = self
+            .cells
+            .iter()
+            .filter(|c| c.engine == "native" && c.status == CellStatus::Ok)
+            .filter_map(|c| Some((c.workload.clone(), c.size, c.per_call_ns()?)))
+            .collect();
+        let native_of =
+            |c: &ThroughputCell| native.iter().find(|(w, s, _)| *w == c.workload && *s == c.size).map(|n| &n.2);
+        for i in 0..self.cells.len() {
+            let ratio = match (self.cells[i].per_call_ns(), native_of(&self.cells[i])) {
+                (Some(a), Some(b)) if self.cells[i].status == CellStatus::Ok => Some(stats::ratio_of_medians(&a, b)),
+                _ => None,
+            };
+            self.cells[i].ratio_to_native = ratio;
+        }
+        let mut keys: Vec<(String, Option<Size>)> = Vec::new();
+        for c in &self.cells {
+            if !keys.contains(&(c.engine.clone(), c.size)) {
+                keys.push((c.engine.clone(), c.size));
+            }
+        }
+        self.engine_geomeans = keys
+            .into_iter()
+            .filter_map(|(engine, size)| {
+                let pairs: Vec<(Vec<f64>, &Vec<f64>)> = self
+                    .cells
+                    .iter()
+                    .filter(|c| c.engine == engine && c.size == size && c.status == CellStatus::Ok && size.is_some())
+                    .filter_map(|c| Some((c.per_call_ns()?, native_of(c)?)))
+                    .collect();
+                if pairs.is_empty() {
+                    return None;
+                }
+                let refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+                Some(EngineGeomean { engine, size, workloads: refs.len(), ratio: stats::geomean_of_ratios(&refs) })
+            })
+            .collect();
+    }
+}
+
+/// Per-call latency of a workload or a call-overhead benchmark on one engine (schema 2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatencyCell {
+    pub engine: String,
+    /// `workload` or `call-overhead`.
+    pub kind: String,
+    /// Workload name, or the benchmark's label (`empty typed`, `data 4 KiB`).
+    pub target: String,
+    pub size: Option<Size>,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<LatencyRecord>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencySection {
+    pub cells: Vec<LatencyCell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColdStartCell {
+    pub workload: String,
+    pub size: Option<Size>,
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<ColdStartMeasurement>,
+    pub wall_ms: u64,
+}
+
+/// From exec of a fresh process to its verified answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessStartCell {
+    pub workload: String,
+    pub size: Size,
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub path: ProcessPath,
+    /// The command timed (program and arguments).
+    pub command: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples_ns: Vec<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColdStartSection {
+    pub cells: Vec<ColdStartCell>,
+    pub process: Vec<ProcessStartCell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallOverheadCell {
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<CallOverheadMeasurement>,
+    pub wall_ms: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallOverheadSection {
+    pub cells: Vec<CallOverheadCell>,
 }
 
 /// One engine's answer to a bring-your-own module call.
@@ -87,6 +241,12 @@ pub struct Scenarios {
     pub throughput: Option<ThroughputSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_call: Option<ExportCallSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStartSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_overhead: Option<CallOverheadSection>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +266,14 @@ pub struct ResultsFile {
     pub environment: Environment,
     pub engines: Vec<EngineInfo>,
     pub corpus: Option<CorpusRecord>,
+    /// Scenarios the run was asked for (schema 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios_selected: Vec<Scenario>,
+    /// `--time-budget`, and the factor every time cap was scaled by to fit it (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_budget_s: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_scale: Option<f64>,
     pub scenarios: Scenarios,
 }
 
@@ -173,6 +341,9 @@ mod tests {
             environment: Environment::capture(Path::new(".")),
             engines: vec![],
             corpus: None,
+            scenarios_selected: vec![],
+            time_budget_s: None,
+            budget_scale: None,
             scenarios: Scenarios::default(),
         }
     }

@@ -3,7 +3,9 @@
 //! Request frame: `op: u8`, `len: u32 LE`, `len` payload bytes. Reply frame: `status: u8`
 //! (0 = ok, 1 = error), `len: u32 LE`, payload (ok: op-specific bytes; error: UTF-8 message).
 //! Ops: `Load` (payload: workload name), `Input` (payload: input bytes), `Run` (no payload;
-//! reply: checksum as u64 LE).
+//! reply: checksum as u64 LE). Call-overhead ops: `Ping` (empty round trip), `Add4` (payload:
+//! four i64 LE; reply: i64 LE), `Invert` (payload: bytes; reply: checksum i64 LE followed by
+//! the inverted bytes), mirroring the WAT micro-modules.
 use std::io::{self, Read, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +14,9 @@ pub enum Op {
     Load = 1,
     Input = 2,
     Run = 3,
+    Ping = 4,
+    Add4 = 5,
+    Invert = 6,
 }
 
 impl Op {
@@ -20,6 +25,9 @@ impl Op {
             1 => Some(Op::Load),
             2 => Some(Op::Input),
             3 => Some(Op::Run),
+            4 => Some(Op::Ping),
+            5 => Some(Op::Add4),
+            6 => Some(Op::Invert),
             _ => None,
         }
     }

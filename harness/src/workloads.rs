@@ -190,6 +190,14 @@ pub mod micro_native {
         bytes.iter().fold(0u64, |h, &b| h.rotate_left(5) ^ u64::from(b)) as i64
     }
 
+    /// `invert` of the checksum module: the checksum of the bytes, which are then inverted
+    /// (`b ^ 0xff`) in place for the host to read back.
+    pub fn invert(bytes: &mut [u8]) -> i64 {
+        let sum = checksum(bytes);
+        bytes.iter_mut().for_each(|b| *b ^= 0xff);
+        sum
+    }
+
     /// The linear spin loop: `x = x * 6364136223846793005 + 1442695040888963407`, n times.
     pub fn spin(n: i64) -> i64 {
         (0..n).fold(n, |x, _| x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
@@ -237,17 +245,17 @@ pub static MICRO_MODULES: &[MicroModule] = &[
     },
     MicroModule {
         name: "checksum",
-        description: "a checksum over a buffer the host wrote into guest memory",
+        description: "checksum (and in-place invert) of a buffer the host wrote into guest memory",
         source: include_str!("../../workloads/wat/checksum.wat"),
         imports_host: false,
         calls: || {
             // The manifest call checksums the first 4096 bytes at offset 0 after the host wrote
             // `checksum_buffer(4096)` there.
-            vec![MicroCallOwned {
-                export: "checksum".into(),
-                args: vec![0, 4096],
-                results: vec![micro_native::checksum(&micro_native::checksum_buffer(4096))],
-            }]
+            let sum = micro_native::checksum(&micro_native::checksum_buffer(4096));
+            vec![
+                MicroCallOwned { export: "checksum".into(), args: vec![0, 4096], results: vec![sum] },
+                MicroCallOwned { export: "invert".into(), args: vec![0, 4096], results: vec![sum] },
+            ]
         },
     },
     MicroModule {

@@ -151,7 +151,7 @@ fn bring_your_own_module_runs_everywhere_and_engines_agree() {
     let results = ResultsFile::load(&out_path).unwrap();
     let section = results.scenarios.export_call.unwrap();
     assert!(section.engines_agree);
-    assert_eq!(section.cells.len(), 7);
+    assert_eq!(section.cells.len(), wasmgauge::engines::WASM_ENGINES.len());
 
     let out = wasmgauge(&["run", "--module", &module.display().to_string(), "--export", "add4", "--arg", "1"]);
     assert_eq!(out.status.code(), Some(1));

@@ -30,7 +30,7 @@ fn every_workload_matches_native_on_every_engine() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 10 * 9);
+    assert_eq!(checked, 10 * engines::all_ids().len());
 }
 
 /// The WAT micro-modules give their native twins' answers on every engine: plain calls, the
@@ -123,5 +123,29 @@ fn malformed_modules_fail_to_compile_everywhere() {
         let engine = (spec.make)(&EngineOptions::default()).unwrap();
         assert!(engine.compile(b"\0asm\x01\0\0\0\x01\xff").is_err(), "{}", spec.id);
         assert!(engine.compile(b"not wasm at all").is_err(), "{}", spec.id);
+    }
+}
+
+/// The typed and dynamic call paths of every engine check every answer: right answers pass,
+/// a wrong expected answer fails the loop.
+#[test]
+fn call_paths_verify_answers_on_every_engine() {
+    use wasmgauge::engines::{CallPath, MicroCall};
+    let corpus = common::corpus();
+    let add4 = corpus.wasm(corpus.module("add4").unwrap()).unwrap();
+    let host_loop = corpus.wasm(corpus.module("host_loop").unwrap()).unwrap();
+    let right = micro_native::add4(1, 2, 3, 4);
+    for spec in WASM_ENGINES {
+        let engine = (spec.make)(&EngineOptions::default()).unwrap();
+        let mut instance = engine.instantiate(engine.compile(&add4).unwrap().as_ref()).unwrap();
+        for path in [CallPath::Typed, CallPath::Dynamic] {
+            instance.time_micro(MicroCall::Add4 { args: [1, 2, 3, 4], expected: right }, path, 10).unwrap();
+            let err =
+                instance.time_micro(MicroCall::Add4 { args: [1, 2, 3, 4], expected: right + 1 }, path, 10).unwrap_err();
+            assert!(err.to_string().contains("wrong answer"), "{} {path:?}: {err}", spec.id);
+        }
+        let mut instance = engine.instantiate(engine.compile(&host_loop).unwrap().as_ref()).unwrap();
+        let call = MicroCall::HostLoop { n: 50, expected: micro_native::host_loop(50) };
+        instance.time_micro(call, CallPath::Typed, 5).unwrap_or_else(|e| panic!("{}: {e:#}", spec.id));
     }
 }

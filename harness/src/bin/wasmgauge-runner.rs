@@ -9,6 +9,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::process::ExitCode;
 use wasmgauge::executor::native_kernel;
 use wasmgauge::runner_protocol::{Op, read_frame, write_frame};
+use wasmgauge::workloads::micro_native;
 
 fn once(name: &str, size: &str) -> Result<u64, String> {
     let w = wasmgauge::workloads::rust_workload(name).ok_or_else(|| format!("unknown workload `{name}`"))?;
@@ -39,6 +40,20 @@ fn serve() -> std::io::Result<()> {
                 Some(k) => Ok(black_box(k(black_box(&input))).to_le_bytes().to_vec()),
                 None => Err("run before load".into()),
             },
+            Some(Op::Ping) => Ok(Vec::new()),
+            Some(Op::Add4) if payload.len() == 32 => {
+                let v: Vec<i64> =
+                    payload.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
+                Ok(micro_native::add4(v[0], v[1], v[2], v[3]).to_le_bytes().to_vec())
+            }
+            Some(Op::Add4) => Err("add4 takes 32 bytes".into()),
+            Some(Op::Invert) => {
+                let mut data = payload;
+                let sum = micro_native::invert(&mut data);
+                let mut reply = sum.to_le_bytes().to_vec();
+                reply.extend_from_slice(&data);
+                Ok(reply)
+            }
             None => Err(format!("unknown op {op}")),
         };
         match reply {

@@ -151,6 +151,74 @@ pub trait Engine {
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
 }
 
+/// How the host calls an export: through the runtime's statically typed API, or its dynamic
+/// one (a slice of values in, a slice of values out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallPath {
+    Typed,
+    Dynamic,
+}
+
+/// The call-overhead calls an instance times in a loop of its own (see [`Instance::time_micro`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MicroCall {
+    /// `empty()` of the `empty` micro-module.
+    Empty,
+    /// `add4(a, b, c, d) -> i64` of `add4`.
+    Add4 { args: [i64; 4], expected: i64 },
+    /// `call_host(n) -> i32` of `host_loop`: n guest->host calls of `wasmgauge.tick`.
+    HostLoop { n: i32, expected: i32 },
+    /// `spin(n) -> i64` of `spin`: work proportional to n.
+    Spin { n: i64, expected: i64 },
+}
+
+impl MicroCall {
+    pub fn export(&self) -> &'static str {
+        match self {
+            MicroCall::Empty => "empty",
+            MicroCall::Add4 { .. } => "add4",
+            MicroCall::HostLoop { .. } => "call_host",
+            MicroCall::Spin { .. } => "spin",
+        }
+    }
+}
+
+/// Times `iters` calls of `call`, checking every answer against `expected`; returns the
+/// elapsed nanoseconds. Generic, so each adapter's typed path compiles to a monomorphic loop.
+#[inline(always)]
+pub fn timed_loop<R: PartialEq + std::fmt::Debug>(
+    iters: u64,
+    expected: R,
+    mut call: impl FnMut() -> Result<R>,
+) -> Result<u64> {
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        let got = std::hint::black_box(call()?);
+        if got != expected {
+            bail!("wrong answer: got {got:?}, the native answer is {expected:?}");
+        }
+    }
+    Ok(start.elapsed().as_nanos() as u64)
+}
+
+/// The dynamic path of [`Instance::time_micro`], shared by every adapter: the interface's
+/// `call` with values in a slice.
+pub fn time_micro_dynamic(instance: &mut dyn Instance, call: MicroCall, iters: u64) -> Result<u64> {
+    let f = instance.func(call.export())?;
+    let (args, expected): (Vec<Val>, Vec<Val>) = match call {
+        MicroCall::Empty => (vec![], vec![]),
+        MicroCall::Add4 { args, expected } => (args.iter().map(|a| Val::I64(*a)).collect(), vec![Val::I64(expected)]),
+        MicroCall::HostLoop { n, expected } => (vec![Val::I32(n)], vec![Val::I32(expected)]),
+        MicroCall::Spin { n, expected } => (vec![Val::I64(n)], vec![Val::I64(expected)]),
+    };
+    let mut results = expected.clone();
+    timed_loop(iters, true, || {
+        instance.call(f, std::hint::black_box(&args), &mut results)?;
+        Ok(results == expected)
+    })
+}
+
 /// A live instance. Traps come back as errors naming the trap.
 pub trait Instance {
     fn func(&mut self, export: &str) -> Result<FuncId>;
@@ -159,6 +227,9 @@ pub trait Instance {
     fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()>;
     /// Copies `bytes` into the exported memory `memory` at `offset`.
     fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()>;
+    /// Times `iters` calls of a call-overhead export through `path`, verifying every answer;
+    /// returns elapsed nanoseconds. The loop runs inside the adapter (see [`timed_loop`]).
+    fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64>;
 }
 
 /// Downcasts a module to the adapter's own type, with a clear error on a mix-up.
@@ -178,6 +249,7 @@ pub struct EngineSpec {
 /// Every WebAssembly engine configuration, in report order.
 pub static WASM_ENGINES: &[EngineSpec] = &[
     EngineSpec { id: "wasmtime-cranelift", make: wasmtime::cranelift::engine },
+    EngineSpec { id: "wasmtime-cranelift-pooling", make: wasmtime::cranelift_pooling::engine },
     EngineSpec { id: "wasmtime-winch", make: wasmtime::winch::engine },
     EngineSpec { id: "wasmtime-pulley", make: wasmtime::pulley::engine },
     EngineSpec { id: "wasmer-cranelift", make: wasmer::cranelift::engine },
@@ -248,7 +320,7 @@ mod tests {
     fn unknown_engine_is_rejected_with_the_known_list() {
         let err = resolve(&["wasmtime-cranelift".into(), "v8".into()]).unwrap_err().to_string();
         assert!(err.contains("unknown engine `v8`") && err.contains("wasmi-lazy"), "{err}");
-        assert_eq!(resolve(&[]).unwrap().len(), 9);
+        assert_eq!(resolve(&[]).unwrap().len(), 10);
         assert_eq!(resolve(&["native".into(), "wasmi-eager".into()]).unwrap(), vec!["wasmi-eager", "native"]);
     }
 

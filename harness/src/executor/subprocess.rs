@@ -13,7 +13,8 @@ pub struct SubprocessExecutor {
     child: Option<RunnerChild>,
 }
 
-struct RunnerChild {
+/// A running `wasmgauge-runner` child, spoken to with request/answer frames.
+pub struct RunnerChild {
     process: Child,
     to_child: BufWriter<ChildStdin>,
     from_child: BufReader<ChildStdout>,
@@ -36,7 +37,19 @@ pub fn runner_path() -> Result<PathBuf> {
 }
 
 impl RunnerChild {
-    fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>> {
+    /// Starts a runner that dies with this process.
+    pub fn spawn() -> Result<RunnerChild> {
+        let mut cmd = Command::new(runner_path()?);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        crate::isolation::die_with_parent(&mut cmd);
+        let mut process = cmd.spawn().context("spawning wasmgauge-runner")?;
+        let to_child = BufWriter::new(process.stdin.take().expect("piped stdin"));
+        let from_child = BufReader::new(process.stdout.take().expect("piped stdout"));
+        Ok(RunnerChild { process, to_child, from_child })
+    }
+
+    /// One round trip: a request frame out, its answer back.
+    pub fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>> {
         write_frame(&mut self.to_child, op as u8, payload)?;
         self.to_child.flush()?;
         match read_reply(&mut self.from_child) {
@@ -60,13 +73,7 @@ impl Executor for SubprocessExecutor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
         self.child = None;
         let start = Instant::now();
-        let mut cmd = Command::new(runner_path()?);
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
-        crate::isolation::die_with_parent(&mut cmd);
-        let mut process = cmd.spawn().context("spawning wasmgauge-runner")?;
-        let to_child = BufWriter::new(process.stdin.take().expect("piped stdin"));
-        let from_child = BufReader::new(process.stdout.take().expect("piped stdout"));
-        let mut child = RunnerChild { process, to_child, from_child };
+        let mut child = RunnerChild::spawn()?;
         child.request(Op::Load, code.name.as_bytes())?;
         let spawn_ns = start.elapsed().as_nanos() as u64;
         child.request(Op::Input, input)?;

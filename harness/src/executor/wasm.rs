@@ -41,30 +41,39 @@ pub fn compile_and_instantiate(engine: &dyn Engine, name: &str, wasm: &[u8]) -> 
     Ok((LiveInstance { _module: module, instance }, times))
 }
 
+/// Writes a workload's input into a fresh instance through the guest ABI (`wg_alloc`, then a
+/// host write) and returns the `run` export with its arguments.
+pub fn load_input(instance: &mut dyn Instance, input: &[u8]) -> Result<(FuncId, [Val; 2])> {
+    let len = i32::try_from(input.len()).context("input larger than 2 GiB")?;
+    let alloc = instance.func("wg_alloc")?;
+    let mut ptr = [Val::I32(0)];
+    instance.call(alloc, &[Val::I32(len)], &mut ptr).context("calling wg_alloc")?;
+    let Val::I32(ptr) = ptr[0] else { bail!("wg_alloc returned {:?}, expected an i32", ptr[0]) };
+    instance.write_memory(ptr as u32 as usize, input).context("writing the input into guest memory")?;
+    Ok((instance.func("run")?, [Val::I32(ptr), Val::I32(len)]))
+}
+
+/// One call of `run`, returning its checksum.
+pub fn call_run(instance: &mut dyn Instance, run: FuncId, args: &[Val; 2]) -> Result<u64> {
+    let mut result = [Val::I64(0)];
+    instance.call(run, args, &mut result)?;
+    match result[0] {
+        Val::I64(v) => Ok(v as u64),
+        other => bail!("`run` returned {other}, expected an i64"),
+    }
+}
+
 impl Executor for WasmExecutor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
         self.loaded = None;
         let (mut live, times) = compile_and_instantiate(self.engine.as_ref(), code.name, code.wasm)?;
-        let instance = &mut live.instance;
-
-        let len = i32::try_from(input.len()).context("input larger than 2 GiB")?;
-        let alloc = instance.func("wg_alloc")?;
-        let mut ptr = [Val::I32(0)];
-        instance.call(alloc, &[Val::I32(len)], &mut ptr).context("calling wg_alloc")?;
-        let Val::I32(ptr) = ptr[0] else { bail!("wg_alloc returned {:?}, expected an i32", ptr[0]) };
-        instance.write_memory(ptr as u32 as usize, input).context("writing the input into guest memory")?;
-        let run = instance.func("run")?;
-        self.loaded = Some(Loaded { live, run, args: [Val::I32(ptr), Val::I32(len)] });
+        let (run, args) = load_input(live.instance.as_mut(), input)?;
+        self.loaded = Some(Loaded { live, run, args });
         Ok(times)
     }
 
     fn call(&mut self) -> Result<u64> {
         let Some(loaded) = self.loaded.as_mut() else { bail!("call before prepare") };
-        let mut result = [Val::I64(0)];
-        loaded.live.instance.call(loaded.run, &loaded.args, &mut result)?;
-        match result[0] {
-            Val::I64(v) => Ok(v as u64),
-            other => bail!("`run` returned {other}, expected an i64"),
-        }
+        call_run(loaded.live.instance.as_mut(), loaded.run, &loaded.args)
     }
 }

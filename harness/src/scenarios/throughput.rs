@@ -3,9 +3,12 @@
 //! answer fails the cell, so a cell never yields a number for a wrong result.
 //!
 //! A sample times a batch of calls (the batch size is chosen from the warm-up so one sample
-//! lasts about `sample_target_ms`), which keeps timer cost negligible for short calls. The raw
-//! samples are kept; the median per call is derived from them.
+//! lasts about `sample_target_ms`), which keeps timer cost far under 1% of what is measured.
+//! The clock and the empty-loop cost of this very loop are calibrated in the worker and
+//! subtracted; the raw samples are kept beside the corrected per-call figures and their summary.
+use crate::calibration::{self, Calibration};
 use crate::executor::{Executor, SetupTimes, WorkloadCode};
+use crate::stats::{self, Summary};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -51,7 +54,44 @@ pub struct ThroughputMeasurement {
     pub capped_by_time: bool,
     /// Calls whose answer was checked against the native checksum (all of them).
     pub verified_calls: u64,
+    /// Median per call; since schema 2 with the calibrated clock and loop costs removed.
     pub median_ns_per_call: f64,
+    /// Clock and loop costs measured in this worker (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
+    /// Per-call time of each sample after calibration (schema 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_call_ns: Vec<f64>,
+    /// Median with bootstrap 95% interval, CV and outliers of `per_call_ns` (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+}
+
+/// Times `iters` verified calls: the loop every throughput sample runs (and calibration too).
+fn timed_batch(exec: &mut dyn Executor, expected: u64, iters: u64) -> Result<u64> {
+    let start = Instant::now();
+    for _ in 0..iters {
+        checked_call(exec, expected)?;
+    }
+    Ok(start.elapsed().as_nanos() as u64)
+}
+
+/// An executor that does nothing, to measure the cost of the timing loop itself.
+struct NoopExecutor;
+
+impl Executor for NoopExecutor {
+    fn prepare(&mut self, _: &WorkloadCode, _: &[u8]) -> Result<SetupTimes> {
+        Ok(SetupTimes::default())
+    }
+    fn call(&mut self) -> Result<u64> {
+        Ok(black_box(7))
+    }
+}
+
+/// Calibrates the clock and [`timed_batch`]'s own per-iteration cost in this process.
+pub fn calibrate() -> Calibration {
+    let mut noop = NoopExecutor;
+    calibration::calibrate(|iters| timed_batch(&mut noop, 7, iters).unwrap_or(0))
 }
 
 fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
@@ -62,17 +102,6 @@ fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
     Ok(())
 }
 
-/// Median of per-call times of the samples.
-pub fn median_ns_per_call(samples: &[Sample]) -> f64 {
-    let mut v: Vec<f64> = samples.iter().map(Sample::ns_per_call).collect();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
 /// Prepares `code` on `exec` and measures it under `plan`, verifying every call.
 pub fn measure(
     exec: &mut dyn Executor,
@@ -81,6 +110,7 @@ pub fn measure(
     expected: u64,
     plan: &SamplingPlan,
 ) -> Result<ThroughputMeasurement> {
+    let calibration = calibrate();
     let setup = exec.prepare(code, input)?;
     let mut verified = 0u64;
 
@@ -105,13 +135,12 @@ pub fn measure(
     let sampling = Instant::now();
     let mut samples = Vec::with_capacity(plan.samples);
     while samples.len() < plan.samples && (samples.len() < plan.min_samples || sampling.elapsed() < cap) {
-        let start = Instant::now();
-        for _ in 0..iters {
-            checked_call(exec, expected)?;
-        }
-        samples.push(Sample { iters, ns: start.elapsed().as_nanos() as u64 });
+        let ns = timed_batch(exec, expected, iters)?;
+        samples.push(Sample { iters, ns });
         verified += iters;
     }
+    let per_call_ns: Vec<f64> = samples.iter().map(|s| calibration.per_call_ns(s.ns, s.iters)).collect();
+    let summary = stats::summarize(&per_call_ns);
     Ok(ThroughputMeasurement {
         setup,
         first_call_ns,
@@ -120,9 +149,48 @@ pub fn measure(
         iters_per_sample: iters,
         capped_by_time: samples.len() < plan.samples,
         verified_calls: verified,
-        median_ns_per_call: median_ns_per_call(&samples),
+        median_ns_per_call: summary.median.value,
+        calibration: Some(calibration),
+        per_call_ns,
+        summary: Some(summary),
         samples,
     })
+}
+
+/// How per-call latency is recorded for a workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatencyPlan {
+    pub warmup_ms: u64,
+    /// Individually timed calls wanted, and the time cap on them (at least 10 are taken).
+    pub calls: u64,
+    pub max_ms: u64,
+}
+
+/// Per-call latency of a prepared workload: every call timed on its own (workload calls last
+/// microseconds or more, so the clock, whose cost is subtracted, stays a small part) and
+/// verified, then recorded in an HdrHistogram.
+pub fn measure_latency(
+    exec: &mut dyn Executor,
+    code: &WorkloadCode,
+    input: &[u8],
+    expected: u64,
+    plan: &LatencyPlan,
+) -> Result<crate::latency::LatencyRecord> {
+    let (timer_overhead, _) = calibration::clock();
+    exec.prepare(code, input)?;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(plan.warmup_ms) {
+        checked_call(exec, expected)?;
+    }
+    let cap = Duration::from_millis(plan.max_ms);
+    let start = Instant::now();
+    let mut values = Vec::with_capacity(plan.calls as usize);
+    while (values.len() as u64) < plan.calls && (values.len() < 10 || start.elapsed() < cap) {
+        let t = Instant::now();
+        checked_call(exec, expected)?;
+        values.push(((t.elapsed().as_nanos() as f64) - timer_overhead).max(1.0) as u64);
+    }
+    crate::latency::record(&values, 1)
 }
 
 #[cfg(test)]
@@ -168,12 +236,5 @@ mod tests {
         let m = measure(&mut exec, &code, &[], 7, &plan()).unwrap();
         assert_eq!(m.samples.len(), 3);
         assert_eq!(m.verified_calls, exec.1 as u64);
-    }
-
-    #[test]
-    fn median_of_even_and_odd() {
-        let s = |ns| Sample { iters: 1, ns };
-        assert_eq!(median_ns_per_call(&[s(3), s(1), s(2)]), 2.0);
-        assert_eq!(median_ns_per_call(&[s(4), s(1), s(2), s(3)]), 2.5);
     }
 }

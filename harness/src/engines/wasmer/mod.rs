@@ -5,9 +5,13 @@
 pub mod cranelift;
 pub mod singlepass;
 
-use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use super::{
+    CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
+    downcast, host, time_micro_dynamic, timed_loop,
+};
 use anyhow::{Result, anyhow, bail};
 use std::any::Any;
+use std::hint::black_box;
 use std::num::NonZero;
 
 pub struct WasmerEngine {
@@ -141,5 +145,33 @@ impl Instance for WasmerInstance {
     fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
         let memory = self.memory.as_ref().ok_or_else(|| anyhow!("module exports no `memory`"))?;
         memory.view(&self.store).write(offset as u64, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+
+    fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64> {
+        if path == CallPath::Dynamic {
+            return time_micro_dynamic(self, call, iters);
+        }
+        let (store, exports) = (&mut self.store, &self.instance.exports);
+        match call {
+            MicroCall::Empty => {
+                let f = exports.get_typed_function::<(), ()>(&*store, call.export())?;
+                timed_loop(iters, (), || Ok(f.call(&mut *store)?))
+            }
+            MicroCall::Add4 { args: [a, b, c, d], expected } => {
+                let f = exports.get_typed_function::<(i64, i64, i64, i64), i64>(&*store, call.export())?;
+                timed_loop(iters, expected, || {
+                    let (a, b, c, d) = black_box((a, b, c, d));
+                    Ok(f.call(&mut *store, a, b, c, d)?)
+                })
+            }
+            MicroCall::HostLoop { n, expected } => {
+                let f = exports.get_typed_function::<i32, i32>(&*store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+            MicroCall::Spin { n, expected } => {
+                let f = exports.get_typed_function::<i64, i64>(&*store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+        }
     }
 }

@@ -4,9 +4,13 @@
 pub mod eager;
 pub mod lazy;
 
-use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use super::{
+    CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
+    downcast, host, time_micro_dynamic, timed_loop,
+};
 use anyhow::{Result, anyhow, bail};
 use std::any::Any;
+use std::hint::black_box;
 
 pub struct WasmiEngine {
     info: EngineInfo,
@@ -136,5 +140,30 @@ impl Instance for WasmiInstance {
     fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
         let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
         memory.write(&mut self.store, offset, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+
+    fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64> {
+        if path == CallPath::Dynamic {
+            return time_micro_dynamic(self, call, iters);
+        }
+        let (store, instance) = (&mut self.store, self.instance);
+        match call {
+            MicroCall::Empty => {
+                let f = instance.get_typed_func::<(), ()>(&*store, call.export())?;
+                timed_loop(iters, (), || Ok(f.call(&mut *store, ())?))
+            }
+            MicroCall::Add4 { args: [a, b, c, d], expected } => {
+                let f = instance.get_typed_func::<(i64, i64, i64, i64), i64>(&*store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box((a, b, c, d)))?))
+            }
+            MicroCall::HostLoop { n, expected } => {
+                let f = instance.get_typed_func::<i32, i32>(&*store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+            MicroCall::Spin { n, expected } => {
+                let f = instance.get_typed_func::<i64, i64>(&*store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ use anyhow::Result;
 use wasmtime as wt;
 
 pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
-    super::build("wasmtime-cranelift", "Wasmtime, optimizing compiler (Cranelift)", options, |config| {
+    super::build("wasmtime-cranelift", "Wasmtime, optimizing compiler (Cranelift)", options, false, |config| {
         config.strategy(wt::Strategy::Cranelift);
         config.cranelift_opt_level(wt::OptLevel::Speed);
         config.signals_based_traps(true);

@@ -2,18 +2,26 @@
 //! with the common knobs, host-function linker, modules, instances and value conversion.
 
 pub mod cranelift;
+pub mod cranelift_pooling;
 pub mod pulley;
 pub mod winch;
 
-use super::{CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Val, common_knobs, downcast, host};
+use super::{
+    CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
+    downcast, host, time_micro_dynamic, timed_loop,
+};
 use anyhow::{Result, anyhow, bail};
 use std::any::Any;
+use std::hint::black_box;
 use wasmtime as wt;
 
 pub struct WasmtimeEngine {
     info: EngineInfo,
     engine: wt::Engine,
     linker: wt::Linker<()>,
+    /// Link imports once per module (`InstancePre`) when it is compiled, so instantiation only
+    /// allocates and initializes (the serverless setup).
+    pre_instantiate: bool,
 }
 
 /// Builds a Wasmtime configuration: the shared knobs first, then `configure` sets the
@@ -22,6 +30,7 @@ pub(super) fn build(
     id: &str,
     description: &str,
     options: &EngineOptions,
+    pre_instantiate: bool,
     configure: impl FnOnce(&mut wt::Config) -> Result<Vec<(&'static str, String)>>,
 ) -> Result<Box<dyn Engine>> {
     let mut config = wt::Config::new();
@@ -30,15 +39,41 @@ pub(super) fn build(
     config.epoch_interruption(false);
     config.allocation_strategy(wt::InstanceAllocationStrategy::OnDemand);
     let mut knobs = common_knobs(options);
-    knobs.push(("allocator", "on-demand".into()));
-    knobs.extend(configure(&mut config)?);
+    let own = configure(&mut config)?;
+    if !own.iter().any(|(k, _)| *k == "allocator") {
+        knobs.push(("allocator", "on-demand".into()));
+    }
+    knobs.push((
+        "instantiate",
+        if pre_instantiate { "InstancePre (imports linked at compile)" } else { "Linker::instantiate" }.into(),
+    ));
+    knobs.extend(own);
     let engine = wt::Engine::new(&config).map_err(|e| anyhow!("creating the {id} engine: {e:#}"))?;
     let mut linker = wt::Linker::new(&engine);
     linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
-    Ok(Box::new(WasmtimeEngine { info: EngineInfo::new(id, "wasmtime", description, &knobs), engine, linker }))
+    Ok(Box::new(WasmtimeEngine {
+        info: EngineInfo::new(id, "wasmtime", description, &knobs),
+        engine,
+        linker,
+        pre_instantiate,
+    }))
 }
 
-struct WasmtimeModule(wt::Module);
+struct WasmtimeModule {
+    module: wt::Module,
+    pre: Option<wt::InstancePre<()>>,
+}
+
+impl WasmtimeEngine {
+    fn ready(&self, module: wt::Module) -> Result<Box<dyn CompiledModule>> {
+        let pre = if self.pre_instantiate {
+            Some(self.linker.instantiate_pre(&module).map_err(|e| anyhow!("linking imports: {e:#}"))?)
+        } else {
+            None
+        };
+        Ok(Box::new(WasmtimeModule { module, pre }))
+    }
+}
 
 impl CompiledModule for WasmtimeModule {
     fn as_any(&self) -> &dyn Any {
@@ -52,24 +87,27 @@ impl Engine for WasmtimeEngine {
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
-        Ok(Box::new(WasmtimeModule(wt::Module::from_binary(&self.engine, wasm)?)))
+        self.ready(wt::Module::from_binary(&self.engine, wasm)?)
     }
 
     fn serialize(&self, module: &dyn CompiledModule) -> Result<Option<Vec<u8>>> {
-        Ok(Some(downcast::<WasmtimeModule>(module, &self.info.id)?.0.serialize()?))
+        Ok(Some(downcast::<WasmtimeModule>(module, &self.info.id)?.module.serialize()?))
     }
 
     fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>> {
         // SAFETY: Wasmtime checks the artifact's header and engine compatibility; the harness
         // only feeds it artifacts this same configuration produced with `serialize`.
         let module = unsafe { wt::Module::deserialize(&self.engine, artifact)? };
-        Ok(Box::new(WasmtimeModule(module)))
+        self.ready(module)
     }
 
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
         let module = downcast::<WasmtimeModule>(module, &self.info.id)?;
         let mut store = wt::Store::new(&self.engine, ());
-        let instance = self.linker.instantiate(&mut store, &module.0)?;
+        let instance = match &module.pre {
+            Some(pre) => pre.instantiate(&mut store)?,
+            None => self.linker.instantiate(&mut store, &module.module)?,
+        };
         let memory = instance.get_memory(&mut store, "memory");
         Ok(Box::new(WasmtimeInstance {
             store,
@@ -140,5 +178,30 @@ impl Instance for WasmtimeInstance {
     fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
         let memory = self.memory.ok_or_else(|| anyhow!("module exports no `memory`"))?;
         memory.write(&mut self.store, offset, bytes).map_err(|e| anyhow!("writing guest memory: {e}"))
+    }
+
+    fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64> {
+        if path == CallPath::Dynamic {
+            return time_micro_dynamic(self, call, iters);
+        }
+        let (store, instance) = (&mut self.store, self.instance);
+        match call {
+            MicroCall::Empty => {
+                let f = instance.get_typed_func::<(), ()>(&mut *store, call.export())?;
+                timed_loop(iters, (), || Ok(f.call(&mut *store, ())?))
+            }
+            MicroCall::Add4 { args: [a, b, c, d], expected } => {
+                let f = instance.get_typed_func::<(i64, i64, i64, i64), i64>(&mut *store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box((a, b, c, d)))?))
+            }
+            MicroCall::HostLoop { n, expected } => {
+                let f = instance.get_typed_func::<i32, i32>(&mut *store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+            MicroCall::Spin { n, expected } => {
+                let f = instance.get_typed_func::<i64, i64>(&mut *store, call.export())?;
+                timed_loop(iters, expected, || Ok(f.call(&mut *store, black_box(n))?))
+            }
+        }
     }
 }

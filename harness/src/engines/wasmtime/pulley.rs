@@ -5,7 +5,7 @@ use anyhow::Result;
 use wasmtime as wt;
 
 pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
-    super::build("wasmtime-pulley", "Wasmtime, portable interpreter (Pulley)", options, |config| {
+    super::build("wasmtime-pulley", "Wasmtime, portable interpreter (Pulley)", options, false, |config| {
         config.strategy(wt::Strategy::Cranelift);
         config.target("pulley64")?;
         config.cranelift_opt_level(wt::OptLevel::Speed);

@@ -4,7 +4,7 @@ use anyhow::Result;
 use wasmtime as wt;
 
 pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
-    super::build("wasmtime-winch", "Wasmtime, baseline compiler (Winch)", options, |config| {
+    super::build("wasmtime-winch", "Wasmtime, baseline compiler (Winch)", options, false, |config| {
         config.strategy(wt::Strategy::Winch);
         config.signals_based_traps(true);
         Ok(vec![

@@ -1,0 +1,415 @@
+//! Call overhead across the host/guest boundary, per engine (one worker per engine):
+//! * host->guest: `empty()` and `add4(a, b, c, d)`, through the typed and the dynamic call path;
+//! * guest->host: `call_host(n)` calls the host import `wasmgauge.tick` n times; the cost of one
+//!   host call is `(T(n) - T(0)) / n`;
+//! * data: the host writes N bytes into guest memory, the guest checksums and inverts them in
+//!   place (`invert`), the host reads the N bytes back; N is swept by the profile. Reported as
+//!   ns per call and GB/s of payload (N / time; each call moves N bytes in and N back).
+//!
+//! `native` runs the same operations as plain function calls over a slice; `subprocess` as a
+//! pipe round trip carrying the same bytes. Every call's answer is verified; read-back bytes
+//! are compared after each timed batch (outside the clock). Sub-microsecond calls are timed in
+//! batches long enough that the clock is under 1% of the batch; the clock and the loop's own
+//! cost are calibrated and subtracted.
+use crate::calibration::{self, Calibration};
+use crate::engines::{CallPath, Engine, Instance, MicroCall, Val, timed_loop};
+use crate::executor::subprocess::RunnerChild;
+use crate::latency::{self, LatencyRecord};
+use crate::runner_protocol::Op;
+use crate::scenarios::throughput::Sample;
+use crate::stats::{self, Estimate, Summary};
+use crate::workloads::micro_native;
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallOverheadPlan {
+    pub warmup_ms: u64,
+    pub samples: usize,
+    pub sample_target_ms: u64,
+    /// Time cap per benchmark; at least `min_samples` are taken regardless.
+    pub max_bench_ms: u64,
+    pub min_samples: usize,
+    /// Payload sizes of the data benchmark, in bytes.
+    pub data_sizes: Vec<usize>,
+    /// Host calls per guest call in the guest->host benchmark.
+    pub host_calls: i32,
+    /// Batches recorded for the latency histogram of each benchmark.
+    pub latency_batches: u64,
+}
+
+/// The four arguments of `add4` and its expected answer.
+pub const ADD4_ARGS: [i64; 4] = [7, -3, 11, 0x55];
+
+/// One benchmark's result on one engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    /// `empty`, `add4`, `guest-to-host`, `data`.
+    pub bench: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<CallPath>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Raw timed batches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<Sample>,
+    /// Per-call time of each batch, calibrated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_call_ns: Vec<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+    /// Payload GB/s (1e9 bytes per second) from the median and its interval (data only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gb_per_s: Option<Estimate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyRecord>,
+    /// Why the benchmark does not apply to this engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+}
+
+impl BenchResult {
+    fn new(bench: &str, path: Option<CallPath>, bytes: Option<usize>) -> BenchResult {
+        BenchResult {
+            bench: bench.into(),
+            path,
+            bytes,
+            error: None,
+            samples: vec![],
+            per_call_ns: vec![],
+            summary: None,
+            gb_per_s: None,
+            latency: None,
+            not_applicable: None,
+        }
+    }
+
+    /// A short label: `empty typed`, `data 64 KiB`.
+    pub fn label(&self) -> String {
+        match (self.path, self.bytes) {
+            (Some(p), _) => format!(
+                "{} {}",
+                self.bench,
+                serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            ),
+            (None, Some(b)) => format!("{} {}", self.bench, human_bytes(b)),
+            _ => self.bench.clone(),
+        }
+    }
+}
+
+pub fn human_bytes(b: usize) -> String {
+    match b {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} B"),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallOverheadMeasurement {
+    pub calibration: Calibration,
+    pub benches: Vec<BenchResult>,
+}
+
+/// What the worker should do: sample (the call-overhead scenario), record latency, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modes {
+    pub sample: bool,
+    pub latency: bool,
+}
+
+/// Samples a batch function: `batch(iters)` runs `iters` calls and returns elapsed ns.
+struct Sampler<'a> {
+    plan: &'a CallOverheadPlan,
+    calibration: Calibration,
+    modes: Modes,
+}
+
+impl Sampler<'_> {
+    fn run(&self, result: &mut BenchResult, mut batch: impl FnMut(u64) -> Result<u64>) -> Result<()> {
+        // Warm up, doubling the batch until one batch lasts long enough to size the samples.
+        let warmup = Duration::from_millis(self.plan.warmup_ms);
+        let start = Instant::now();
+        let mut iters = 1u64;
+        let mut per_call = f64::MAX;
+        loop {
+            let ns = batch(iters)?;
+            per_call = per_call.min(ns as f64 / iters as f64);
+            if start.elapsed() >= warmup && ns > 100_000 {
+                break;
+            }
+            if ns < 10_000_000 {
+                iters *= 2;
+            }
+        }
+        let per_call = per_call.max(0.1);
+        if self.modes.sample {
+            let iters = ((self.plan.sample_target_ms as f64 * 1e6) / per_call).max(1.0) as u64;
+            let cap = Duration::from_millis(self.plan.max_bench_ms);
+            let start = Instant::now();
+            while result.samples.len() < self.plan.samples
+                && (result.samples.len() < self.plan.min_samples || start.elapsed() < cap)
+            {
+                let ns = batch(iters)?;
+                result.samples.push(Sample { iters, ns });
+            }
+            result.per_call_ns = result.samples.iter().map(|s| self.calibration.per_call_ns(s.ns, s.iters)).collect();
+            result.summary = Some(stats::summarize(&result.per_call_ns));
+        }
+        if self.modes.latency {
+            // Batches of at least ~100 clock costs, so the clock stays under 1% of each value.
+            let b = ((100.0 * self.calibration.timer_overhead_ns.max(10.0)) / per_call).ceil().max(1.0) as u64;
+            let cap = Duration::from_millis(self.plan.max_bench_ms);
+            let start = Instant::now();
+            let mut values = Vec::new();
+            while (values.len() as u64) < self.plan.latency_batches && (values.len() < 10 || start.elapsed() < cap) {
+                let ns = batch(b)?;
+                values.push(self.calibration.per_call_ns(ns, b).max(1.0) as u64);
+            }
+            result.latency = Some(latency::record(&values, b)?);
+        }
+        Ok(())
+    }
+}
+
+fn gb_per_s(bytes: usize, per_call: &Summary) -> Estimate {
+    let rate = |ns: f64| bytes as f64 / ns.max(1e-9);
+    Estimate {
+        value: rate(per_call.median.value),
+        ci95_low: rate(per_call.median.ci95_high),
+        ci95_high: rate(per_call.median.ci95_low),
+    }
+}
+
+/// The calibration of the adapters' typed loop ([`timed_loop`]) in this process.
+pub fn calibrate() -> Calibration {
+    calibration::calibrate(|iters| timed_loop(iters, 7i64, || Ok(black_box(7i64))).unwrap_or(0))
+}
+
+fn finish(mut r: BenchResult, outcome: Result<()>) -> BenchResult {
+    if let Err(e) = outcome {
+        r.error = Some(format!("{e:#}"));
+        r.summary = None;
+    }
+    if let (Some(bytes), Some(s)) = (r.bytes, &r.summary) {
+        r.gb_per_s = Some(gb_per_s(bytes, s));
+    }
+    r
+}
+
+/// The guest->host cost per host call from loops of `n` and of 0 host calls.
+fn guest_to_host(sampler: &Sampler, n: i32, mut batch: impl FnMut(i32, u64) -> Result<u64>) -> BenchResult {
+    let mut with_calls = BenchResult::new("guest-to-host", None, None);
+    let mut without = BenchResult::new("guest-to-host", None, None);
+    let outcome = sampler
+        .run(&mut with_calls, |iters| batch(n, iters))
+        .and_then(|_| sampler.run(&mut without, |iters| batch(0, iters)));
+    let mut r = BenchResult::new("guest-to-host", None, None);
+    if let Err(e) = outcome {
+        return finish(r, Err(e));
+    }
+    if let (Some(a), Some(b)) = (&with_calls.summary, &without.summary) {
+        let floor = b.median.value;
+        r.per_call_ns = with_calls.per_call_ns.iter().map(|v| ((v - floor) / f64::from(n)).max(0.0)).collect();
+        r.samples = with_calls.samples;
+        r.summary = Some(stats::summarize(&r.per_call_ns));
+        let _ = a;
+    }
+    if let Some(l) = with_calls.latency {
+        r.latency = Some(l);
+    }
+    finish(r, Ok(()))
+}
+
+/// Call overhead of a WebAssembly engine, given the micro-modules' bytes.
+pub fn measure_wasm(
+    engine: &dyn Engine,
+    modules: &MicroModules,
+    plan: &CallOverheadPlan,
+    modes: Modes,
+) -> Result<CallOverheadMeasurement> {
+    let sampler = Sampler { plan, calibration: calibrate(), modes };
+    let instance_of = |wasm: &[u8]| -> Result<Box<dyn Instance>> {
+        let module = engine.compile(wasm)?;
+        engine.instantiate(module.as_ref())
+    };
+    let mut benches = Vec::new();
+    let add4 = MicroCall::Add4 { args: ADD4_ARGS, expected: micro_native::add4(7, -3, 11, 0x55) };
+    for (wasm, call) in [(&modules.empty, MicroCall::Empty), (&modules.add4, add4)] {
+        let mut instance = instance_of(wasm)?;
+        for path in [CallPath::Typed, CallPath::Dynamic] {
+            let mut r = BenchResult::new(call.export(), Some(path), None);
+            let outcome = sampler.run(&mut r, |iters| instance.time_micro(call, path, iters));
+            benches.push(finish(r, outcome));
+        }
+    }
+    let mut host = instance_of(&modules.host_loop)?;
+    benches.push(guest_to_host(&sampler, plan.host_calls, |n, iters| {
+        host.time_micro(MicroCall::HostLoop { n, expected: micro_native::host_loop(n) }, CallPath::Typed, iters)
+    }));
+
+    let mut data = instance_of(&modules.checksum)?;
+    let largest = plan.data_sizes.iter().copied().max().unwrap_or(0);
+    let reserve = data.func("reserve")?;
+    let mut ptr = [Val::I32(0)];
+    data.call(reserve, &[Val::I32(i32::try_from(largest).context("data size")?)], &mut ptr)?;
+    let Val::I32(ptr) = ptr[0] else { bail!("reserve returned {:?}", ptr[0]) };
+    let invert = data.func("invert")?;
+    for &n in &plan.data_sizes {
+        let input = micro_native::checksum_buffer(n);
+        let mut expected_bytes = input.clone();
+        let expected = micro_native::invert(&mut expected_bytes);
+        let mut back = vec![0u8; n];
+        let mut result = [Val::I64(0)];
+        let args = [Val::I32(ptr), Val::I32(n as i32)];
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                data.write_memory(ptr as u32 as usize, black_box(&input))?;
+                data.call(invert, &args, &mut result)?;
+                if result[0] != Val::I64(expected) {
+                    bail!("wrong answer: got {}, the native answer is {expected}", result[0]);
+                }
+                data.read_memory(ptr as u32 as usize, &mut back)?;
+            }
+            let ns = start.elapsed().as_nanos() as u64;
+            if back != expected_bytes {
+                bail!("the bytes read back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.calibration, benches })
+}
+
+/// The micro-modules' bytes the wasm engines need.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MicroModules {
+    pub empty: Vec<u8>,
+    pub add4: Vec<u8>,
+    pub host_loop: Vec<u8>,
+    pub checksum: Vec<u8>,
+}
+
+#[inline(never)]
+fn native_empty() {}
+
+/// The native twin of `call_host`, calling the host function through a pointer the optimizer
+/// cannot see through (as a guest calls an import).
+#[inline(never)]
+fn native_host_loop(n: i32, tick: fn(i32) -> i32) -> i32 {
+    (0..n).fold(0i32, |acc, i| acc.wrapping_add(tick(black_box(i))))
+}
+
+/// Call overhead of the `native` baseline: plain function calls over the same values and bytes.
+pub fn measure_native(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverheadMeasurement> {
+    let sampler = Sampler { plan, calibration: calibrate(), modes };
+    let mut benches = Vec::new();
+    let empty: fn() = black_box(native_empty);
+    let mut r = BenchResult::new("empty", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, (), || Ok(empty())));
+    benches.push(finish(r, outcome));
+    let add4: fn(i64, i64, i64, i64) -> i64 = black_box(micro_native::add4);
+    let expected = micro_native::add4(7, -3, 11, 0x55);
+    let mut r = BenchResult::new("add4", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| {
+        timed_loop(iters, expected, || {
+            let [a, b, c, d] = black_box(ADD4_ARGS);
+            Ok(add4(a, b, c, d))
+        })
+    });
+    benches.push(finish(r, outcome));
+    let tick: fn(i32) -> i32 = black_box(crate::engines::host::tick);
+    benches.push(guest_to_host(&sampler, plan.host_calls, |n, iters| {
+        timed_loop(iters, micro_native::host_loop(n), || Ok(native_host_loop(black_box(n), tick)))
+    }));
+    let largest = plan.data_sizes.iter().copied().max().unwrap_or(0);
+    let mut memory = vec![0u8; largest];
+    for &n in &plan.data_sizes {
+        let input = micro_native::checksum_buffer(n);
+        let mut expected_bytes = input.clone();
+        let expected = micro_native::invert(&mut expected_bytes);
+        let mut back = vec![0u8; n];
+        let invert: fn(&mut [u8]) -> i64 = black_box(micro_native::invert);
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                memory[..n].copy_from_slice(black_box(&input));
+                if invert(&mut memory[..n]) != expected {
+                    bail!("wrong answer from the native invert");
+                }
+                back.copy_from_slice(&memory[..n]);
+            }
+            let ns = start.elapsed().as_nanos() as u64;
+            if back != expected_bytes {
+                bail!("the bytes read back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.calibration, benches })
+}
+
+/// Call overhead of the `subprocess` baseline: one pipe round trip per call, same bytes.
+pub fn measure_subprocess(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverheadMeasurement> {
+    let sampler = Sampler { plan, calibration: calibrate(), modes };
+    let mut child = RunnerChild::spawn()?;
+    let mut benches = Vec::new();
+    let mut r = BenchResult::new("empty", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, 0usize, || Ok(child.request(Op::Ping, &[])?.len())));
+    benches.push(finish(r, outcome));
+    let payload: Vec<u8> = ADD4_ARGS.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let expected = micro_native::add4(7, -3, 11, 0x55).to_le_bytes().to_vec();
+    let mut r = BenchResult::new("add4", Some(CallPath::Typed), None);
+    let outcome = sampler
+        .run(&mut r, |iters| timed_loop(iters, expected.clone(), || child.request(Op::Add4, black_box(&payload))));
+    benches.push(finish(r, outcome));
+    let mut r = BenchResult::new("guest-to-host", None, None);
+    r.not_applicable = Some(
+        "a child process has no host imports: each call back to the host is another pipe round trip (see empty)".into(),
+    );
+    benches.push(r);
+    for &n in &plan.data_sizes {
+        let input = micro_native::checksum_buffer(n);
+        let mut expected_bytes = input.clone();
+        let expected = micro_native::invert(&mut expected_bytes);
+        let mut back = Vec::new();
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                back = child.request(Op::Invert, black_box(&input))?;
+                let sum = i64::from_le_bytes(back.get(..8).ok_or_else(|| anyhow!("short reply"))?.try_into()?);
+                if sum != expected {
+                    bail!("wrong answer from the runner: {sum}, the native answer is {expected}");
+                }
+            }
+            let ns = start.elapsed().as_nanos() as u64;
+            if back[8..] != expected_bytes[..] {
+                bail!("the bytes sent back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.calibration, benches })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_print_in_binary_units() {
+        assert_eq!(super::human_bytes(16), "16 B");
+        assert_eq!(super::human_bytes(64 << 10), "64 KiB");
+        assert_eq!(super::human_bytes(16 << 20), "16 MiB");
+    }
+}

@@ -1,0 +1,225 @@
+//! Statistics over raw samples: medians with bootstrap 95% confidence intervals, coefficient of
+//! variation, Tukey outlier counts (counted and shown, never dropped), ratios of medians with
+//! intervals, and geometric means of ratios with intervals.
+//!
+//! Bootstraps use a fixed-seed generator so the same samples always give the same interval.
+
+use serde::{Deserialize, Serialize};
+use wg_common::Rng;
+
+/// Resamples per bootstrap.
+pub const BOOTSTRAP_RESAMPLES: usize = 2000;
+const SEED: u64 = 0xb007_57a7;
+
+/// A point estimate with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+}
+
+impl Estimate {
+    /// Half the interval's width (the "±" figure).
+    pub fn half_width(&self) -> f64 {
+        (self.ci95_high - self.ci95_low) / 2.0
+    }
+}
+
+/// Tukey fences on the quartiles: mild beyond 1.5 IQR, severe beyond 3 IQR.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outliers {
+    pub low_severe: usize,
+    pub low_mild: usize,
+    pub high_mild: usize,
+    pub high_severe: usize,
+}
+
+impl Outliers {
+    pub fn total(&self) -> usize {
+        self.low_severe + self.low_mild + self.high_mild + self.high_severe
+    }
+}
+
+/// What a set of samples says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub n: usize,
+    pub median: Estimate,
+    pub mean: f64,
+    pub stddev: f64,
+    /// stddev / mean.
+    pub cv: f64,
+    pub min: f64,
+    pub max: f64,
+    pub outliers: Outliers,
+}
+
+fn sorted(xs: &[f64]) -> Vec<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Quantile of sorted data with linear interpolation (q in [0, 1]).
+pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+pub fn median(xs: &[f64]) -> f64 {
+    quantile_sorted(&sorted(xs), 0.5)
+}
+
+fn resample(rng: &mut Rng, xs: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.extend((0..xs.len()).map(|_| xs[rng.below(xs.len() as u64) as usize]));
+}
+
+/// Percentile interval of bootstrap replicates of `stat`.
+fn percentile_interval(mut reps: Vec<f64>) -> (f64, f64) {
+    reps.retain(|x| x.is_finite());
+    reps.sort_by(f64::total_cmp);
+    (quantile_sorted(&reps, 0.025), quantile_sorted(&reps, 0.975))
+}
+
+/// Median with a bootstrap 95% interval.
+pub fn median_estimate(xs: &[f64]) -> Estimate {
+    let value = median(xs);
+    if xs.len() < 2 {
+        return Estimate { value, ci95_low: value, ci95_high: value };
+    }
+    let mut rng = Rng::new(SEED);
+    let mut buf = Vec::with_capacity(xs.len());
+    let reps = (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            resample(&mut rng, xs, &mut buf);
+            median(&buf)
+        })
+        .collect();
+    let (ci95_low, ci95_high) = percentile_interval(reps);
+    Estimate { value, ci95_low, ci95_high }
+}
+
+pub fn outliers(xs: &[f64]) -> Outliers {
+    let v = sorted(xs);
+    let (q1, q3) = (quantile_sorted(&v, 0.25), quantile_sorted(&v, 0.75));
+    let iqr = q3 - q1;
+    let mut o = Outliers::default();
+    for &x in &v {
+        if x < q1 - 3.0 * iqr {
+            o.low_severe += 1;
+        } else if x < q1 - 1.5 * iqr {
+            o.low_mild += 1;
+        } else if x > q3 + 3.0 * iqr {
+            o.high_severe += 1;
+        } else if x > q3 + 1.5 * iqr {
+            o.high_mild += 1;
+        }
+    }
+    o
+}
+
+pub fn summarize(xs: &[f64]) -> Summary {
+    let n = xs.len();
+    let mean = xs.iter().sum::<f64>() / n.max(1) as f64;
+    let var = if n > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+    let stddev = var.sqrt();
+    Summary {
+        n,
+        median: median_estimate(xs),
+        mean,
+        stddev,
+        cv: if mean != 0.0 { stddev / mean } else { f64::NAN },
+        min: xs.iter().copied().fold(f64::INFINITY, f64::min),
+        max: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        outliers: outliers(xs),
+    }
+}
+
+/// Ratio of medians `a / b` with a bootstrap 95% interval (both sides resampled independently).
+pub fn ratio_of_medians(a: &[f64], b: &[f64]) -> Estimate {
+    let value = median(a) / median(b);
+    let mut rng = Rng::new(SEED ^ 1);
+    let (mut ba, mut bb) = (Vec::new(), Vec::new());
+    let reps = (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            resample(&mut rng, a, &mut ba);
+            resample(&mut rng, b, &mut bb);
+            median(&ba) / median(&bb)
+        })
+        .collect();
+    let (ci95_low, ci95_high) = percentile_interval(reps);
+    Estimate { value, ci95_low, ci95_high }
+}
+
+/// Geometric mean over pairs of the ratio of medians `a_i / b_i`, with a bootstrap 95% interval
+/// (every pair's samples resampled in each replicate).
+pub fn geomean_of_ratios(pairs: &[(&[f64], &[f64])]) -> Estimate {
+    let geo = |ratios: &mut dyn Iterator<Item = f64>| {
+        let (sum, n) = ratios.fold((0.0, 0usize), |(s, n), r| (s + r.ln(), n + 1));
+        (sum / n.max(1) as f64).exp()
+    };
+    let value = geo(&mut pairs.iter().map(|(a, b)| median(a) / median(b)));
+    let mut rng = Rng::new(SEED ^ 2);
+    let (mut ba, mut bb) = (Vec::new(), Vec::new());
+    let reps = (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            geo(&mut pairs.iter().map(|(a, b)| {
+                resample(&mut rng, a, &mut ba);
+                resample(&mut rng, b, &mut bb);
+                median(&ba) / median(&bb)
+            }))
+        })
+        .collect();
+    let (ci95_low, ci95_high) = percentile_interval(reps);
+    Estimate { value, ci95_low, ci95_high }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+    }
+
+    #[test]
+    fn interval_contains_the_median_and_narrows_with_tight_data() {
+        let tight: Vec<f64> = (0..50).map(|i| 100.0 + (i % 5) as f64 * 0.1).collect();
+        let e = median_estimate(&tight);
+        assert!(e.ci95_low <= e.value && e.value <= e.ci95_high);
+        assert!(e.half_width() < 0.3, "{e:?}");
+        assert_eq!(median_estimate(&tight), e, "fixed seed: same data, same interval");
+    }
+
+    #[test]
+    fn outliers_are_counted_not_dropped() {
+        let mut xs: Vec<f64> = (0..20).map(|i| 10.0 + (i % 4) as f64).collect();
+        xs.push(1000.0);
+        xs.push(14.5);
+        let s = summarize(&xs);
+        assert_eq!(s.n, 22);
+        assert_eq!(s.outliers.high_severe, 1);
+        assert_eq!(s.max, 1000.0);
+    }
+
+    #[test]
+    fn ratios_and_geomeans() {
+        let a: Vec<f64> = (0..30).map(|i| 200.0 + (i % 3) as f64).collect();
+        let b: Vec<f64> = (0..30).map(|i| 100.0 + (i % 3) as f64 * 0.5).collect();
+        let r = ratio_of_medians(&a, &b);
+        assert!((r.value - 2.0).abs() < 0.02 && r.ci95_low <= r.value && r.value <= r.ci95_high, "{r:?}");
+        let c: Vec<f64> = b.iter().map(|x| x * 8.0).collect();
+        let g = geomean_of_ratios(&[(&a, &b), (&c, &b)]);
+        assert!((g.value - 4.0).abs() < 0.05, "{g:?}");
+    }
+}

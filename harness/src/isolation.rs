@@ -97,7 +97,7 @@ pub struct ExportCallOutput {
 pub enum JobOutput {
     Throughput(ThroughputMeasurement),
     Latency(LatencyRecord),
-    ColdStart(ColdStartMeasurement),
+    ColdStart(Box<ColdStartMeasurement>),
     CallOverhead(CallOverheadMeasurement),
     ExportCall(ExportCallOutput),
 }
@@ -105,6 +105,8 @@ pub enum JobOutput {
 /// What a job came to: its output, or why the cell failed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+// Sent once per cell between processes: its in-memory size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     Ok(JobOutput),
     Failed(String),
@@ -145,7 +147,7 @@ fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
             let mut exec = executor::make(&cell.engine, &cell.options)?;
             JobOutput::Latency(throughput::measure_latency(exec.as_mut(), &code, &input, expected, plan)?)
         }
-        WorkloadTask::ColdStart(plan) => JobOutput::ColdStart(match cell.engine.as_str() {
+        WorkloadTask::ColdStart(plan) => JobOutput::ColdStart(Box::new(match cell.engine.as_str() {
             "native" => {
                 let kernel =
                     executor::native_kernel(&cell.workload).ok_or_else(|| anyhow!("no native `{}`", cell.workload))?;
@@ -159,7 +161,7 @@ fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
                 expected,
                 plan,
             )?,
-        }),
+        })),
     })
 }
 

@@ -475,7 +475,7 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                     WorkloadTask::ColdStart(_) => {
                         let (status, error, measurement) = match outcome {
                             None => (CellStatus::Skipped, skip_reason(), None),
-                            Some(Outcome::Ok(JobOutput::ColdStart(m))) => (CellStatus::Ok, None, Some(m)),
+                            Some(Outcome::Ok(JobOutput::ColdStart(m))) => (CellStatus::Ok, None, Some(*m)),
                             Some(o) => {
                                 let (s, e) = failed_outcome(o);
                                 (s, e, None)
@@ -511,10 +511,7 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                     process_start(&cell, &module, process_samples, timeout, scratch.path())
                 };
                 text = verdict(record.status, &record.error, || {
-                    format!(
-                        "{}",
-                        crate::output::fmt_ns(record.summary.as_ref().map(|s| s.median.value).unwrap_or(f64::NAN))
-                    )
+                    crate::output::fmt_ns(record.summary.as_ref().map(|s| s.median.value).unwrap_or(f64::NAN))
                 });
                 status_of_cell = record.status;
                 results.scenarios.cold_start.as_mut().expect("section").process.push(record);

@@ -314,7 +314,12 @@ pub fn measure_native(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverh
     let mut benches = Vec::new();
     let empty: fn() = black_box(native_empty);
     let mut r = BenchResult::new("empty", Some(CallPath::Typed), None);
-    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, (), || Ok(empty())));
+    let outcome = sampler.run(&mut r, |iters| {
+        timed_loop(iters, (), || {
+            empty();
+            Ok(())
+        })
+    });
     benches.push(finish(r, outcome));
     let add4: fn(i64, i64, i64, i64) -> i64 = black_box(micro_native::add4);
     let expected = micro_native::add4(7, -3, 11, 0x55);

@@ -328,7 +328,7 @@ fn print_run(summary: &crate::run::RunSummary) {
     }
     if let Some(c) = &r.scenarios.call_overhead {
         println!(
-            "\nCall overhead: median per call (±95% half-width, ns); data = write N bytes in, guest checksums and inverts them, read N back:"
+            "\nCall overhead: median per call ± half-width of its 95% interval; data = write N bytes in, guest checksums and inverts them, read N back:"
         );
         println!("{}", crate::output::call_overhead_table(c));
         for cell in c.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {

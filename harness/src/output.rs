@@ -188,7 +188,7 @@ pub fn call_overhead_table(section: &CallOverheadSection) -> Table {
                 Some(b) if b.error.is_some() => "FAILED".into(),
                 Some(b) => match (&b.summary, &b.gb_per_s) {
                     (Some(s), Some(g)) => format!("{}\n{:.2} GB/s", fmt_ns(s.median.value), g.value),
-                    (Some(s), None) => format!("{} ±{:.1}", fmt_ns(s.median.value), s.median.half_width()),
+                    (Some(s), None) => format!("{} ±{}", fmt_ns(s.median.value), fmt_ns(s.median.half_width())),
                     _ => String::new(),
                 },
             };

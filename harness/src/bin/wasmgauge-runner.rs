@@ -78,7 +78,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        [] => match serve() {
+        [] => match {
+            wasmgauge::isolation::die_with_parent();
+            serve()
+        } {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("wasmgauge-runner: {e}");

@@ -41,7 +41,6 @@ impl RunnerChild {
     pub fn spawn() -> Result<RunnerChild> {
         let mut cmd = Command::new(runner_path()?);
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
-        crate::isolation::die_with_parent(&mut cmd);
         let mut process = cmd.spawn().context("spawning wasmgauge-runner")?;
         let to_child = BufWriter::new(process.stdin.take().expect("piped stdin"));
         let from_child = BufReader::new(process.stdout.take().expect("piped stdout"));

@@ -276,8 +276,9 @@ pub fn time_processes(command: &[String], expected_hex: &str, samples: usize, ti
     for _ in 0..samples {
         let start = Instant::now();
         let mut cmd = Command::new(program);
+        // No pre_exec hook here: it would force fork+exec of this whole process instead of
+        // posix_spawn, adding the parent's page-table copy to every sample.
         cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        crate::isolation::die_with_parent(&mut cmd);
         let mut child = cmd.spawn().with_context(|| format!("spawning {program}"))?;
         // The answer is one short line, which fits the pipe buffer: wait first, then read it.
         let Some(status) = child.wait_timeout(timeout)? else {

@@ -292,6 +292,14 @@ fn print_run(summary: &crate::run::RunSummary) {
             "\nThroughput: median time per call (x ratio to native); every call verified against the native answer"
         );
         println!("{}", crate::output::throughput_table(t, &engine_ids));
+        let summaries: Vec<(String, &crate::stats::Summary)> = t
+            .cells
+            .iter()
+            .filter_map(|c| {
+                Some((format!("{} on {}", c.workload, c.engine), c.measurement.as_ref()?.summary.as_ref()?))
+            })
+            .collect();
+        println!("{}", crate::output::noise_line(&summaries));
         if !t.engine_geomeans.is_empty() {
             println!("Geometric mean over the corpus of each engine's ratio to native, bootstrap 95% interval:");
             println!("{}", crate::output::geomean_table(t));
@@ -331,6 +339,13 @@ fn print_run(summary: &crate::run::RunSummary) {
             "\nCall overhead: median per call ± half-width of its 95% interval; data = write N bytes in, guest checksums and inverts them, read N back:"
         );
         println!("{}", crate::output::call_overhead_table(c));
+        let summaries: Vec<(String, &crate::stats::Summary)> = c
+            .cells
+            .iter()
+            .flat_map(|cell| cell.measurement.iter().flat_map(move |m| m.benches.iter().map(move |b| (cell, b))))
+            .filter_map(|(cell, b)| Some((format!("{} on {}", b.label(), cell.engine), b.summary.as_ref()?)))
+            .collect();
+        println!("{}", crate::output::noise_line(&summaries));
         for cell in c.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
             failures.push(format!("call-overhead on {}: {}", cell.engine, cell.error.as_deref().unwrap_or("")));
         }

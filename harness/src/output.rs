@@ -68,6 +68,27 @@ pub fn throughput_table(section: &ThroughputSection, engines: &[&str]) -> Table 
     table
 }
 
+/// One line on the noise behind a table: outliers (Tukey fences; counted, never dropped) and
+/// the highest coefficients of variation, from `(label, summary)` pairs.
+pub fn noise_line(summaries: &[(String, &crate::stats::Summary)]) -> String {
+    let (mut mild, mut severe, mut with) = (0, 0, 0);
+    for (_, s) in summaries {
+        mild += s.outliers.low_mild + s.outliers.high_mild;
+        severe += s.outliers.low_severe + s.outliers.high_severe;
+        with += usize::from(s.outliers.total() > 0);
+    }
+    let mut by_cv: Vec<&(String, &crate::stats::Summary)> =
+        summaries.iter().filter(|(_, s)| s.cv.is_finite()).collect();
+    by_cv.sort_by(|a, b| b.1.cv.total_cmp(&a.1.cv));
+    let worst: Vec<String> = by_cv.iter().take(3).map(|(l, s)| format!("{l} {:.1}%", s.cv * 100.0)).collect();
+    let noisy = by_cv.iter().filter(|(_, s)| s.cv > 0.05).count();
+    format!(
+        "Noise: {with} of {} cells have outliers ({mild} mild, {severe} severe samples, kept); {noisy} cells with CV > 5%; highest CV: {}",
+        summaries.len(),
+        if worst.is_empty() { "-".into() } else { worst.join(", ") }
+    )
+}
+
 /// `value [low, high]` of an estimate, with `fmt` for the numbers.
 pub fn fmt_estimate(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
     format!("{} [{}, {}]", fmt(e.value), fmt(e.ci95_low), fmt(e.ci95_high))

@@ -78,16 +78,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        [] => match {
+        [] => {
             wasmgauge::isolation::die_with_parent();
-            serve()
-        } {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("wasmgauge-runner: {e}");
-                ExitCode::FAILURE
+            match serve() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("wasmgauge-runner: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         _ => {
             eprintln!(
                 "usage: wasmgauge-runner            (serve requests on stdin/stdout)\n       wasmgauge-runner --once WORKLOAD small|large"

@@ -232,15 +232,24 @@ fn plan_cells(
     Ok(cells)
 }
 
-fn failed_outcome(outcome: Outcome) -> (CellStatus, Option<String>) {
+/// Splits a cell's outcome into status, error and the output `pick` accepts; `None` means the
+/// cell was not run (skipped for the time budget).
+fn settle<T>(
+    outcome: Option<Outcome>,
+    skip_reason: impl FnOnce() -> Option<String>,
+    pick: impl FnOnce(JobOutput) -> Result<T, Box<JobOutput>>,
+) -> (CellStatus, Option<String>, Option<T>) {
     match outcome {
-        Outcome::Failed(e) => (CellStatus::Failed, Some(e)),
-        Outcome::Ok(other) => (CellStatus::Failed, Some(format!("unexpected worker output {}", short_debug(&other)))),
+        None => (CellStatus::Skipped, skip_reason(), None),
+        Some(Outcome::Failed(e)) => (CellStatus::Failed, Some(e), None),
+        Some(Outcome::Ok(output)) => match pick(output) {
+            Ok(v) => (CellStatus::Ok, None, Some(v)),
+            Err(other) => {
+                let text: String = format!("{other:?}").chars().take(120).collect();
+                (CellStatus::Failed, Some(format!("unexpected worker output {text}")), None)
+            }
+        },
     }
-}
-
-fn short_debug(o: &JobOutput) -> String {
-    format!("{o:?}").chars().take(120).collect()
 }
 
 /// Process cold start of one engine on one workload, measured from this process.
@@ -415,14 +424,10 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                 let sc = &mut results.scenarios;
                 match job.task {
                     WorkloadTask::Throughput(_) => {
-                        let (status, error, measurement) = match outcome {
-                            None => (CellStatus::Skipped, skip_reason(), None),
-                            Some(Outcome::Ok(JobOutput::Throughput(m))) => (CellStatus::Ok, None, Some(m)),
-                            Some(o) => {
-                                let (s, e) = failed_outcome(o);
-                                (s, e, None)
-                            }
-                        };
+                        let (status, error, measurement) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::Throughput(m) => Ok(m),
+                            other => Err(Box::new(other)),
+                        });
                         text = verdict(status, &error, || {
                             let m = measurement.as_ref().expect("ok has a measurement");
                             format!(
@@ -445,14 +450,10 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                         });
                     }
                     WorkloadTask::Latency(_) => {
-                        let (status, error, record) = match outcome {
-                            None => (CellStatus::Skipped, skip_reason(), None),
-                            Some(Outcome::Ok(JobOutput::Latency(r))) => (CellStatus::Ok, None, Some(r)),
-                            Some(o) => {
-                                let (s, e) = failed_outcome(o);
-                                (s, e, None)
-                            }
-                        };
+                        let (status, error, record) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::Latency(r) => Ok(r),
+                            other => Err(Box::new(other)),
+                        });
                         text = verdict(status, &error, || {
                             let r = record.as_ref().expect("ok has a record");
                             format!(
@@ -473,14 +474,10 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                         });
                     }
                     WorkloadTask::ColdStart(_) => {
-                        let (status, error, measurement) = match outcome {
-                            None => (CellStatus::Skipped, skip_reason(), None),
-                            Some(Outcome::Ok(JobOutput::ColdStart(m))) => (CellStatus::Ok, None, Some(*m)),
-                            Some(o) => {
-                                let (s, e) = failed_outcome(o);
-                                (s, e, None)
-                            }
-                        };
+                        let (status, error, measurement) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::ColdStart(m) => Ok(*m),
+                            other => Err(Box::new(other)),
+                        });
                         text = verdict(status, &error, || {
                             let m = measurement.as_ref().expect("ok has a measurement");
                             format!(
@@ -522,14 +519,10 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                 } else {
                     Some(isolation::run(&Job::CallOverhead(job.clone()), timeout, req.in_process))
                 };
-                let (status, error, measurement) = match outcome {
-                    None => (CellStatus::Skipped, skip_reason(), None),
-                    Some(Outcome::Ok(JobOutput::CallOverhead(m))) => (CellStatus::Ok, None, Some(m)),
-                    Some(o) => {
-                        let (s, e) = failed_outcome(o);
-                        (s, e, None)
-                    }
-                };
+                let (status, error, measurement) = settle(outcome, skip_reason, |o| match o {
+                    JobOutput::CallOverhead(m) => Ok(m),
+                    other => Err(Box::new(other)),
+                });
                 let bench_errors: Vec<String> = measurement
                     .iter()
                     .flat_map(|m| m.benches.iter())

@@ -87,21 +87,24 @@ fn percentile_interval(mut reps: Vec<f64>) -> (f64, f64) {
     (quantile_sorted(&reps, 0.025), quantile_sorted(&reps, 0.975))
 }
 
+/// Percentile 95% interval of [`BOOTSTRAP_RESAMPLES`] replicates of a statistic; `replicate`
+/// draws one resample with the generator and returns the statistic on it.
+fn bootstrap_interval(seed: u64, mut replicate: impl FnMut(&mut Rng) -> f64) -> (f64, f64) {
+    let mut rng = Rng::new(seed);
+    percentile_interval((0..BOOTSTRAP_RESAMPLES).map(|_| replicate(&mut rng)).collect())
+}
+
 /// Median with a bootstrap 95% interval.
 pub fn median_estimate(xs: &[f64]) -> Estimate {
     let value = median(xs);
     if xs.len() < 2 {
         return Estimate { value, ci95_low: value, ci95_high: value };
     }
-    let mut rng = Rng::new(SEED);
     let mut buf = Vec::with_capacity(xs.len());
-    let reps = (0..BOOTSTRAP_RESAMPLES)
-        .map(|_| {
-            resample(&mut rng, xs, &mut buf);
-            median(&buf)
-        })
-        .collect();
-    let (ci95_low, ci95_high) = percentile_interval(reps);
+    let (ci95_low, ci95_high) = bootstrap_interval(SEED, |rng| {
+        resample(rng, xs, &mut buf);
+        median(&buf)
+    });
     Estimate { value, ci95_low, ci95_high }
 }
 
@@ -144,16 +147,12 @@ pub fn summarize(xs: &[f64]) -> Summary {
 /// Ratio of medians `a / b` with a bootstrap 95% interval (both sides resampled independently).
 pub fn ratio_of_medians(a: &[f64], b: &[f64]) -> Estimate {
     let value = median(a) / median(b);
-    let mut rng = Rng::new(SEED ^ 1);
     let (mut ba, mut bb) = (Vec::new(), Vec::new());
-    let reps = (0..BOOTSTRAP_RESAMPLES)
-        .map(|_| {
-            resample(&mut rng, a, &mut ba);
-            resample(&mut rng, b, &mut bb);
-            median(&ba) / median(&bb)
-        })
-        .collect();
-    let (ci95_low, ci95_high) = percentile_interval(reps);
+    let (ci95_low, ci95_high) = bootstrap_interval(SEED ^ 1, |rng| {
+        resample(rng, a, &mut ba);
+        resample(rng, b, &mut bb);
+        median(&ba) / median(&bb)
+    });
     Estimate { value, ci95_low, ci95_high }
 }
 
@@ -165,18 +164,14 @@ pub fn geomean_of_ratios(pairs: &[(&[f64], &[f64])]) -> Estimate {
         (sum / n.max(1) as f64).exp()
     };
     let value = geo(&mut pairs.iter().map(|(a, b)| median(a) / median(b)));
-    let mut rng = Rng::new(SEED ^ 2);
     let (mut ba, mut bb) = (Vec::new(), Vec::new());
-    let reps = (0..BOOTSTRAP_RESAMPLES)
-        .map(|_| {
-            geo(&mut pairs.iter().map(|(a, b)| {
-                resample(&mut rng, a, &mut ba);
-                resample(&mut rng, b, &mut bb);
-                median(&ba) / median(&bb)
-            }))
-        })
-        .collect();
-    let (ci95_low, ci95_high) = percentile_interval(reps);
+    let (ci95_low, ci95_high) = bootstrap_interval(SEED ^ 2, |rng| {
+        geo(&mut pairs.iter().map(|(a, b)| {
+            resample(rng, a, &mut ba);
+            resample(rng, b, &mut bb);
+            median(&ba) / median(&bb)
+        }))
+    });
     Estimate { value, ci95_low, ci95_high }
 }
 

@@ -33,6 +33,24 @@ fn every_workload_matches_native_on_every_engine() {
     assert_eq!(checked, 10 * engines::all_ids().len());
 }
 
+/// Large inputs too: every workload's wasm output equals native on a compiled and an interpreted
+/// engine (a 32-bit overflow in a guest shows up only at large sizes).
+#[test]
+fn large_inputs_match_native() {
+    let corpus = common::corpus();
+    for module in corpus.manifest.modules.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
+        let wasm = corpus.wasm(module).unwrap();
+        let input = workloads::rust_workload(&module.name).unwrap().input_for(Size::Large);
+        let expected =
+            parse_checksum(&module.inputs.iter().find(|i| i.size == Size::Large).unwrap().expected_checksum).unwrap();
+        for id in ["wasmtime-winch", "wasmi-lazy"] {
+            let mut exec = executor::make(id, &EngineOptions::default()).unwrap();
+            exec.prepare(&WorkloadCode { name: &module.name, wasm: &wasm }, &input).unwrap();
+            assert_eq!(exec.call().unwrap(), expected, "{} (large) on {id}", module.name);
+        }
+    }
+}
+
 /// The WAT micro-modules give their native twins' answers on every engine: plain calls, the
 /// host import loop, and a checksum over bytes the host wrote into guest memory.
 #[test]

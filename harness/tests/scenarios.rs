@@ -12,6 +12,14 @@ use wasmgauge::scenarios::throughput;
 use wasmgauge::stats;
 use wasmgauge::workloads::{Size, micro_native, rust_workload};
 
+/// Tests of this binary that time things or load both cores take turns, so no timing is taken
+/// while another test of ours competes for the CPU.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Median per-call time of `spin(n)` over interleaved rounds.
 fn spin_times(engine_id: &str, ns: &[i64], rounds: usize) -> Vec<f64> {
     let corpus = common::corpus();
@@ -32,6 +40,7 @@ fn spin_times(engine_id: &str, ns: &[i64], rounds: usize) -> Vec<f64> {
 /// Work that doubles takes twice as long (within 15%), on a compiled and an interpreted engine.
 #[test]
 fn time_scales_linearly_with_work() {
+    let _turn = exclusive();
     for (engine, n) in [("wasmtime-cranelift", 1i64 << 22), ("wasmi-eager", 1i64 << 20)] {
         let t = spin_times(engine, &[n, 2 * n], 9);
         let ratio = t[1] / t[0];
@@ -63,6 +72,7 @@ impl Executor for Repeated {
 /// ratio of a cell made 3x slower on purpose.
 #[test]
 fn a_cell_slowed_on_purpose_shows_the_expected_ratio() {
+    let _turn = exclusive();
     let corpus = common::corpus();
     let module = corpus.module("fib").unwrap();
     let wasm = corpus.wasm(module).unwrap();
@@ -83,6 +93,7 @@ fn a_cell_slowed_on_purpose_shows_the_expected_ratio() {
 /// Every scenario runs on every engine configuration, reduced to one workload and a time budget.
 #[test]
 fn every_scenario_runs_on_every_engine() {
+    let _turn = exclusive();
     let corpus = common::corpus();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("all.json");

@@ -213,16 +213,18 @@ fn guest_to_host(sampler: &Sampler, n: i32, mut batch: impl FnMut(i32, u64) -> R
     if let Err(e) = outcome {
         return finish(r, Err(e));
     }
-    if let (Some(a), Some(b)) = (&with_calls.summary, &without.summary) {
-        let floor = b.median.value;
+    if let Some(floor) = without.summary.as_ref().map(|s| s.median.value) {
         r.per_call_ns = with_calls.per_call_ns.iter().map(|v| ((v - floor) / f64::from(n)).max(0.0)).collect();
         r.samples = with_calls.samples;
-        r.summary = Some(stats::summarize(&r.per_call_ns));
-        let _ = a;
+        if !r.per_call_ns.is_empty() {
+            r.summary = Some(stats::summarize(&r.per_call_ns));
+        }
     }
-    if let Some(l) = with_calls.latency {
-        r.latency = Some(l);
-    }
+    // Latency of whole `call_host(n)` guest calls, labelled as such.
+    r.latency = with_calls.latency.map(|mut l| {
+        l.unit = format!("{}; one call = a guest call making {n} host calls", l.unit);
+        l
+    });
     finish(r, Ok(()))
 }
 
@@ -261,9 +263,7 @@ pub fn measure_wasm(
     let Val::I32(ptr) = ptr[0] else { bail!("reserve returned {:?}", ptr[0]) };
     let invert = data.func("invert")?;
     for &n in &plan.data_sizes {
-        let input = micro_native::checksum_buffer(n);
-        let mut expected_bytes = input.clone();
-        let expected = micro_native::invert(&mut expected_bytes);
+        let (input, expected, expected_bytes) = data_case(n);
         let mut back = vec![0u8; n];
         let mut result = [Val::I64(0)];
         let args = [Val::I32(ptr), Val::I32(n as i32)];
@@ -287,6 +287,15 @@ pub fn measure_wasm(
         benches.push(finish(r, outcome));
     }
     Ok(CallOverheadMeasurement { calibration: sampler.calibration, benches })
+}
+
+/// The data benchmark's `n`-byte input and its native answers: the checksum, and the inverted
+/// bytes the host must read back.
+fn data_case(n: usize) -> (Vec<u8>, i64, Vec<u8>) {
+    let input = micro_native::checksum_buffer(n);
+    let mut back = input.clone();
+    let sum = micro_native::invert(&mut back);
+    (input, sum, back)
 }
 
 /// The micro-modules' bytes the wasm engines need.
@@ -338,9 +347,7 @@ pub fn measure_native(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverh
     let largest = plan.data_sizes.iter().copied().max().unwrap_or(0);
     let mut memory = vec![0u8; largest];
     for &n in &plan.data_sizes {
-        let input = micro_native::checksum_buffer(n);
-        let mut expected_bytes = input.clone();
-        let expected = micro_native::invert(&mut expected_bytes);
+        let (input, expected, expected_bytes) = data_case(n);
         let mut back = vec![0u8; n];
         let invert: fn(&mut [u8]) -> i64 = black_box(micro_native::invert);
         let mut r = BenchResult::new("data", None, Some(n));
@@ -384,9 +391,7 @@ pub fn measure_subprocess(plan: &CallOverheadPlan, modes: Modes) -> Result<CallO
     );
     benches.push(r);
     for &n in &plan.data_sizes {
-        let input = micro_native::checksum_buffer(n);
-        let mut expected_bytes = input.clone();
-        let expected = micro_native::invert(&mut expected_bytes);
+        let (input, expected, expected_bytes) = data_case(n);
         let mut back = Vec::new();
         let mut r = BenchResult::new("data", None, Some(n));
         let outcome = sampler.run(&mut r, |iters| {

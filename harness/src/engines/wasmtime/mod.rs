@@ -39,6 +39,15 @@ pub(super) fn build(
     config.epoch_interruption(false);
     config.allocation_strategy(wt::InstanceAllocationStrategy::OnDemand);
     let mut knobs = common_knobs(options);
+    if options.compile_threads > 1 {
+        // Wasmtime has no thread count of its own: parallel compilation uses rayon's global pool.
+        let pool = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        knobs.retain(|(k, _)| *k != "compile_threads");
+        knobs.push((
+            "compile_threads",
+            format!("parallel: rayon pool of {pool} ({} requested)", options.compile_threads),
+        ));
+    }
     let own = configure(&mut config)?;
     if !own.iter().any(|(k, _)| *k == "allocator") {
         knobs.push(("allocator", "on-demand".into()));

@@ -7,16 +7,21 @@ fn grayscale(rgba: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+/// Source coordinate of output pixel `i` of `n` over `len` source pixels, in 16.16 fixed point.
+/// Computed in u64: in `usize` it would overflow on 32-bit targets (wasm32) for large images
+/// and give another answer than the 64-bit native build.
+fn source_coord(i: usize, len: usize, n: usize) -> (usize, u32) {
+    let s = ((i as u64 * (len as u64 - 1)) << 16) / (n as u64 - 1).max(1);
+    ((s >> 16) as usize, (s & 0xffff) as u32)
+}
+
 fn resize(gray: &[u8], w: usize, h: usize, nw: usize, nh: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(nw * nh);
     for y in 0..nh {
-        // Source coordinate in 16.16 fixed point.
-        let sy = ((y * (h - 1)) << 16) / (nh - 1).max(1);
-        let (y0, fy) = (sy >> 16, (sy & 0xffff) as u32);
+        let (y0, fy) = source_coord(y, h, nh);
         let y1 = (y0 + 1).min(h - 1);
         for x in 0..nw {
-            let sx = ((x * (w - 1)) << 16) / (nw - 1).max(1);
-            let (x0, fx) = (sx >> 16, (sx & 0xffff) as u32);
+            let (x0, fx) = source_coord(x, w, nw);
             let x1 = (x0 + 1).min(w - 1);
             let px = |xx: usize, yy: usize| u32::from(gray[yy * w + xx]);
             let top = px(x0, y0) * (0x10000 - fx) + px(x1, y0) * fx;
@@ -63,5 +68,8 @@ mod tests {
         let gray = super::grayscale(&[255, 255, 255, 255, 0, 0, 0, 255]);
         assert_eq!(gray, vec![255, 0]);
         assert_eq!(super::resize(&[200; 16], 4, 4, 2, 2), vec![200; 4]);
+        // The far corner maps exactly onto the last source pixel, with no overflow.
+        assert_eq!(super::source_coord(399, 800, 400), (799, 0));
+        assert_eq!(super::source_coord(299, 600, 300), (599, 0));
     }
 }

@@ -253,6 +253,21 @@ fn settle<T>(
 }
 
 /// Process cold start of one engine on one workload, measured from this process.
+/// A process-start record for a cell, with nothing measured yet.
+fn process_record(cell: &CellSpec, status: CellStatus, error: Option<String>) -> ProcessStartCell {
+    ProcessStartCell {
+        workload: cell.workload.clone(),
+        size: Size::Small,
+        engine: cell.engine.clone(),
+        status,
+        error,
+        path: ProcessPath::Native,
+        command: vec![],
+        samples_ns: vec![],
+        summary: None,
+    }
+}
+
 fn process_start(
     cell: &CellSpec,
     module: &ModuleEntry,
@@ -261,17 +276,7 @@ fn process_start(
     scratch: &Path,
 ) -> ProcessStartCell {
     let expected = cell.expected_checksum.clone().unwrap_or_default();
-    let mut record = ProcessStartCell {
-        workload: cell.workload.clone(),
-        size: Size::Small,
-        engine: cell.engine.clone(),
-        status: CellStatus::Failed,
-        error: None,
-        path: ProcessPath::Native,
-        command: vec![],
-        samples_ns: vec![],
-        summary: None,
-    };
+    let mut record = process_record(cell, CellStatus::Failed, None);
     let outcome = (|| -> Result<Vec<u64>> {
         let exe = std::env::current_exe()?.display().to_string();
         let wasm = cell.wasm_path.display().to_string();
@@ -499,11 +504,10 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                 }
             }
             Planned::Process { cell, module } => {
-                let record = if out_of_time || req.in_process {
-                    let mut r = process_start(&cell, &module, 0, timeout, scratch.path());
-                    r.status = CellStatus::Skipped;
-                    r.error = if out_of_time { skip_reason() } else { Some("not measured with --in-process".into()) };
-                    r
+                let record = if out_of_time {
+                    process_record(&cell, CellStatus::Skipped, skip_reason())
+                } else if req.in_process {
+                    process_record(&cell, CellStatus::Skipped, Some("not measured with --in-process".into()))
                 } else {
                     process_start(&cell, &module, process_samples, timeout, scratch.path())
                 };

@@ -185,6 +185,29 @@ pub fn measure_wasm(
     })
 }
 
+/// A baseline's measurement: native code has no compile, artifact or instantiate phase.
+fn baseline_measurement(
+    repetitions: usize,
+    first_call: Phase,
+    steady_call: Phase,
+    spawn: Phase,
+    end_to_end: Phase,
+) -> ColdStartMeasurement {
+    let compiled = "native code: compiled ahead of time by rustc";
+    ColdStartMeasurement {
+        repetitions,
+        compile: Phase::na(compiled),
+        artifact_bytes: None,
+        deserialize: Phase::na(compiled),
+        instantiate: Phase::na("native code: nothing to instantiate"),
+        first_call,
+        steady_call,
+        spawn,
+        end_to_end,
+        end_to_end_from_artifact: Phase::na(compiled),
+    }
+}
+
 /// Cold start of the `native` baseline: only calls exist; the first call is the first one this
 /// (fresh) worker process makes.
 pub fn measure_native(
@@ -197,19 +220,14 @@ pub fn measure_native(
     verify(black_box(kernel(black_box(input))), expected)?;
     let first = ns(t.elapsed());
     let steady_ns = steady(plan.steady_calls, || Ok(kernel(black_box(input))), expected)?;
-    let compiled = "native code: compiled ahead of time by rustc";
-    Ok(ColdStartMeasurement {
-        repetitions: 1,
-        compile: Phase::na(compiled),
-        artifact_bytes: None,
-        deserialize: Phase::na(compiled),
-        instantiate: Phase::na("native code: nothing to instantiate"),
-        first_call: Phase::from_samples(vec![first]),
-        steady_call: Phase::from_samples(vec![steady_ns]),
-        spawn: Phase::na("in-process baseline: no process is started"),
-        end_to_end: Phase::from_samples(vec![first]),
-        end_to_end_from_artifact: Phase::na(compiled),
-    })
+    let first = Phase::from_samples(vec![first]);
+    Ok(baseline_measurement(
+        1,
+        first.clone(),
+        Phase::from_samples(vec![steady_ns]),
+        Phase::na("in-process baseline: no process is started"),
+        first,
+    ))
 }
 
 /// Cold start of the `subprocess` baseline: spawn, first call and steady calls per repetition.
@@ -241,19 +259,13 @@ pub fn measure_subprocess(
         steady_ns.push(steady(plan.steady_calls, || answer(child.request(Op::Run, &[])?), expected)?);
         reps += 1;
     }
-    let compiled = "native code: compiled ahead of time by rustc";
-    Ok(ColdStartMeasurement {
-        repetitions: reps,
-        compile: Phase::na(compiled),
-        artifact_bytes: None,
-        deserialize: Phase::na(compiled),
-        instantiate: Phase::na("native code: nothing to instantiate"),
-        first_call: Phase::from_samples(first),
-        steady_call: Phase::from_samples(steady_ns),
-        spawn: Phase::from_samples(spawn),
-        end_to_end: Phase::from_samples(e2e),
-        end_to_end_from_artifact: Phase::na(compiled),
-    })
+    Ok(baseline_measurement(
+        reps,
+        Phase::from_samples(first),
+        Phase::from_samples(steady_ns),
+        Phase::from_samples(spawn),
+        Phase::from_samples(e2e),
+    ))
 }
 
 /// How a process cold start reached its answer.

@@ -3,9 +3,12 @@
 use std::process::Command;
 
 fn main() {
-    let lock_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    // Read the manifest dir when the script runs, not when it was compiled: cargo reuses a
+    // compiled build script across checkouts that share a target directory (CI clones).
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let lock_path = format!("{manifest_dir}/../Cargo.lock");
     println!("cargo:rerun-if-changed={lock_path}");
-    let lock = std::fs::read_to_string(lock_path).unwrap_or_default();
+    let lock = std::fs::read_to_string(&lock_path).unwrap_or_default();
     for krate in ["wasmtime", "wasmer", "wasmi"] {
         let version = locked_version(&lock, krate).unwrap_or_else(|| "unknown".into());
         println!("cargo:rustc-env=WASMGAUGE_VERSION_{}={version}", krate.to_uppercase());

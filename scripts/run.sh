@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build the harness and the guest corpus, run the
-# quick profile (pass other `wasmgauge run` flags through, e.g. --profile full), and say where
-# the results are. Exit code is wasmgauge's (3 = the run finished but some cells failed).
+# quick profile (pass other `wasmgauge run` flags through, e.g. --profile full), then render the
+# HTML/Markdown/CSV report of that run and print where it is. Exit code is the run's
+# (3 = the run finished but some cells failed; the report is written either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,6 +10,16 @@ scripts/setup.sh
 cargo build --release --locked -p wasmgauge
 bin="${CARGO_TARGET_DIR:-target}/release/wasmgauge"
 
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results="results/run-$stamp.json"
+report="reports/run-$stamp"
+
 "$bin" corpus build --out corpus
-"$bin" run --profile quick "$@"
-echo "results: results/ (newest run-*.json); corpus: corpus/manifest.json"
+status=0
+"$bin" run --profile quick --out "$results" "$@" || status=$?
+if [[ -f "$results" ]]; then
+  page=$("$bin" report "$results" --out "$report")
+  echo "results: $results"
+  echo "report:  $page  (summary: $report/summary.md, table: $report/results.csv)"
+fi
+exit "$status"

@@ -1,4 +1,4 @@
-//! The command line: `corpus build|list`, `engines`, `run` (and the hidden `worker`).
+//! The command line: `corpus build|list`, `engines`, `run`, `report` (and the hidden `worker`).
 //!
 //! Exit codes: 0 success; 1 an error stopped the command (bad input, missing corpus, I/O);
 //! 2 a usage error (clap); 3 the run completed but some cells failed or engines disagreed.
@@ -20,7 +20,7 @@ use std::process::ExitCode;
     long_about = "wasmgauge builds a corpus of guest workloads, runs each on seven WebAssembly runtime \
 configurations and two baselines (native in-process, native subprocess), verifies every answer \
 against the native one, and writes versioned results JSON under results/.\n\n\
-Typical use:\n  wasmgauge corpus build\n  wasmgauge run --profile quick\n\n\
+Typical use:\n  wasmgauge corpus build\n  wasmgauge run --profile quick\n  wasmgauge report results/run-*.json --out reports/latest\n\n\
 Exit codes: 0 ok; 1 error (bad input, missing corpus); 2 usage error; 3 run completed with failed cells."
 )]
 pub struct Cli {
@@ -41,6 +41,20 @@ pub enum Command {
     },
     /// Measure workloads on engines (or run your own module with --module).
     Run(RunArgs),
+    /// Render result files into an HTML page, a Markdown summary and a CSV (runs nothing).
+    #[command(long_about = "Render one or more results files into DIR: index.html (self-contained: inline SVG \
+charts and CSS, nothing fetched, opens offline), summary.md (headline tables for a CI job summary or a PR \
+comment), results.csv (one row per run, workload, engine, scenario and metric, with its 95% interval) and \
+copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
+machines or before/after. Reads result files only; it never runs a benchmark.")]
+    Report {
+        /// Results files written by `wasmgauge run` (schema versions 1 and 2).
+        #[arg(required = true, value_name = "RESULTS.json")]
+        results: Vec<PathBuf>,
+        /// Output directory (default: reports/<run id of the first file>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Internal: run one job from stdin in this process (used for per-cell isolation).
     #[command(hide = true)]
     Worker,
@@ -199,6 +213,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
+        Command::Report { results, out } => {
+            let out = match out {
+                Some(o) => o,
+                None => {
+                    let first = crate::results::ResultsFile::load(&results[0])?;
+                    PathBuf::from("reports").join(first.run_id)
+                }
+            };
+            let written = crate::report::write(&results, &out)?;
+            eprintln!(
+                "report: {} runs, {} figures, {} failed/skipped cells; wrote {}, {}, {}",
+                written.model.runs.len(),
+                written.model.metrics.len(),
+                written.model.problems.len(),
+                written.summary_md.display(),
+                written.csv.display(),
+                written.raw.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+            println!("{}", written.index.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

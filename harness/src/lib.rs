@@ -17,6 +17,7 @@ pub mod latency;
 pub mod output;
 pub mod profile;
 pub mod progress;
+pub mod report;
 pub mod results;
 pub mod run;
 pub mod runner_protocol;

@@ -4,19 +4,25 @@ use crate::scenarios::cold_start::Phase;
 use crate::stats::Estimate;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
 
-/// A duration in nanoseconds with a unit that keeps 3 significant digits.
+/// A duration in nanoseconds with a unit that keeps 3 significant digits (`17.8 ns`, `392 µs`,
+/// `1.66 ms`).
 pub fn fmt_ns(ns: f64) -> String {
     if !ns.is_finite() {
-        "-".into()
-    } else if ns < 1e3 {
-        format!("{ns:.1} ns")
-    } else if ns < 1e6 {
-        format!("{:.2} µs", ns / 1e3)
-    } else if ns < 1e9 {
-        format!("{:.2} ms", ns / 1e6)
-    } else {
-        format!("{:.2} s", ns / 1e9)
+        return "-".into();
     }
+    let (scale, unit) = [(1e9, "s"), (1e6, "ms"), (1e3, "µs")]
+        .into_iter()
+        .find(|(scale, _)| ns.abs() >= scale * 0.9995)
+        .unwrap_or((1.0, "ns"));
+    let x = ns / scale;
+    let decimals = if x.abs() < 9.995 {
+        2
+    } else if x.abs() < 99.95 {
+        1
+    } else {
+        0
+    };
+    format!("{x:.decimals$} {unit}")
 }
 
 pub fn new_table(header: Vec<String>) -> Table {
@@ -260,8 +266,11 @@ mod tests {
     #[test]
     fn durations_pick_units() {
         assert_eq!(super::fmt_ns(12.34), "12.3 ns");
-        assert_eq!(super::fmt_ns(12_340.0), "12.34 µs");
-        assert_eq!(super::fmt_ns(1.5e7), "15.00 ms");
+        assert_eq!(super::fmt_ns(12_340.0), "12.3 µs");
+        assert_eq!(super::fmt_ns(1.5e7), "15.0 ms");
+        assert_eq!(super::fmt_ns(392_360.0), "392 µs");
+        assert_eq!(super::fmt_ns(999_700.0), "1.00 ms");
+        assert_eq!(super::fmt_ns(0.7), "0.70 ns");
         assert_eq!(super::fmt_ns(f64::NAN), "-");
     }
 }

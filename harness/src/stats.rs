@@ -175,6 +175,14 @@ pub fn geomean_of_ratios(pairs: &[(&[f64], &[f64])]) -> Estimate {
     Estimate { value, ci95_low, ci95_high }
 }
 
+/// Geometric mean over groups of each group's median, with a bootstrap 95% interval (every
+/// group resampled in each replicate): a "typical" figure over workloads of different sizes.
+pub fn geomean_of_medians(groups: &[&[f64]]) -> Estimate {
+    const ONE: &[f64] = &[1.0];
+    let pairs: Vec<(&[f64], &[f64])> = groups.iter().map(|g| (*g, ONE)).collect();
+    geomean_of_ratios(&pairs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +224,8 @@ mod tests {
         let c: Vec<f64> = b.iter().map(|x| x * 8.0).collect();
         let g = geomean_of_ratios(&[(&a, &b), (&c, &b)]);
         assert!((g.value - 4.0).abs() < 0.05, "{g:?}");
+        let m = geomean_of_medians(&[&a, &c]);
+        let expected = (median(&a) * median(&c)).sqrt();
+        assert!((m.value - expected).abs() < 1e-9 && m.ci95_low <= m.value && m.value <= m.ci95_high, "{m:?}");
     }
 }

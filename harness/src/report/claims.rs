@@ -1,0 +1,313 @@
+//! "Claims from the field": each claim the seed articles make (listed in `shared/design.md`),
+//! the figure from the results that tests it, the criterion, and a verdict. No verdict without
+//! a number: a claim whose scenario is not in the results is "not measured".
+use super::model::{GEOMEAN, Metric, Model};
+use crate::output::fmt_ns;
+use crate::stats::Estimate;
+use serde::Serialize;
+
+/// The seed articles (in `shared/seeds/`) the claims come from.
+pub const SEED_CLOUDFLARE: &str = "000_7cd0f25d4adb5ad5.txt";
+pub const SEED_LEFT_BROWSER: &str = "001_6d35e6dcf17d5748.txt";
+pub const SEED_OUTSIDE_BROWSER: &str = "002_524e2cc9a11b0f24.txt";
+pub const SEED_SERVER_SIDE: &str = "003_98e9ecf5b2b9ad2b.txt";
+pub const SEED_PORTABLE_SECURE: &str = "004_d77f572dddcd5d82.txt";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Supported,
+    Contradicted,
+    /// The 95% interval straddles the criterion.
+    Inconclusive,
+    NotMeasured,
+}
+
+impl Verdict {
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::Supported => "supported",
+            Verdict::Contradicted => "contradicted",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::NotMeasured => "not measured",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimRow {
+    pub claim: &'static str,
+    pub sources: Vec<&'static str>,
+    /// What would make the claim true, in measurable terms.
+    pub criterion: String,
+    /// The figures, or why there are none.
+    pub measured: String,
+    pub verdict: Verdict,
+    /// Index of the run the figures come from.
+    pub run: usize,
+}
+
+/// `value < limit` judged on the interval: supported when all of it is below.
+fn below(e: &Estimate, limit: f64) -> Verdict {
+    if e.ci95_high < limit {
+        Verdict::Supported
+    } else if e.ci95_low >= limit {
+        Verdict::Contradicted
+    } else {
+        Verdict::Inconclusive
+    }
+}
+
+fn fmt_est_ns(e: &Estimate) -> String {
+    format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
+}
+
+fn fmt_est_x(e: &Estimate) -> String {
+    format!("{:.2}× [{:.2}, {:.2}]", e.value, e.ci95_low, e.ci95_high)
+}
+
+/// The WebAssembly configurations' figures for one metric, fastest first.
+fn wasm_ranked<'a>(model: &'a Model, run: usize, scenario: &str, workload: &str, metric: &str) -> Vec<&'a Metric> {
+    let mut v: Vec<&Metric> = model
+        .engines
+        .iter()
+        .filter(|e| !Model::is_baseline(e))
+        .filter_map(|e| model.find(run, scenario, workload, e, metric))
+        .collect();
+    v.sort_by(|a, b| a.value.total_cmp(&b.value));
+    v
+}
+
+/// "best X: figure; slowest Y: figure" for a ranked list.
+fn best_and_worst(ranked: &[&Metric], fmt: &dyn Fn(&Estimate) -> String) -> String {
+    match (ranked.first(), ranked.last()) {
+        (Some(b), Some(w)) if ranked.len() > 1 => format!(
+            "fastest {}: {}; slowest {}: {} ({} configurations)",
+            b.engine,
+            fmt(&b.estimate()),
+            w.engine,
+            fmt(&w.estimate()),
+            ranked.len()
+        ),
+        (Some(b), _) => format!("{}: {}", b.engine, fmt(&b.estimate())),
+        _ => String::new(),
+    }
+}
+
+fn not_measured(claim: &'static str, sources: Vec<&'static str>, criterion: &str, why: &str, run: usize) -> ClaimRow {
+    ClaimRow { claim, sources, criterion: criterion.into(), measured: why.into(), verdict: Verdict::NotMeasured, run }
+}
+
+/// A claim judged on the fastest WebAssembly configuration against a limit.
+#[allow(clippy::too_many_arguments)]
+fn fastest_below(
+    model: &Model,
+    run: usize,
+    claim: &'static str,
+    sources: Vec<&'static str>,
+    criterion: String,
+    (scenario, workload, metric): (&str, &str, &str),
+    limit: f64,
+    fmt: &dyn Fn(&Estimate) -> String,
+    missing: &str,
+) -> ClaimRow {
+    let ranked = wasm_ranked(model, run, scenario, workload, metric);
+    match ranked.first() {
+        None => not_measured(claim, sources, &criterion, missing, run),
+        Some(best) => ClaimRow {
+            claim,
+            sources,
+            criterion,
+            measured: best_and_worst(&ranked, fmt),
+            verdict: below(&best.estimate(), limit),
+            run,
+        },
+    }
+}
+
+/// The throughput geomean key to judge speed on: large inputs when the run has them.
+fn geomean_key(model: &Model, run: usize) -> String {
+    let large = format!("{GEOMEAN}/large");
+    if model.metrics.iter().any(|m| m.run == run && m.workload == large) { large } else { format!("{GEOMEAN}/small") }
+}
+
+pub fn evaluate(model: &Model, run: usize) -> Vec<ClaimRow> {
+    let ns = |e: &Estimate| fmt_est_ns(e);
+    let mut rows = Vec::new();
+    let no_cold = "no cold-start scenario in these results";
+    rows.push(fastest_below(
+        model,
+        run,
+        "A Wasm module starts in under 1 ms",
+        vec![SEED_SERVER_SIDE],
+        "fastest configuration, inside a running host, from a precompiled artifact to the first verified answer \
+         (deserialize + instantiate + first call; geomean over the workloads): whole 95% interval below 1 ms"
+            .into(),
+        ("cold-start", GEOMEAN, "end_to_end_from_artifact"),
+        1e6,
+        &ns,
+        no_cold,
+    ));
+    rows.push(fastest_below(
+        model,
+        run,
+        "A Wasm module starts in under 1 ms (as a fresh process)",
+        vec![SEED_SERVER_SIDE],
+        "fastest configuration, exec of a fresh process to its verified answer (geomean over the workloads): \
+         whole interval below 1 ms"
+            .into(),
+        ("process-start", GEOMEAN, "exec_to_answer"),
+        1e6,
+        &ns,
+        no_cold,
+    ));
+    rows.push(fastest_below(
+        model,
+        run,
+        "Cold starts in microseconds, not milliseconds",
+        vec![SEED_LEFT_BROWSER, SEED_OUTSIDE_BROWSER],
+        "fastest configuration, instantiating an already compiled module (geomean over the workloads): \
+         whole interval below 1 ms"
+            .into(),
+        ("cold-start", GEOMEAN, "instantiate"),
+        1e6,
+        &ns,
+        no_cold,
+    ));
+    rows.push(fastest_below(
+        model,
+        run,
+        "Median cold start under 5 ms, vs 100–500 ms for containers",
+        vec![SEED_CLOUDFLARE, SEED_SERVER_SIDE],
+        "fastest configuration, fresh process to verified answer (geomean over the workloads): whole interval \
+         below 5 ms (containers are not measured here; the articles quote 100 ms – 2 s for them)"
+            .into(),
+        ("process-start", GEOMEAN, "exec_to_answer"),
+        5e6,
+        &ns,
+        no_cold,
+    ));
+    let key = geomean_key(model, run);
+    rows.push(fastest_below(
+        model,
+        run,
+        "Near-native speed",
+        vec![SEED_LEFT_BROWSER, SEED_OUTSIDE_BROWSER, SEED_SERVER_SIDE, SEED_PORTABLE_SECURE],
+        format!(
+            "fastest configuration's geometric mean over the corpus of time per call relative to native \
+             ({}): whole 95% interval at or below 1.5× (our reading of \"near\")",
+            key.trim_start_matches(GEOMEAN).trim_start_matches('/')
+        ),
+        ("throughput", &key, "ratio_to_native"),
+        1.5,
+        &|e: &Estimate| fmt_est_x(e),
+        "no throughput scenario in these results",
+    ));
+    rows.extend(sandbox_tax(model, run));
+    let memory = "needs the memory and density scenarios, which are not in these results";
+    rows.push(not_measured(
+        "Thousands of instances per host",
+        vec![SEED_SERVER_SIDE],
+        "live instances that fit in a memory budget, per configuration",
+        memory,
+        run,
+    ));
+    rows.push(not_measured(
+        "A Wasm module uses a fraction of the memory of a container or process",
+        vec![SEED_SERVER_SIDE],
+        "bytes per live instance vs the resident memory of one subprocess",
+        memory,
+        run,
+    ));
+    let conformance = "needs the sandbox conformance results, which are not in these results";
+    rows.push(not_measured(
+        "A crashing (panicking) plugin cannot take down the host",
+        vec![SEED_CLOUDFLARE, SEED_SERVER_SIDE],
+        "every adversarial guest (trap, stack overflow, runaway memory) ends contained in the host process",
+        conformance,
+        run,
+    ));
+    rows.push(not_measured(
+        "A module cannot make a system call the host has not exposed",
+        vec![SEED_SERVER_SIDE, SEED_LEFT_BROWSER],
+        "WASI guests denied every file and capability not granted, host filesystem untouched",
+        "needs the WASI conformance results, which are not in these results",
+        run,
+    ));
+    rows.push(not_measured(
+        "Resource limits (fuel, memory caps) hold",
+        vec![SEED_OUTSIDE_BROWSER],
+        "runaway loops stopped by fuel or epochs, memory.grow past the cap refused",
+        conformance,
+        run,
+    ));
+    rows
+}
+
+/// Compares the cheapest WebAssembly configuration's time with native's on one call-overhead
+/// benchmark: supported when it is slower with the intervals apart.
+fn slower_than_native(model: &Model, run: usize, bench: &str) -> Option<(Verdict, String)> {
+    let ranked = wasm_ranked(model, run, "call-overhead", bench, "time_per_call");
+    let native = model.find(run, "call-overhead", bench, "native", "time_per_call")?;
+    let (b, n) = (ranked.first()?.estimate(), native.estimate());
+    let verdict = if b.ci95_low > n.ci95_high {
+        Verdict::Supported
+    } else if b.ci95_high < n.ci95_low {
+        Verdict::Contradicted
+    } else {
+        Verdict::Inconclusive
+    };
+    let text = format!(
+        "{bench}: native {}; {} (fastest {:.2}× native)",
+        fmt_est_ns(&n),
+        best_and_worst(&ranked, &|e: &Estimate| fmt_est_ns(e)),
+        b.value / n.value
+    );
+    Some((verdict, text))
+}
+
+/// "The sandbox is not free", split in its two parts: the cost of a crossing, and of bulk data
+/// through the boundary.
+fn sandbox_tax(model: &Model, run: usize) -> [ClaimRow; 2] {
+    let missing = "no call-overhead scenario in these results";
+    let crossing = (
+        "The sandbox is not free: crossing the host boundary costs",
+        "cheapest configuration's call from the guest to a host import slower than native code calling the same \
+         host function, intervals apart",
+        "guest-to-host",
+    );
+    let bulk = (
+        "Heavy I/O through the boundary loses speed",
+        "cheapest configuration's 1 MiB round trip (host writes into guest memory, guest checksums and inverts it, \
+         host reads it back) slower than native doing the same on a slice, intervals apart (WASI I/O itself is not \
+         measured here)",
+        "data 1 MiB",
+    );
+    [crossing, bulk].map(|(claim, criterion, bench)| match slower_than_native(model, run, bench) {
+        Some((verdict, measured)) => {
+            ClaimRow { claim, sources: vec![SEED_PORTABLE_SECURE], criterion: criterion.into(), measured, verdict, run }
+        }
+        None => not_measured(claim, vec![SEED_PORTABLE_SECURE], criterion, missing, run),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_follow_the_whole_interval() {
+        let e = |v, l, h| Estimate { value: v, ci95_low: l, ci95_high: h };
+        assert_eq!(below(&e(0.5, 0.4, 0.6), 1.0), Verdict::Supported);
+        assert_eq!(below(&e(2.0, 1.5, 2.5), 1.0), Verdict::Contradicted);
+        assert_eq!(below(&e(0.9, 0.8, 1.1), 1.0), Verdict::Inconclusive);
+    }
+
+    #[test]
+    fn an_empty_model_measures_nothing_and_claims_nothing() {
+        let model = Model { runs: vec![], engines: vec![], metrics: vec![], problems: vec![] };
+        let rows = evaluate(&model, 0);
+        assert!(rows.len() >= 10);
+        assert!(rows.iter().all(|r| r.verdict == Verdict::NotMeasured && !r.measured.is_empty()));
+    }
+}

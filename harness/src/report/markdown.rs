@@ -50,18 +50,17 @@ pub fn render(model: &Model) -> String {
             .collect();
         let _ = writeln!(out, "| {} | {} |", cell(&row.label), cells.join(" | "));
     }
-    out.push_str("\n### Claims from the field\n\n| claim | run | measured | verdict |\n|---|---|---|---|\n");
+    let multi = model.runs.len() > 1;
+    out.push_str(if multi {
+        "\n### Claims from the field\n\n| claim | run | measured | verdict |\n|---|---|---|---|\n"
+    } else {
+        "\n### Claims from the field\n\n| claim | measured | verdict |\n|---|---|---|\n"
+    });
     let per_run: Vec<Vec<claims::ClaimRow>> = (0..model.runs.len()).map(|r| claims::evaluate(model, r)).collect();
     for i in 0..per_run.first().map_or(0, Vec::len) {
         for c in per_run.iter().map(|rows| &rows[i]) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell(c.claim),
-                model.runs[c.run].label,
-                cell(&c.measured),
-                c.verdict.text()
-            );
+            let run = if multi { format!(" {} |", model.runs[c.run].label) } else { String::new() };
+            let _ = writeln!(out, "| {} |{run} {} | {} |", cell(c.claim), cell(&c.measured), c.verdict.text());
         }
     }
     if !model.problems.is_empty() {

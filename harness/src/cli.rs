@@ -100,7 +100,8 @@ pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_enum, default_value = "quick")]
     pub profile: ProfileName,
-    /// Comma-separated scenarios: throughput, latency, cold-start, call-overhead; default: all.
+    /// Comma-separated scenarios: throughput, latency, cold-start, call-overhead, memory,
+    /// density, concurrency, sandbox-tax; default: all.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub scenarios: Vec<Scenario>,
     /// Cap the whole run at this many seconds: time caps are scaled to fit, and cells not
@@ -128,6 +129,10 @@ pub struct RunArgs {
     /// Kill a cell's worker after this many seconds (default: the profile's).
     #[arg(long)]
     pub timeout: Option<u64>,
+    /// Memory budget of the density scenario: live instances are added until the next one
+    /// could cross it (e.g. 1GiB, 256MiB, bytes; default 1GiB).
+    #[arg(long, value_parser = parse_bytes, value_name = "SIZE")]
+    pub memory_budget: Option<u64>,
     /// Threads a compiler may use per module (default 1, the fair setting).
     #[arg(long, default_value_t = 1)]
     pub compile_threads: usize,
@@ -143,6 +148,22 @@ pub struct RunArgs {
     /// With --module: one argument per parameter, in order (repeat the flag).
     #[arg(long = "arg", allow_hyphen_values = true, requires = "module")]
     pub args: Vec<String>,
+}
+
+/// `1GiB`, `512MiB`, `64KiB`, `1G`, `300M` or plain bytes.
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size (e.g. 1GiB, 512MiB, 1048576)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" | "kb" => 1 << 10,
+        "m" | "mib" | "mb" => 1 << 20,
+        "g" | "gib" | "gb" => 1 << 30,
+        other => return Err(format!("unknown unit `{other}` in `{s}` (use KiB, MiB or GiB)")),
+    };
+    n.checked_mul(mult).filter(|b| *b > 0).ok_or_else(|| format!("`{s}` is out of range"))
 }
 
 fn parse_size(s: &str) -> Result<Size, String> {
@@ -269,7 +290,7 @@ fn print_corpus(corpus: &Corpus) {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let options = EngineOptions { compile_threads: args.compile_threads.max(1) };
+    let options = EngineOptions { compile_threads: args.compile_threads.max(1), ..Default::default() };
     if let (Some(module), Some(export)) = (args.module, args.export) {
         let summary = crate::bring_your_own::run(&crate::bring_your_own::ModuleRequest {
             module,
@@ -305,6 +326,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         timeout_s: args.timeout,
         in_process: args.in_process,
         options,
+        memory_budget: args.memory_budget,
     })?;
     print_run(&summary);
     Ok(if summary.failed_cells == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })
@@ -398,6 +420,44 @@ fn print_run(summary: &crate::run::RunSummary) {
                 cell.target,
                 cell.engine,
                 cell.error.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    let sc = &r.scenarios;
+    if sc.memory.is_some() || sc.density.is_some() || sc.concurrency.is_some() {
+        println!(
+            "\nHosting many instances: memory per live instance (mem_touch, 64 KiB page touched), instances in the density \
+             budget and per GiB, instantiations per second, and new-instance-per-request throughput (p99):"
+        );
+        println!("{}", crate::output::hosting_table(r));
+    }
+    for (name, cells) in [
+        (
+            "memory",
+            sc.memory.as_ref().map(|s| s.cells.iter().map(|c| (&c.engine, c.status, &c.error)).collect::<Vec<_>>()),
+        ),
+        ("density", sc.density.as_ref().map(|s| s.cells.iter().map(|c| (&c.engine, c.status, &c.error)).collect())),
+        (
+            "concurrency",
+            sc.concurrency.as_ref().map(|s| s.cells.iter().map(|c| (&c.engine, c.status, &c.error)).collect()),
+        ),
+    ] {
+        for (engine, status, error) in cells.unwrap_or_default() {
+            if status == crate::results::CellStatus::Failed {
+                failures.push(format!("{name} on {engine}: {}", error.as_deref().unwrap_or("")));
+            }
+        }
+    }
+    if let Some(t) = &sc.sandbox_tax {
+        println!("\nSandbox tax: time per call with the limit on / without, geometric mean over the workloads:");
+        println!("{}", crate::output::sandbox_tax_table(t));
+        for c in t.cells.iter().filter(|c| c.status == crate::results::CellStatus::Failed) {
+            failures.push(format!(
+                "sandbox-tax {} {} on {}: {}",
+                c.limit,
+                c.workload,
+                c.engine,
+                c.error.as_deref().unwrap_or("")
             ));
         }
     }

@@ -9,11 +9,15 @@
 //! hangs the harness, a crash ends it).
 
 use crate::corpus::parse_checksum;
-use crate::engines::{EngineOptions, Val, ValType};
+use crate::engines::{EngineOptions, Limits, Val, ValType};
 use crate::executor::{self, Executor, WorkloadCode, export_call::ExportCallExecutor};
 use crate::latency::LatencyRecord;
 use crate::scenarios::call_overhead::{self, CallOverheadMeasurement, CallOverheadPlan, MicroModules, Modes};
 use crate::scenarios::cold_start::{self, ColdStartMeasurement, ColdStartPlan};
+use crate::scenarios::concurrency::{self, ConcurrencyMeasurement, ConcurrencyPlan};
+use crate::scenarios::density::{self, DensityMeasurement, DensityPlan};
+use crate::scenarios::memory::{self, MemoryOutput, MemoryPlan};
+use crate::scenarios::sandbox_tax::{self, TaxMeasurement, TaxPlan};
 use crate::scenarios::throughput::{self, LatencyPlan, SamplingPlan, ThroughputMeasurement};
 use crate::workloads::Size;
 use anyhow::{Context, Result, anyhow, bail};
@@ -78,12 +82,40 @@ pub struct ExportCallJob {
     pub plan: SamplingPlan,
 }
 
+/// What to measure of an engine as a host of many instances (schema 3).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EngineTask {
+    Memory(MemoryPlan),
+    Density(DensityPlan),
+    Concurrency(ConcurrencyPlan),
+}
+
+/// An engine-level job: `cell` names the engine and the workload density and concurrency
+/// serve; memory uses the `mem_touch` micro-module from `corpus_dir`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EngineJob {
+    pub cell: CellSpec,
+    pub corpus_dir: PathBuf,
+    pub task: EngineTask,
+}
+
+/// One workload on one engine with and without one limit.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SandboxTaxJob {
+    pub cell: CellSpec,
+    pub limits: Limits,
+    pub plan: TaxPlan,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Job {
     Workload(WorkloadJob),
     CallOverhead(CallOverheadJob),
     ExportCall(ExportCallJob),
+    Engine(EngineJob),
+    SandboxTax(SandboxTaxJob),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,6 +132,10 @@ pub enum JobOutput {
     ColdStart(Box<ColdStartMeasurement>),
     CallOverhead(CallOverheadMeasurement),
     ExportCall(ExportCallOutput),
+    Memory(MemoryOutput),
+    Density(DensityMeasurement),
+    Concurrency(ConcurrencyMeasurement),
+    SandboxTax(TaxMeasurement),
 }
 
 /// What a job came to: its output, or why the cell failed.
@@ -115,8 +151,8 @@ pub enum Outcome {
 /// Fixed input of the adversarial guests (they ignore it).
 const ADVERSARIAL_INPUT: [u8; 16] = [0; 16];
 
-fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
-    let cell = &job.cell;
+/// A cell's wasm bytes and input, the input checked against the corpus's hash.
+fn cell_inputs(cell: &CellSpec) -> Result<(Vec<u8>, Vec<u8>)> {
     let wasm = std::fs::read(&cell.wasm_path).with_context(|| format!("reading {}", cell.wasm_path.display()))?;
     let input = match cell.size {
         Some(size) => {
@@ -131,6 +167,79 @@ fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
     {
         bail!("the generated input differs from the one the corpus was built with; rebuild the corpus");
     }
+    Ok((wasm, input))
+}
+
+fn expected_of(cell: &CellSpec) -> Result<u64> {
+    let hex = cell.expected_checksum.as_deref().ok_or_else(|| anyhow!("`{}` has no native answer", cell.workload))?;
+    parse_checksum(hex)
+}
+
+fn run_engine_job(job: &EngineJob) -> Result<JobOutput> {
+    let cell = &job.cell;
+    if let EngineTask::Memory(plan) = &job.task {
+        return Ok(JobOutput::Memory(match cell.engine.as_str() {
+            "native" => bail!("not applicable: native code has no instances"),
+            "subprocess" => {
+                let (_, input) = cell_inputs(cell)?;
+                MemoryOutput::Process(memory::measure_process(&cell.workload, &input, expected_of(cell)?)?)
+            }
+            id => {
+                let path = job.corpus_dir.join("mem_touch.wasm");
+                let wasm = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                MemoryOutput::Instances(memory::measure_wasm(
+                    crate::engines::make(id, &cell.options)?.as_ref(),
+                    &wasm,
+                    plan,
+                )?)
+            }
+        }));
+    }
+    let (wasm, input) = cell_inputs(cell)?;
+    let expected = expected_of(cell)?;
+    let w = &cell.workload;
+    Ok(match (&job.task, cell.engine.as_str()) {
+        (EngineTask::Density(plan), "subprocess") => {
+            JobOutput::Density(density::measure_subprocess(w, &input, expected, plan)?)
+        }
+        (EngineTask::Density(_), "native") => bail!("not applicable: native code has no instances"),
+        (EngineTask::Density(plan), id) => JobOutput::Density(density::measure_wasm(
+            crate::engines::make(id, &cell.options)?.as_ref(),
+            w,
+            &wasm,
+            &input,
+            expected,
+            plan,
+        )?),
+        (EngineTask::Concurrency(plan), "subprocess") => {
+            JobOutput::Concurrency(concurrency::measure_subprocess(w, expected, plan)?)
+        }
+        (EngineTask::Concurrency(plan), "native") => {
+            let kernel = executor::native_kernel(w).ok_or_else(|| anyhow!("no native `{w}`"))?;
+            JobOutput::Concurrency(concurrency::measure_native(w, kernel, &input, expected, plan)?)
+        }
+        (EngineTask::Concurrency(plan), id) => JobOutput::Concurrency(concurrency::measure_wasm(
+            crate::engines::make(id, &cell.options)?.as_ref(),
+            w,
+            &wasm,
+            &input,
+            expected,
+            plan,
+        )?),
+        (EngineTask::Memory(_), _) => unreachable!("handled above"),
+    })
+}
+
+fn run_sandbox_tax(job: &SandboxTaxJob) -> Result<TaxMeasurement> {
+    let cell = &job.cell;
+    let (wasm, input) = cell_inputs(cell)?;
+    let code = WorkloadCode { name: &cell.workload, wasm: &wasm };
+    sandbox_tax::measure(&cell.engine, &cell.options, job.limits, &code, &input, expected_of(cell)?, &job.plan)
+}
+
+fn run_workload(job: &WorkloadJob) -> Result<JobOutput> {
+    let cell = &job.cell;
+    let (wasm, input) = cell_inputs(cell)?;
     let code = WorkloadCode { name: &cell.workload, wasm: &wasm };
     let Some(expected) = cell.expected_checksum.as_deref().map(parse_checksum).transpose()? else {
         let mut exec = executor::make(&cell.engine, &cell.options)?;
@@ -210,6 +319,8 @@ pub fn execute(job: &Job) -> Outcome {
         Job::Workload(j) => run_workload(j),
         Job::CallOverhead(j) => run_call_overhead(j).map(JobOutput::CallOverhead),
         Job::ExportCall(j) => run_export_call(j).map(JobOutput::ExportCall),
+        Job::Engine(j) => run_engine_job(j),
+        Job::SandboxTax(j) => run_sandbox_tax(j).map(JobOutput::SandboxTax),
     };
     match result {
         Ok(out) => Outcome::Ok(out),

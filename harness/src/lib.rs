@@ -14,6 +14,7 @@ pub mod environment;
 pub mod executor;
 pub mod isolation;
 pub mod latency;
+pub mod memstat;
 pub mod output;
 pub mod profile;
 pub mod progress;

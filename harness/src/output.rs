@@ -25,6 +25,29 @@ pub fn fmt_ns(ns: f64) -> String {
     format!("{x:.decimals$} {unit}")
 }
 
+/// A byte count in binary units with 3 significant digits: `512 B`, `69.1 KiB`, `1.21 MiB`.
+pub fn fmt_bytes(b: f64) -> String {
+    if !b.is_finite() {
+        return "-".into();
+    }
+    let (scale, unit) = [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        .into_iter()
+        .find(|(s, _)| b.abs() >= *s as f64 * 0.9995)
+        .unwrap_or((1, "B"));
+    let x = b / scale as f64;
+    if scale == 1 {
+        return format!("{x:.0} B");
+    }
+    let decimals = if x.abs() < 9.995 {
+        2
+    } else if x.abs() < 99.95 {
+        1
+    } else {
+        0
+    };
+    format!("{x:.decimals$} {unit}")
+}
+
 pub fn new_table(header: Vec<String>) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_BORDERS_ONLY);
@@ -261,6 +284,88 @@ pub fn latency_table(section: &LatencySection, targets: &[&str]) -> Table {
     t
 }
 
+/// Per engine: memory per live instance, density in the budget, instantiation rates, and the
+/// new-instance-per-request throughput and p99 on one thread and at the most threads.
+pub fn hosting_table(r: &crate::results::ResultsFile) -> Table {
+    use crate::scenarios::memory::MemoryOutput;
+    let mut t = new_table(
+        [
+            "engine",
+            "memory / instance",
+            "live in budget",
+            "per GiB",
+            "instantiate/s 1 thr | all",
+            "requests/s (p99) 1 thr | max thr",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let sc = &r.scenarios;
+    for e in &r.engines {
+        let mem = sc.memory.as_ref().and_then(|s| s.cells.iter().find(|c| c.engine == e.id));
+        let den = sc.density.as_ref().and_then(|s| s.cells.iter().find(|c| c.engine == e.id));
+        let con = sc.concurrency.as_ref().and_then(|s| s.cells.iter().find(|c| c.engine == e.id));
+        if mem.is_none() && den.is_none() && con.is_none() {
+            continue;
+        }
+        let failed = |status: CellStatus| if status == CellStatus::Skipped { "skipped" } else { "FAILED" }.to_string();
+        let mem_text = mem.map_or(String::new(), |c| match &c.measurement {
+            Some(MemoryOutput::Instances(m)) => format!(
+                "{} (host {} + guest {})",
+                fmt_bytes(m.bytes_per_instance),
+                fmt_bytes(m.host_bytes_per_instance),
+                fmt_bytes(m.guest_bytes_per_instance)
+            ),
+            Some(MemoryOutput::Process(p)) => {
+                format!("process: {} private", fmt_bytes(p.usage.private_bytes as f64))
+            }
+            None => failed(c.status),
+        });
+        let (live, per_gib, rate) =
+            den.map_or((String::new(), String::new(), String::new()), |c| match &c.measurement {
+                Some(d) => (
+                    format!("{} ({})", d.live_instances, d.stopped_by.chars().take(40).collect::<String>()),
+                    format!("{:.0}", d.instances_per_gib),
+                    format!("{:.0} | {:.0}", d.instantiate_per_s_one_thread, d.instantiate_per_s_all_cores),
+                ),
+                None => (failed(c.status), String::new(), String::new()),
+            });
+        let req = con.map_or(String::new(), |c| match &c.measurement {
+            Some(m) => match (m.points.first(), m.points.last()) {
+                (Some(a), Some(b)) => format!(
+                    "{:.0} ({}) | {:.0} ({}) @{}",
+                    a.requests_per_s,
+                    fmt_ns(a.latency.p99_ns as f64),
+                    b.requests_per_s,
+                    fmt_ns(b.latency.p99_ns as f64),
+                    b.threads
+                ),
+                _ => String::new(),
+            },
+            None => failed(c.status),
+        });
+        t.add_row(vec![e.id.clone(), mem_text, live, per_gib, rate, req]);
+    }
+    t
+}
+
+/// Engine x limit: geometric mean over the workloads of time with the limit / without.
+pub fn sandbox_tax_table(section: &crate::results::SandboxTaxSection) -> Table {
+    let mut t = new_table(
+        ["engine", "limit", "size", "workloads", "time with / without (geomean, 95% CI)"].map(String::from).to_vec(),
+    );
+    for g in section.geomeans() {
+        t.add_row(vec![
+            Cell::new(&g.engine),
+            Cell::new(&g.limit),
+            Cell::new(g.size.name()),
+            Cell::new(g.workloads),
+            Cell::new(fmt_estimate(&g.ratio, |v| format!("{v:.3}"))).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -272,5 +377,8 @@ mod tests {
         assert_eq!(super::fmt_ns(999_700.0), "1.00 ms");
         assert_eq!(super::fmt_ns(0.7), "0.70 ns");
         assert_eq!(super::fmt_ns(f64::NAN), "-");
+        assert_eq!(super::fmt_bytes(70756.0), "69.1 KiB");
+        assert_eq!(super::fmt_bytes(512.0), "512 B");
+        assert_eq!(super::fmt_bytes(1_270_000.0), "1.21 MiB");
     }
 }

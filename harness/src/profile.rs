@@ -4,6 +4,10 @@
 //! Every value is recorded in the results file.
 use crate::scenarios::call_overhead::CallOverheadPlan;
 use crate::scenarios::cold_start::ColdStartPlan;
+use crate::scenarios::concurrency::ConcurrencyPlan;
+use crate::scenarios::density::DensityPlan;
+use crate::scenarios::memory::MemoryPlan;
+use crate::scenarios::sandbox_tax::TaxPlan;
 use crate::scenarios::throughput::{LatencyPlan, SamplingPlan};
 use crate::workloads::Size;
 use serde::{Deserialize, Serialize};
@@ -23,11 +27,23 @@ pub enum Scenario {
     Latency,
     ColdStart,
     CallOverhead,
+    Memory,
+    Density,
+    Concurrency,
+    SandboxTax,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 4] =
-        [Scenario::Throughput, Scenario::Latency, Scenario::ColdStart, Scenario::CallOverhead];
+    pub const ALL: [Scenario; 8] = [
+        Scenario::Throughput,
+        Scenario::Latency,
+        Scenario::ColdStart,
+        Scenario::CallOverhead,
+        Scenario::Memory,
+        Scenario::Density,
+        Scenario::Concurrency,
+        Scenario::SandboxTax,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,7 +60,24 @@ pub struct Profile {
     pub cold_start: Option<ColdStartPlan>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_overhead: Option<CallOverheadPlan>,
+    /// Schema 3: memory, density, concurrency and sandbox tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub density: Option<DensityPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<ConcurrencyPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox_tax: Option<TaxPlan>,
+    /// The workload density and concurrency serve (the first selected one when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_workload: Option<String>,
 }
+
+/// `--memory-budget` default of the density scenario: 1 GiB.
+pub const DEFAULT_MEMORY_BUDGET: u64 = 1 << 30;
+/// The workload a density or concurrency host serves: JSON parsing, a typical request.
+pub const HOST_WORKLOAD: &str = "json";
 
 impl Profile {
     pub fn get(name: ProfileName) -> Profile {
@@ -78,6 +111,16 @@ impl Profile {
                     host_calls: 1_000,
                     latency_batches: 1_000,
                 }),
+                memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
+                density: Some(DensityPlan {
+                    memory_budget_bytes: DEFAULT_MEMORY_BUDGET,
+                    max_instances: 50_000,
+                    max_fill_ms: 8_000,
+                    rate_ms: 300,
+                }),
+                concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4], ms_per_level: 300 }),
+                sandbox_tax: Some(TaxPlan { warmup_ms: 30, rounds: 3, samples_per_round: 3, sample_target_ms: 5 }),
+                host_workload: Some(HOST_WORKLOAD.into()),
             },
             ProfileName::Full => Profile {
                 name,
@@ -108,6 +151,16 @@ impl Profile {
                     host_calls: 10_000,
                     latency_batches: 10_000,
                 }),
+                memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
+                density: Some(DensityPlan {
+                    memory_budget_bytes: DEFAULT_MEMORY_BUDGET,
+                    max_instances: 200_000,
+                    max_fill_ms: 30_000,
+                    rate_ms: 1_000,
+                }),
+                concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4, 8], ms_per_level: 1_000 }),
+                sandbox_tax: Some(TaxPlan { warmup_ms: 200, rounds: 5, samples_per_round: 5, sample_target_ms: 20 }),
+                host_workload: Some(HOST_WORKLOAD.into()),
             },
         }
     }
@@ -132,6 +185,17 @@ impl Profile {
             c.warmup_ms = f(c.warmup_ms);
             c.sample_target_ms = f(c.sample_target_ms);
             c.max_bench_ms = f(c.max_bench_ms);
+        }
+        if let Some(d) = p.density.as_mut() {
+            d.max_fill_ms = f(d.max_fill_ms);
+            d.rate_ms = f(d.rate_ms);
+        }
+        if let Some(c) = p.concurrency.as_mut() {
+            c.ms_per_level = f(c.ms_per_level);
+        }
+        if let Some(t) = p.sandbox_tax.as_mut() {
+            t.warmup_ms = f(t.warmup_ms);
+            t.sample_target_ms = f(t.sample_target_ms);
         }
         p
     }

@@ -2,9 +2,9 @@
 //!
 //! Every file starts with `"schema": "wasmgauge-results"` and `"schema_version"`. This build
 //! writes version [`SCHEMA_VERSION`] and reads every version in [`READABLE_VERSIONS`]; anything
-//! else is refused with a message that says what was found and what is readable. Version 2
-//! only added fields and sections to version 1, so version-1 files load into the same types
-//! with the new parts absent. Files are
+//! else is refused with a message that says what was found and what is readable. Versions 2
+//! and 3 only added fields and sections (3: memory, density, concurrency, sandbox tax), so
+//! older files load into the same types with the new parts absent. Files are
 //! written atomically (temporary file + rename) after every finished cell, so an interrupted
 //! run keeps all the cells it finished (`complete` stays `false`).
 
@@ -14,6 +14,10 @@ use crate::latency::LatencyRecord;
 use crate::profile::{Profile, Scenario};
 use crate::scenarios::call_overhead::CallOverheadMeasurement;
 use crate::scenarios::cold_start::{ColdStartMeasurement, ProcessPath};
+use crate::scenarios::concurrency::ConcurrencyMeasurement;
+use crate::scenarios::density::DensityMeasurement;
+use crate::scenarios::memory::MemoryOutput;
+use crate::scenarios::sandbox_tax::TaxMeasurement;
 use crate::scenarios::throughput::ThroughputMeasurement;
 use crate::stats::{self, Estimate, Summary};
 use crate::workloads::Size;
@@ -22,8 +26,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 2;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2];
+pub const SCHEMA_VERSION: u32 = 3;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorpusRecord {
@@ -235,6 +239,91 @@ pub struct ExportCallSection {
     pub cells: Vec<ExportCallCell>,
 }
 
+/// One engine's cell of an engine-level scenario (memory, density, concurrency; schema 3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "T: Serialize", deserialize = "T: Deserialize<'de>"))]
+pub struct EngineCell<T> {
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<T>,
+    pub wall_ms: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemorySection {
+    pub cells: Vec<EngineCell<MemoryOutput>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DensitySection {
+    pub cells: Vec<EngineCell<DensityMeasurement>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConcurrencySection {
+    pub cells: Vec<EngineCell<ConcurrencyMeasurement>>,
+}
+
+/// One workload on one engine, without and with one limit (schema 3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTaxCell {
+    pub workload: String,
+    pub size: Size,
+    pub engine: String,
+    /// `fuel`, `epoch`, `bounds-checks`.
+    pub limit: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<TaxMeasurement>,
+    pub wall_ms: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTaxSection {
+    pub cells: Vec<SandboxTaxCell>,
+}
+
+/// Geometric mean over workloads of one (engine, limit)'s tax ratios.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaxGeomean {
+    pub engine: String,
+    pub limit: String,
+    pub size: Size,
+    pub workloads: usize,
+    pub ratio: Estimate,
+}
+
+impl SandboxTaxSection {
+    /// Per engine, limit and size: the geometric mean of the ratios, with a bootstrap interval
+    /// (each workload's samples resampled on both sides). Computed from the samples in the file.
+    pub fn geomeans(&self) -> Vec<TaxGeomean> {
+        let mut keys: Vec<(String, String, Size)> = Vec::new();
+        for c in self.cells.iter().filter(|c| c.measurement.is_some()) {
+            let k = (c.engine.clone(), c.limit.clone(), c.size);
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        keys.into_iter()
+            .map(|(engine, limit, size)| {
+                let pairs: Vec<(&[f64], &[f64])> = self
+                    .cells
+                    .iter()
+                    .filter(|c| c.engine == engine && c.limit == limit && c.size == size)
+                    .filter_map(|c| c.measurement.as_ref())
+                    .map(|m| (m.with_ns.as_slice(), m.without_ns.as_slice()))
+                    .collect();
+                TaxGeomean { workloads: pairs.len(), ratio: stats::geomean_of_ratios(&pairs), engine, limit, size }
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scenarios {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,6 +336,14 @@ pub struct Scenarios {
     pub cold_start: Option<ColdStartSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_overhead: Option<CallOverheadSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemorySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub density: Option<DensitySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<ConcurrencySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox_tax: Option<SandboxTaxSection>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

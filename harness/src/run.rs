@@ -8,7 +8,10 @@
 use crate::corpus::{Corpus, ModuleEntry, ModuleKind};
 use crate::engines::{self, EngineOptions};
 use crate::environment::Environment;
-use crate::isolation::{self, CallOverheadJob, CellSpec, Job, JobOutput, Outcome, WorkloadJob, WorkloadTask};
+use crate::isolation::{
+    self, CallOverheadJob, CellSpec, EngineJob, EngineTask, Job, JobOutput, Outcome, SandboxTaxJob, WorkloadJob,
+    WorkloadTask,
+};
 use crate::profile::{Profile, ProfileName, Scenario};
 use crate::progress::Progress;
 use crate::results::*;
@@ -35,6 +38,8 @@ pub struct RunRequest {
     pub time_budget_s: Option<u64>,
     pub in_process: bool,
     pub options: EngineOptions,
+    /// Density's memory budget in bytes (default: the profile's, 1 GiB).
+    pub memory_budget: Option<u64>,
 }
 
 /// A finished (or partly failed) run.
@@ -87,6 +92,8 @@ enum Planned {
     Workload(WorkloadJob),
     Process { cell: CellSpec, module: ModuleEntry },
     CallOverhead(CallOverheadJob),
+    Engine(EngineJob),
+    SandboxTax(SandboxTaxJob),
 }
 
 impl Planned {
@@ -112,6 +119,12 @@ impl Planned {
             Planned::CallOverhead(j) => {
                 format!("{} on {}", if j.modes.sample { "call-overhead" } else { "call-overhead latency" }, j.engine)
             }
+            Planned::Engine(j) => match j.task {
+                EngineTask::Memory(_) => format!("memory on {}", j.cell.engine),
+                EngineTask::Density(_) => cell_label(&j.cell, "density"),
+                EngineTask::Concurrency(_) => cell_label(&j.cell, "concurrency"),
+            },
+            Planned::SandboxTax(j) => cell_label(&j.cell, &format!("sandbox-tax {}", j.limits.label())),
         }
     }
 
@@ -140,6 +153,20 @@ impl Planned {
                     }
                     + if j.modes.latency { j.plan.max_bench_ms / 2 } else { 0 };
                 PROCESS_MS + benches * per
+            }
+            Planned::Engine(j) => {
+                PROCESS_MS
+                    + match &j.task {
+                        EngineTask::Memory(_) => 1_500,
+                        EngineTask::Density(p) => p.max_fill_ms / 2 + 2 * p.rate_ms + 500,
+                        EngineTask::Concurrency(p) => p.threads.len() as u64 * p.ms_per_level + 500,
+                    }
+            }
+            Planned::SandboxTax(j) => {
+                let p = &j.plan;
+                PROCESS_MS
+                    + 1_000
+                    + 2 * (p.warmup_ms + p.rounds as u64 * p.samples_per_round as u64 * p.sample_target_ms)
             }
         }
     }
@@ -213,6 +240,48 @@ fn plan_cells(
                     cell: cell_spec(corpus, m, engine, Some(Size::Small), options)?,
                     module: (*m).clone(),
                 });
+            }
+        }
+    }
+    // Engine-level scenarios serve one workload: the profile's, or the first selected one.
+    let host = modules
+        .iter()
+        .find(|m| Some(&m.name) == profile.host_workload.as_ref())
+        .or_else(|| modules.iter().find(|m| m.kind == ModuleKind::RustWorkload));
+    let corpus_dir = std::path::absolute(&corpus.dir)?;
+    if let Some(host) = host {
+        let engine_scenarios = [
+            (Scenario::Memory, profile.memory.clone().map(EngineTask::Memory)),
+            (Scenario::Density, profile.density.clone().map(EngineTask::Density)),
+            (Scenario::Concurrency, profile.concurrency.clone().map(EngineTask::Concurrency)),
+        ];
+        for (scenario, task) in engine_scenarios {
+            let Some(task) = task.filter(|_| scenarios.contains(&scenario)) else { continue };
+            for engine in engine_ids {
+                // Native code has no instances to count or create.
+                if *engine == "native" && scenario != Scenario::Concurrency {
+                    continue;
+                }
+                cells.push(Planned::Engine(EngineJob {
+                    cell: cell_spec(corpus, host, engine, Some(Size::Small), options)?,
+                    corpus_dir: corpus_dir.clone(),
+                    task: task.clone(),
+                }));
+            }
+        }
+    }
+    if let Some(plan) = profile.sandbox_tax.clone().filter(|_| scenarios.contains(&Scenario::SandboxTax)) {
+        for m in modules.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
+            for size in &profile.sizes {
+                for engine in engine_ids {
+                    for limits in crate::scenarios::sandbox_tax::limits_for(engine) {
+                        cells.push(Planned::SandboxTax(SandboxTaxJob {
+                            cell: cell_spec(corpus, m, engine, Some(*size), options)?,
+                            limits,
+                            plan: plan.clone(),
+                        }));
+                    }
+                }
             }
         }
     }
@@ -356,6 +425,9 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
     if let Some(t) = req.timeout_s {
         profile.cell_timeout_s = t;
     }
+    if let (Some(budget), Some(d)) = (req.memory_budget, profile.density.as_mut()) {
+        d.memory_budget_bytes = budget;
+    }
     let mut cells = plan_cells(&corpus, &workloads, &engine_ids, &profile, &scenarios, &req.options)?;
     let mut scale = None;
     if let Some(budget) = req.time_budget_s {
@@ -395,6 +467,18 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
     }
     if scenarios.contains(&Scenario::CallOverhead) {
         sc.call_overhead = Some(CallOverheadSection::default());
+    }
+    if scenarios.contains(&Scenario::Memory) {
+        sc.memory = Some(MemorySection::default());
+    }
+    if scenarios.contains(&Scenario::Density) {
+        sc.density = Some(DensitySection::default());
+    }
+    if scenarios.contains(&Scenario::Concurrency) {
+        sc.concurrency = Some(ConcurrencySection::default());
+    }
+    if scenarios.contains(&Scenario::SandboxTax) {
+        sc.sandbox_tax = Some(SandboxTaxSection::default());
     }
     let path = req.out.clone().unwrap_or_else(|| default_results_path(&req.results_dir, "run"));
     results.save(&path)?;
@@ -562,6 +646,88 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
                         wall_ms: wall_ms(cell_start),
                     });
                 }
+            }
+            Planned::Engine(job) => {
+                let outcome = if out_of_time {
+                    None
+                } else {
+                    Some(isolation::run(&Job::Engine(job.clone()), timeout, req.in_process))
+                };
+                let engine = job.cell.engine.clone();
+                let sc = &mut results.scenarios;
+                let fmt_b = crate::output::fmt_bytes;
+                (status_of_cell, text) = match job.task {
+                    EngineTask::Memory(_) => {
+                        let (status, error, m) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::Memory(m) => Ok(m),
+                            other => Err(Box::new(other)),
+                        });
+                        let text = verdict(status, &error, || match m.as_ref().expect("ok") {
+                            crate::scenarios::memory::MemoryOutput::Instances(x) => {
+                                format!("{} per instance", fmt_b(x.bytes_per_instance))
+                            }
+                            crate::scenarios::memory::MemoryOutput::Process(p) => {
+                                format!("process RSS {}", fmt_b(p.usage.rss_bytes as f64))
+                            }
+                        });
+                        let cell = EngineCell { engine, status, error, measurement: m, wall_ms: wall_ms(cell_start) };
+                        sc.memory.as_mut().expect("section").cells.push(cell);
+                        (status, text)
+                    }
+                    EngineTask::Density(_) => {
+                        let (status, error, m) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::Density(m) => Ok(m),
+                            other => Err(Box::new(other)),
+                        });
+                        let text = verdict(status, &error, || {
+                            let d = m.as_ref().expect("ok");
+                            format!(
+                                "{} live ({}), {:.0}/s",
+                                d.live_instances, d.stopped_by, d.instantiate_per_s_one_thread
+                            )
+                        });
+                        let cell = EngineCell { engine, status, error, measurement: m, wall_ms: wall_ms(cell_start) };
+                        sc.density.as_mut().expect("section").cells.push(cell);
+                        (status, text)
+                    }
+                    EngineTask::Concurrency(_) => {
+                        let (status, error, m) = settle(outcome, skip_reason, |o| match o {
+                            JobOutput::Concurrency(m) => Ok(m),
+                            other => Err(Box::new(other)),
+                        });
+                        let text = verdict(status, &error, || {
+                            let c = m.as_ref().expect("ok");
+                            let best = c.points.iter().map(|p| p.requests_per_s).fold(0.0, f64::max);
+                            format!("up to {best:.0} requests/s")
+                        });
+                        let cell = EngineCell { engine, status, error, measurement: m, wall_ms: wall_ms(cell_start) };
+                        sc.concurrency.as_mut().expect("section").cells.push(cell);
+                        (status, text)
+                    }
+                };
+            }
+            Planned::SandboxTax(job) => {
+                let outcome = if out_of_time {
+                    None
+                } else {
+                    Some(isolation::run(&Job::SandboxTax(job.clone()), timeout, req.in_process))
+                };
+                let (status, error, m) = settle(outcome, skip_reason, |o| match o {
+                    JobOutput::SandboxTax(m) => Ok(m),
+                    other => Err(Box::new(other)),
+                });
+                text = verdict(status, &error, || format!("x{:.3}", m.as_ref().expect("ok").ratio.value));
+                status_of_cell = status;
+                results.scenarios.sandbox_tax.as_mut().expect("section").cells.push(SandboxTaxCell {
+                    workload: job.cell.workload,
+                    size: job.cell.size.unwrap_or(Size::Small),
+                    engine: job.cell.engine,
+                    limit: job.limits.label(),
+                    status,
+                    error,
+                    measurement: m,
+                    wall_ms: wall_ms(cell_start),
+                });
             }
         }
         match status_of_cell {

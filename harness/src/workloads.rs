@@ -211,6 +211,13 @@ pub mod micro_native {
 
 pub static MICRO_MODULES: &[MicroModule] = &[
     MicroModule {
+        name: "mem_touch",
+        description: "one 64 KiB memory page and an export that writes each of its 4 KiB pages (memory per instance)",
+        source: include_str!("../../workloads/wat/mem_touch.wat"),
+        imports_host: false,
+        calls: || vec![MicroCallOwned { export: "touch".into(), args: vec![], results: vec![16] }],
+    },
+    MicroModule {
         name: "empty",
         description: "an export that does nothing (host->guest call floor)",
         source: include_str!("../../workloads/wat/empty.wat"),

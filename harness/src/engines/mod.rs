@@ -97,11 +97,64 @@ impl std::fmt::Display for Val {
 pub struct EngineOptions {
     /// Threads a compiler may use for one module (1 = fair single-threaded compile).
     pub compile_threads: usize,
+    /// Sandbox limits switched on (all off unless the sandbox-tax scenario asks; schema 3).
+    #[serde(default, skip_serializing_if = "Limits::is_none")]
+    pub limits: Limits,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { compile_threads: 1 }
+        EngineOptions { compile_threads: 1, limits: Limits::default() }
+    }
+}
+
+/// Resource limits a configuration can enforce, each with a cost the sandbox-tax scenario
+/// measures. A configuration asked for one it does not have fails to build, with a message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Count executed instructions: Wasmtime and wasmi fuel, Wasmer's metering middleware.
+    /// Set to the maximum, so it never runs out: what is measured is the counting.
+    #[serde(default)]
+    pub instruction_counting: bool,
+    /// Wasmtime epoch interruption (checks at loop heads and calls; the deadline never hits).
+    #[serde(default)]
+    pub epoch_interruption: bool,
+    /// Explicit bounds checks on memory accesses instead of guard-page reservations.
+    #[serde(default)]
+    pub explicit_bounds_checks: bool,
+}
+
+impl Limits {
+    pub fn is_none(&self) -> bool {
+        *self == Limits::default()
+    }
+
+    /// Short name of the limits on, e.g. `fuel`, `epoch`, `bounds-checks`; `none`.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.instruction_counting {
+            parts.push("fuel");
+        }
+        if self.epoch_interruption {
+            parts.push("epoch");
+        }
+        if self.explicit_bounds_checks {
+            parts.push("bounds-checks");
+        }
+        if parts.is_empty() { "none".into() } else { parts.join("+") }
+    }
+}
+
+/// Fails when `asked` has a limit outside `supported` (a configuration's own list).
+pub(crate) fn check_limits(id: &str, asked: &Limits, supported: &Limits) -> Result<()> {
+    let missing = [
+        (asked.instruction_counting && !supported.instruction_counting, "instruction counting (fuel/metering)"),
+        (asked.epoch_interruption && !supported.epoch_interruption, "epoch interruption"),
+        (asked.explicit_bounds_checks && !supported.explicit_bounds_checks, "explicit bounds checks"),
+    ];
+    match missing.iter().find(|(m, _)| *m) {
+        Some((_, what)) => bail!("{id} does not support {what}"),
+        None => Ok(()),
     }
 }
 
@@ -134,12 +187,12 @@ impl EngineInfo {
 pub struct FuncId(pub usize);
 
 /// A module compiled (or deserialized) by one engine; only that engine can use it.
-pub trait CompiledModule: Any {
+pub trait CompiledModule: Any + Send + Sync {
     fn as_any(&self) -> &dyn Any;
 }
 
 /// One WebAssembly runtime configuration.
-pub trait Engine {
+pub trait Engine: Send + Sync {
     fn info(&self) -> &EngineInfo;
     /// Bytes (binary wasm) to a ready module, validation included.
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>>;
@@ -304,11 +357,12 @@ pub fn describe_all(options: &EngineOptions) -> Vec<EngineInfo> {
 
 /// Knobs shared by every compiling configuration: written once here, not per adapter.
 pub(crate) fn common_knobs(options: &EngineOptions) -> Vec<(&'static str, String)> {
+    let on_off = |on: bool, what: &str| if on { what.to_string() } else { "off".into() };
     vec![
         ("compile_threads", options.compile_threads.to_string()),
         ("cache", "off".into()),
-        ("fuel", "off".into()),
-        ("epoch_interruption", "off".into()),
+        ("fuel", on_off(options.limits.instruction_counting, "on (limit u64::MAX, never exhausted)")),
+        ("epoch_interruption", on_off(options.limits.epoch_interruption, "on (deadline never reached)")),
     ]
 }
 

@@ -47,6 +47,11 @@ impl RunnerChild {
         Ok(RunnerChild { process, to_child, from_child })
     }
 
+    /// The child's process id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
     /// One round trip: a request frame out, its answer back.
     pub fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>> {
         write_frame(&mut self.to_child, op as u8, payload)?;
@@ -65,6 +70,13 @@ impl Drop for RunnerChild {
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+    }
+}
+
+impl SubprocessExecutor {
+    /// The runner child's process id, once prepared.
+    pub fn child_pid(&self) -> Option<u32> {
+        self.child.as_ref().map(RunnerChild::pid)
     }
 }
 

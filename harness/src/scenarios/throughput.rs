@@ -68,7 +68,7 @@ pub struct ThroughputMeasurement {
 }
 
 /// Times `iters` verified calls: the loop every throughput sample runs (and calibration too).
-fn timed_batch(exec: &mut dyn Executor, expected: u64, iters: u64) -> Result<u64> {
+pub(crate) fn timed_batch(exec: &mut dyn Executor, expected: u64, iters: u64) -> Result<u64> {
     let start = Instant::now();
     for _ in 0..iters {
         checked_call(exec, expected)?;

@@ -11,7 +11,7 @@ pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
         "wasmer-cranelift",
         "Wasmer, Cranelift backend",
         options,
-        compiler.into(),
+        super::with_limits("wasmer-cranelift", options, compiler)?.into(),
         vec![("compiler", "cranelift".into()), ("opt_level", "speed".into())],
     )
 }

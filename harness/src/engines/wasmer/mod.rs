@@ -24,6 +24,22 @@ pub(super) fn threads(options: &EngineOptions) -> NonZero<usize> {
     NonZero::new(options.compile_threads.max(1)).expect("max(1) is non-zero")
 }
 
+/// Applies the sandbox limits a Wasmer compiler supports (metering, as a middleware) and refuses
+/// the others; returns the compiler ready to become an engine.
+pub(super) fn with_limits<C: wasmer::sys::CompilerConfig>(
+    id: &str,
+    options: &EngineOptions,
+    mut compiler: C,
+) -> Result<C> {
+    let supported = super::Limits { instruction_counting: true, ..Default::default() };
+    super::check_limits(id, &options.limits, &supported)?;
+    if options.limits.instruction_counting {
+        let metering = wasmer_middlewares::Metering::new(u64::MAX, |_: &wasmer::wasmparser::Operator| 1);
+        compiler.push_middleware(std::sync::Arc::new(metering));
+    }
+    Ok(compiler)
+}
+
 /// Wraps a Wasmer engine made from one compiler configuration with the shared knobs.
 pub(super) fn build(
     id: &str,

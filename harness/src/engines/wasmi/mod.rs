@@ -16,6 +16,8 @@ pub struct WasmiEngine {
     info: EngineInfo,
     engine: wasmi::Engine,
     linker: wasmi::Linker<()>,
+    /// Fuel is per store: filled at every instantiation when switched on.
+    fuel: bool,
 }
 
 /// Builds a wasmi configuration in the given compilation mode.
@@ -28,7 +30,9 @@ pub(super) fn build(
 ) -> Result<Box<dyn Engine>> {
     let mut config = wasmi::Config::default();
     config.compilation_mode(mode);
-    config.consume_fuel(false);
+    let supported = super::Limits { instruction_counting: true, ..Default::default() };
+    super::check_limits(id, &options.limits, &supported)?;
+    config.consume_fuel(options.limits.instruction_counting);
     let engine = wasmi::Engine::new(&config);
     let mut linker = wasmi::Linker::new(&engine);
     linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
@@ -40,7 +44,12 @@ pub(super) fn build(
     knobs.push(("execution", "interpreter (register bytecode)".into()));
     knobs.push(("simd", "on (feature `simd`)".into()));
     knobs.push(("bounds_checks", "explicit checks".into()));
-    Ok(Box::new(WasmiEngine { info: EngineInfo::new(id, "wasmi", description, &knobs), engine, linker }))
+    Ok(Box::new(WasmiEngine {
+        info: EngineInfo::new(id, "wasmi", description, &knobs),
+        engine,
+        linker,
+        fuel: options.limits.instruction_counting,
+    }))
 }
 
 struct WasmiModule(wasmi::Module);
@@ -71,6 +80,9 @@ impl Engine for WasmiEngine {
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
         let module = downcast::<WasmiModule>(module, &self.info.id)?;
         let mut store = wasmi::Store::new(&self.engine, ());
+        if self.fuel {
+            store.set_fuel(u64::MAX)?;
+        }
         let instance = self.linker.instantiate_and_start(&mut store, &module.0)?;
         let memory = instance.get_memory(&store, "memory");
         Ok(Box::new(WasmiInstance {

@@ -22,6 +22,8 @@ pub struct WasmtimeEngine {
     /// Link imports once per module (`InstancePre`) when it is compiled, so instantiation only
     /// allocates and initializes (the serverless setup).
     pre_instantiate: bool,
+    /// Fuel and epoch deadlines are per store: set at every instantiation when switched on.
+    limits: super::Limits,
 }
 
 /// Builds a Wasmtime configuration: the shared knobs first, then `configure` sets the
@@ -48,7 +50,19 @@ pub(super) fn build(
             format!("parallel: rayon pool of {pool} ({} requested)", options.compile_threads),
         ));
     }
-    let own = configure(&mut config)?;
+    let mut own = configure(&mut config)?;
+    let supported =
+        super::Limits { instruction_counting: true, epoch_interruption: true, explicit_bounds_checks: true };
+    super::check_limits(id, &options.limits, &supported)?;
+    config.consume_fuel(options.limits.instruction_counting);
+    config.epoch_interruption(options.limits.epoch_interruption);
+    if options.limits.explicit_bounds_checks {
+        // No virtual-memory reservation and no guard region: every access is checked in code.
+        config.memory_reservation(0).memory_guard_size(0).memory_reservation_for_growth(0);
+        config.signals_based_traps(false);
+        own.retain(|(k, _)| *k != "bounds_checks");
+        own.push(("bounds_checks", "explicit (no reservation, no guard pages, no signal handlers)".into()));
+    }
     if !own.iter().any(|(k, _)| *k == "allocator") {
         knobs.push(("allocator", "on-demand".into()));
     }
@@ -65,6 +79,7 @@ pub(super) fn build(
         engine,
         linker,
         pre_instantiate,
+        limits: options.limits,
     }))
 }
 
@@ -113,6 +128,12 @@ impl Engine for WasmtimeEngine {
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
         let module = downcast::<WasmtimeModule>(module, &self.info.id)?;
         let mut store = wt::Store::new(&self.engine, ());
+        if self.limits.instruction_counting {
+            store.set_fuel(u64::MAX)?;
+        }
+        if self.limits.epoch_interruption {
+            store.set_epoch_deadline(u64::MAX);
+        }
         let instance = match &module.pre {
             Some(pre) => pre.instantiate(&mut store)?,
             None => self.linker.instantiate(&mut store, &module.module)?,

@@ -17,7 +17,8 @@ fn fresh_results() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("run-fresh.json");
         let status = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-            .args(["run", "--workloads", "fib,sha256", "--engines", ENGINES, "--time-budget", "30", "--corpus"])
+            .args(["run", "--workloads", "fib,sha256", "--engines", ENGINES, "--time-budget", "40"])
+            .args(["--memory-budget", "64MiB", "--corpus"])
             .arg(&corpus.dir)
             .arg("--out")
             .arg(&out)
@@ -83,7 +84,15 @@ fn a_single_run_renders_every_chart_table_and_file() {
     let doc = parse(&html);
 
     // Every chart is an inline SVG with marks in it, and has a table of its numbers under it.
-    for id in ["chart-throughput-0", "chart-cold-start", "chart-call-overhead", "chart-latency-0", "chart-latency-1"] {
+    for id in [
+        "chart-throughput-0",
+        "chart-cold-start",
+        "chart-call-overhead",
+        "chart-latency-0",
+        "chart-latency-1",
+        "chart-memory",
+        "chart-concurrency",
+    ] {
         let fig = by_id(&doc, id);
         let svg = fig.descendants().find(|n| n.has_tag_name("svg")).unwrap_or_else(|| panic!("{id} has no svg"));
         let marks = svg.descendants().filter(|n| n.has_tag_name("rect") || n.has_tag_name("polyline")).count();
@@ -98,6 +107,8 @@ fn a_single_run_renders_every_chart_table_and_file() {
         "cold-start",
         "call-overhead",
         "latency",
+        "hosting",
+        "sandbox-tax",
         "problems",
         "method",
         "runs",
@@ -157,7 +168,17 @@ fn a_single_run_renders_every_chart_table_and_file() {
     assert_eq!(header[..9], ["run", "run_id", "machine", "scenario", "workload", "engine", "metric", "unit", "value"]);
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
     let scenarios: HashSet<&str> = rows.iter().map(|r| &r[3]).collect();
-    for s in ["throughput", "cold-start", "process-start", "call-overhead", "latency"] {
+    for s in [
+        "throughput",
+        "cold-start",
+        "process-start",
+        "call-overhead",
+        "latency",
+        "memory",
+        "density",
+        "concurrency",
+        "sandbox-tax",
+    ] {
         assert!(scenarios.contains(s), "CSV lacks {s}");
     }
     let ratio = rows

@@ -98,7 +98,7 @@ fn every_scenario_runs_on_every_engine() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("all.json");
     let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-        .args(["run", "--workloads", "fib", "--time-budget", "150", "--corpus"])
+        .args(["run", "--workloads", "fib", "--time-budget", "200", "--memory-budget", "96MiB", "--corpus"])
         .arg(&corpus.dir)
         .arg("--out")
         .arg(&out)
@@ -108,7 +108,7 @@ fn every_scenario_runs_on_every_engine() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{}\n{stderr}", String::from_utf8_lossy(&output.stdout));
     let r = ResultsFile::load(&out).unwrap();
-    assert_eq!(r.schema_version, 2);
+    assert_eq!(r.schema_version, 3);
     let ids = engines::all_ids();
     let s = &r.scenarios;
     for id in &ids {
@@ -135,6 +135,31 @@ fn every_scenario_runs_on_every_engine() {
             benches.iter().filter(|b| b.bench == "data" && b.gb_per_s.is_some()).count() >= 2,
             "data sweep on {id}"
         );
+    }
+    // The hosting scenarios: memory and density on everything with instances or processes,
+    // concurrency everywhere, sandbox tax on every configuration that has limits.
+    for id in &ids {
+        let ok = |status: CellStatus, error: &Option<String>, what: &str| {
+            assert_eq!(status, CellStatus::Ok, "{what} on {id}: {error:?}");
+        };
+        if *id != "native" {
+            let m = s.memory.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+            ok(m.status, &m.error, "memory");
+            let d = s.density.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+            ok(d.status, &d.error, "density");
+            assert!(d.measurement.as_ref().unwrap().instantiate_per_s_one_thread > 0.0);
+        }
+        let c = s.concurrency.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+        ok(c.status, &c.error, "concurrency");
+        let points = &c.measurement.as_ref().unwrap().points;
+        assert!(points.len() >= 2 && points.iter().all(|p| p.requests > 0), "concurrency levels on {id}");
+        for limit in wasmgauge::scenarios::sandbox_tax::limits_for(id) {
+            let t = s.sandbox_tax.as_ref().unwrap().cells.iter().find(|c| c.engine == *id && c.limit == limit.label());
+            let t = t.unwrap_or_else(|| panic!("no {} tax cell on {id}", limit.label()));
+            ok(t.status, &t.error, "sandbox tax");
+            let ratio = t.measurement.as_ref().unwrap().ratio.value;
+            assert!(ratio > 0.5 && ratio < 20.0, "{} tax on {id}: {ratio}", t.limit);
+        }
     }
     let geomeans = &s.throughput.as_ref().unwrap().engine_geomeans;
     assert_eq!(geomeans.len(), ids.len());

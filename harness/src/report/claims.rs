@@ -204,21 +204,8 @@ pub fn evaluate(model: &Model, run: usize) -> Vec<ClaimRow> {
         "no throughput scenario in these results",
     ));
     rows.extend(sandbox_tax(model, run));
-    let memory = "needs the memory and density scenarios, which are not in these results";
-    rows.push(not_measured(
-        "Thousands of instances per host",
-        vec![SEED_SERVER_SIDE],
-        "live instances that fit in a memory budget, per configuration",
-        memory,
-        run,
-    ));
-    rows.push(not_measured(
-        "A Wasm module uses a fraction of the memory of a container or process",
-        vec![SEED_SERVER_SIDE],
-        "bytes per live instance vs the resident memory of one subprocess",
-        memory,
-        run,
-    ));
+    rows.push(thousands_of_instances(model, run));
+    rows.push(fraction_of_memory(model, run));
     let conformance = "needs the sandbox conformance results, which are not in these results";
     rows.push(not_measured(
         "A crashing (panicking) plugin cannot take down the host",
@@ -242,6 +229,75 @@ pub fn evaluate(model: &Model, run: usize) -> Vec<ClaimRow> {
         run,
     ));
     rows
+}
+
+/// WebAssembly configurations' point figures for a metric, best first (`higher`: larger is better).
+fn wasm_points<'a>(model: &'a Model, run: usize, scenario: &str, metric: &str, higher: bool) -> Vec<&'a Metric> {
+    let mut v: Vec<&Metric> = model
+        .metrics
+        .iter()
+        .filter(|m| m.run == run && m.scenario == scenario && m.metric == metric && !Model::is_baseline(&m.engine))
+        .filter(|m| m.value.is_finite())
+        .collect();
+    v.sort_by(|a, b| if higher { b.value.total_cmp(&a.value) } else { a.value.total_cmp(&b.value) });
+    v
+}
+
+/// "Thousands of instances per host": live instances per GiB of the best configuration.
+fn thousands_of_instances(model: &Model, run: usize) -> ClaimRow {
+    let claim = "Thousands of instances per host";
+    let criterion = "best configuration: at least 1,000 live instances, each having served a verified request, per GiB \
+                     of resident memory (density scenario; a host has many GiB)";
+    let ranked = wasm_points(model, run, "density", "instances_per_gib", true);
+    let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) else {
+        return not_measured(claim, vec![SEED_SERVER_SIDE], criterion, "no density scenario in these results", run);
+    };
+    let live = |m: &Metric| model.find(run, "density", &m.workload, &m.engine, "live_instances");
+    let describe = |m: &Metric| match live(m) {
+        Some(l) => format!("{} {:.0} per GiB ({:.0} live, stopped by {})", m.engine, m.value, l.value, l.note),
+        None => format!("{} {:.0} per GiB", m.engine, m.value),
+    };
+    let process = model.find(run, "density", &best.workload, "subprocess", "instances_per_gib");
+    let mut measured = format!("`{}`: best {}; worst {}", best.workload, describe(best), describe(worst));
+    if let Some(p) = process {
+        measured += &format!("; subprocess: {:.0} processes per GiB", p.value);
+    }
+    let verdict = if best.value >= 1000.0 { Verdict::Supported } else { Verdict::Contradicted };
+    ClaimRow { claim, sources: vec![SEED_SERVER_SIDE], criterion: criterion.into(), measured, verdict, run }
+}
+
+/// "A fraction of the memory": bytes per live instance against one more process.
+fn fraction_of_memory(model: &Model, run: usize) -> ClaimRow {
+    let claim = "A Wasm module uses a fraction of the memory of a container or process";
+    let criterion = "every configuration: memory per live instance (64 KiB guest page touched) below a quarter of the \
+                     private memory of one more native process serving a request (containers are not measured)";
+    let ranked = wasm_points(model, run, "memory", "bytes_per_instance", false);
+    let process =
+        model.metrics.iter().find(|m| m.run == run && m.scenario == "memory" && m.metric == "process_private_bytes");
+    let (Some(best), Some(worst), Some(process)) = (ranked.first(), ranked.last(), process) else {
+        return not_measured(
+            claim,
+            vec![SEED_SERVER_SIDE],
+            criterion,
+            "no memory scenario (with subprocess) in these results",
+            run,
+        );
+    };
+    let b = crate::output::fmt_bytes;
+    let measured = format!(
+        "per instance: {} {} to {} {}; one more process: {} private ({} RSS); worst instance = {:.2} of a process",
+        best.engine,
+        b(best.value),
+        worst.engine,
+        b(worst.value),
+        b(process.value),
+        model
+            .find(run, "memory", &process.workload, &process.engine, "process_rss_bytes")
+            .map_or(String::new(), |r| b(r.value)),
+        worst.value / process.value
+    );
+    let verdict = if worst.value < process.value / 4.0 { Verdict::Supported } else { Verdict::Contradicted };
+    ClaimRow { claim, sources: vec![SEED_SERVER_SIDE], criterion: criterion.into(), measured, verdict, run }
 }
 
 /// Compares the cheapest WebAssembly configuration's time with native's on one call-overhead

@@ -233,7 +233,7 @@ impl Page<'_> {
         );
         self.out.push_str(
             "<nav><a href=\"#summary\">Summary</a><a href=\"#throughput\">Throughput</a><a href=\"#cold-start\">Cold start</a>\
-             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#claims\">Claims</a>\
+             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#claims\">Claims</a>\
              <a href=\"#problems\">Failures</a><a href=\"#method\">Method</a><a href=\"#runs\">What ran</a><a href=\"#raw\">Raw data</a></nav></header>\n",
         );
     }
@@ -241,7 +241,7 @@ impl Page<'_> {
     fn summary(&mut self) {
         self.out.push_str("<section id=\"summary\"><h2>Summary</h2>");
         self.out.push_str(
-            "<p class=\"caption\">Medians with bootstrap 95% intervals; lower is better in every row. \
+            "<p class=\"caption\">Medians with bootstrap 95% intervals; lower is better except in the per-GiB and per-second rows. \
              Green marks the best WebAssembly configuration in the row (the native baselines are the reference, not contestants). \
              Throughput, cold-start and process rows are geometric means over the workloads of the corpus; calls are single \
              benchmarks. For the baselines, the cold-start row is native's first call in a fresh worker and the subprocess's \
@@ -555,6 +555,287 @@ impl Page<'_> {
         Ok(())
     }
 
+    fn hosting(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"hosting\"><h2>Hosting many instances: memory, density, concurrency</h2>");
+        let m = self.m;
+        let mem_engines = m.engines_with("memory", "bytes_per_instance");
+        let proc_engines = m.engines_with("memory", "process_private_bytes");
+        if mem_engines.is_empty()
+            && proc_engines.is_empty()
+            && m.engines_with("density", "instances_per_gib").is_empty()
+        {
+            self.out.push_str(
+                "<p class=\"caption\">No memory, density or concurrency scenario in these results.</p></section>\n",
+            );
+            return Ok(());
+        }
+        let seg_colors = [RGBColor(255, 127, 14), RGBColor(31, 119, 180), RGBColor(140, 140, 140)];
+        let items: Vec<(String, RGBColor)> = [
+            "host side (runtime, store, instance)",
+            "guest linear memory touched",
+            "one more process (private memory)",
+        ]
+        .iter()
+        .zip(seg_colors)
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+        legend(&mut self.out, &items);
+        let mut rows = Vec::new();
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let (name, _) = self.series(e, run);
+                let get = |metric: &str| {
+                    m.metrics
+                        .iter()
+                        .find(|x| x.run == run && x.scenario == "memory" && &x.engine == e && x.metric == metric)
+                        .map(|x| x.value.max(0.0) / 1024.0)
+                };
+                if let (Some(h), Some(g)) = (get("host_bytes_per_instance"), get("guest_bytes_per_instance")) {
+                    rows.push(StackRow { label: name.clone(), parts: vec![(0, h), (1, g)] });
+                }
+                if let Some(p) = get("process_private_bytes") {
+                    rows.push(StackRow { label: format!("{name} (process)"), parts: vec![(2, p)] });
+                }
+            }
+        }
+        let svg =
+            charts::stacked_hbars(&rows, &seg_colors, "KiB per live instance (slope over 1…1000 instances)", &|v| {
+                format!("{v:.0}")
+            })?;
+        figure(
+            &mut self.out,
+            "chart-memory",
+            svg,
+            "Resident memory each additional live instance of a one-page module (64 KiB, every 4 KiB page written once) \
+             costs: least-squares slope over 1, 10, 100 and 1000 live instances in one worker, split into what instantiating \
+             added and what touching the guest page added. Runtimes that allocate linear memory zeroed at instantiation \
+             (wasmi) show it all as host side. The subprocess row is the private memory of one runner process serving a request.",
+        );
+        let mut head = self.run_head("engine");
+        head.extend(
+            [
+                "per instance",
+                "host side",
+                "guest touched",
+                "compile (RSS growth)",
+                "artifact",
+                "process private",
+                "process RSS",
+            ]
+            .map(String::from),
+        );
+        let metrics = [
+            "bytes_per_instance",
+            "host_bytes_per_instance",
+            "guest_bytes_per_instance",
+            "compile_rss_bytes",
+            "artifact_bytes",
+            "process_private_bytes",
+            "process_rss_bytes",
+        ];
+        let mut table_rows = Vec::new();
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let cells: Vec<Option<&Metric>> = metrics
+                    .iter()
+                    .map(|metric| {
+                        m.metrics
+                            .iter()
+                            .find(|x| x.run == run && x.scenario == "memory" && &x.engine == e && x.metric == *metric)
+                    })
+                    .collect();
+                if cells.iter().all(Option::is_none) {
+                    continue;
+                }
+                let mut row = vec![td_text(e)];
+                if self.multi() {
+                    row.push(td_text(&m.runs[run].label));
+                }
+                row.extend(cells.into_iter().map(td_metric));
+                table_rows.push(row);
+            }
+        }
+        table(&mut self.out, &head, table_rows);
+
+        for w in m.workloads("density", "instances_per_gib") {
+            let _ = write!(self.out, "<h3>Density: live `{}` instances in the memory budget</h3>", esc(&w));
+            self.out.push_str(
+                "<p class=\"caption\">Instances are added (each gets its input and answers one verified request) until the \
+                 next one could cross the budget, the instance cap or the time cap is hit, or instantiation fails; the worker \
+                 polls its own resident memory after every instance. Instantiation rate: instantiate and drop in a loop, on one \
+                 thread and on one thread per core sharing the compiled module. Subprocess: processes per second, and per GiB \
+                 from one runner's private memory.</p>",
+            );
+            let mut head = self.run_head("engine");
+            head.extend(
+                [
+                    "live instances",
+                    "stopped by",
+                    "per instance",
+                    "per GiB",
+                    "instantiate/s, 1 thread",
+                    "instantiate/s, all cores",
+                ]
+                .map(String::from),
+            );
+            let mut rows = Vec::new();
+            for e in &m.engines {
+                for run in 0..m.runs.len() {
+                    let get = |metric: &str| m.find(run, "density", &w, e, metric);
+                    let Some(live) = get("live_instances") else { continue };
+                    let mut row = vec![td_text(e)];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    row.push(td_metric(Some(live)));
+                    row.push(td_text(&live.note));
+                    for metric in [
+                        "bytes_per_instance",
+                        "instances_per_gib",
+                        "instantiate_per_s_one_thread",
+                        "instantiate_per_s_all_cores",
+                    ] {
+                        row.push(td_metric(get(metric)));
+                    }
+                    rows.push(row);
+                }
+            }
+            table(&mut self.out, &head, rows);
+        }
+
+        let levels = m.workloads("concurrency", "requests_per_s");
+        if !levels.is_empty() {
+            let threads: Vec<&str> = levels.iter().map(|l| l.trim_end_matches(" threads")).collect();
+            let keys = self.series_keys("concurrency", "requests_per_s");
+            let mut lines = Vec::new();
+            let mut items = Vec::new();
+            for (e, run) in &keys {
+                let points: Vec<(f64, f64)> = levels
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, l)| Some((i as f64, m.find(*run, "concurrency", l, e, "requests_per_s")?.value)))
+                    .collect();
+                let (name, color) = self.series(e, *run);
+                items.push((name, color));
+                lines.push(LineData { color, points });
+            }
+            let workload = m
+                .metrics
+                .iter()
+                .find(|x| x.scenario == "concurrency" && x.metric == "p99")
+                .map(|x| x.note.clone())
+                .unwrap_or_default();
+            let _ = write!(self.out, "<h3>New instance per request: `{}`, 1 … N threads</h3>", esc(&workload));
+            legend(&mut self.out, &items);
+            let svg = charts::lines_log(
+                &lines,
+                &threads,
+                "threads",
+                "requests per second (log)",
+                &|v| format!("{v}"),
+                &|v| format!("{v:.0}"),
+            )?;
+            figure(
+                &mut self.out,
+                "chart-concurrency",
+                svg,
+                &format!(
+                    "Requests per second against threads ({} cores here). A request instantiates the shared compiled module, \
+                     writes the input, calls, verifies and drops the instance; native is a plain call, subprocess a fresh \
+                     process per request.",
+                    m.runs[0].results.environment.logical_cores
+                ),
+            );
+            let engines = m.engines_with("concurrency", "requests_per_s");
+            let mut head = self.run_head("threads");
+            head.extend(engines.iter().map(|e| format!("{e}: req/s · p99")));
+            let mut rows = Vec::new();
+            for l in &levels {
+                for run in 0..m.runs.len() {
+                    let mut row = vec![td_text(l)];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    for e in &engines {
+                        let rps = m.find(run, "concurrency", l, e, "requests_per_s");
+                        let p99 = m.find(run, "concurrency", l, e, "p99");
+                        row.push(match (rps, p99) {
+                            (Some(r), Some(p)) => Td {
+                                html: format!(
+                                    "{}<span class=\"ci\">p99 {}</span>",
+                                    esc(&fmt_value(r.unit, r.value)),
+                                    esc(&fmt_value(p.unit, p.value))
+                                ),
+                                class: "num",
+                            },
+                            _ => td_metric(None),
+                        });
+                    }
+                    rows.push(row);
+                }
+            }
+            table(&mut self.out, &head, rows);
+        }
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn sandbox_tax(&mut self) {
+        self.out.push_str("<section id=\"sandbox-tax\"><h2>Sandbox tax: the cost of resource limits</h2>");
+        let m = self.m;
+        let limits: Vec<String> = {
+            let mut v: Vec<String> = Vec::new();
+            for x in m.metrics.iter().filter(|x| x.scenario == "sandbox-tax") {
+                if !v.contains(&x.metric) {
+                    v.push(x.metric.clone());
+                }
+            }
+            v
+        };
+        if limits.is_empty() {
+            self.out.push_str("<p class=\"caption\">No sandbox-tax scenario in these results.</p></section>\n");
+            return;
+        }
+        self.out.push_str(
+            "<p class=\"caption\">Time per call with the limit on ÷ without, same configuration, same worker, alternating \
+             rounds; every call verified on both sides. fuel = Wasmtime/wasmi fuel or Wasmer's metering middleware (limit never \
+             reached: the counting is what costs); epoch = Wasmtime epoch interruption (deadline never reached); bounds-checks = \
+             explicit checks instead of guard-page reservations. Geometric mean over the workloads with a bootstrap 95% interval.</p>",
+        );
+        let mut head = self.run_head("engine");
+        head.extend(limits.iter().map(|l| l.trim_start_matches("ratio_").to_string()));
+        let mut rows = Vec::new();
+        let geo_keys: std::collections::BTreeSet<String> =
+            limits.iter().flat_map(|l| m.workloads("sandbox-tax", l)).filter(|w| w.starts_with(GEOMEAN)).collect();
+        for key in &geo_keys {
+            for e in &m.engines {
+                for run in 0..m.runs.len() {
+                    let cells: Vec<Option<&Metric>> =
+                        limits.iter().map(|l| m.find(run, "sandbox-tax", key, e, l)).collect();
+                    if cells.iter().all(Option::is_none) {
+                        continue;
+                    }
+                    let mut row =
+                        vec![td_text(&format!("{e} ({})", key.trim_start_matches(GEOMEAN).trim_start_matches('/')))];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    row.extend(cells.into_iter().map(td_metric));
+                    rows.push(row);
+                }
+            }
+        }
+        table(&mut self.out, &head, rows);
+        self.out.push_str("<h3>Per workload</h3>");
+        for l in &limits {
+            let workloads: Vec<String> =
+                m.workloads("sandbox-tax", l).into_iter().filter(|w| !w.starts_with(GEOMEAN)).collect();
+            let _ = write!(self.out, "<p class=\"caption\">{}</p>", esc(l.trim_start_matches("ratio_")));
+            self.metric_table("sandbox-tax", l, &workloads, "workload");
+        }
+        self.out.push_str("</section>\n");
+    }
+
     fn claims(&mut self) {
         self.out.push_str("<section id=\"claims\"><h2>Claims from the field</h2>");
         self.out.push_str(
@@ -843,6 +1124,8 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     page.cold_start()?;
     page.call_overhead()?;
     page.latency()?;
+    page.hosting()?;
+    page.sandbox_tax();
     page.problems();
     page.method();
     page.runs();

@@ -32,7 +32,8 @@ pub const LATENCY_QUANTILES: &[&str] = &["p50", "p90", "p99", "p99.9", "max"];
 pub struct Metric {
     /// Index into [`Model::runs`].
     pub run: usize,
-    /// `throughput`, `cold-start`, `process-start`, `call-overhead`, `latency`.
+    /// `throughput`, `cold-start`, `process-start`, `call-overhead`, `latency`, `memory`,
+    /// `density`, `concurrency`, `sandbox-tax`.
     pub scenario: &'static str,
     /// Workload and size (`sha256/small`), a call-overhead benchmark (`empty typed`), or
     /// [`GEOMEAN`] for means over the corpus.
@@ -263,6 +264,106 @@ impl RunExtract<'_> {
         }
     }
 
+    /// A figure without an interval (a count, a size, a rate from one run).
+    fn point(
+        &mut self,
+        scenario: &'static str,
+        workload: &str,
+        engine: &str,
+        metric: &str,
+        unit: &'static str,
+        v: f64,
+    ) -> &mut Metric {
+        let m =
+            self.push(scenario, workload, engine, metric, unit, Estimate { value: v, ci95_low: v, ci95_high: v }, None);
+        m.ci95 = None;
+        m
+    }
+
+    fn hosting(&mut self, r: &ResultsFile) {
+        use crate::scenarios::memory::MemoryOutput;
+        let sc = &r.scenarios;
+        for c in sc.memory.iter().flat_map(|s| s.cells.iter()) {
+            self.problem("memory", "mem_touch", &c.engine, c.status, c.error.as_deref());
+            match &c.measurement {
+                Some(MemoryOutput::Instances(m)) => {
+                    let e = &c.engine;
+                    self.point("memory", "mem_touch", e, "bytes_per_instance", "bytes", m.bytes_per_instance).n =
+                        m.points.last().map(|p| p.instances);
+                    self.point("memory", "mem_touch", e, "host_bytes_per_instance", "bytes", m.host_bytes_per_instance);
+                    self.point(
+                        "memory",
+                        "mem_touch",
+                        e,
+                        "guest_bytes_per_instance",
+                        "bytes",
+                        m.guest_bytes_per_instance,
+                    );
+                    let compile = m.after_compile.rss_bytes.saturating_sub(m.before_compile.rss_bytes);
+                    self.point("memory", "mem_touch", e, "compile_rss_bytes", "bytes", compile as f64);
+                    if let Some(a) = m.artifact_bytes {
+                        self.point("memory", "mem_touch", e, "artifact_bytes", "bytes", a as f64);
+                    }
+                }
+                Some(MemoryOutput::Process(p)) => {
+                    let w = p.workload.as_str();
+                    self.point("memory", w, &c.engine, "process_private_bytes", "bytes", p.usage.private_bytes as f64);
+                    self.point("memory", w, &c.engine, "process_rss_bytes", "bytes", p.usage.rss_bytes as f64);
+                    self.point("memory", w, &c.engine, "process_pss_bytes", "bytes", p.usage.pss_bytes as f64);
+                }
+                None => {}
+            }
+        }
+        for c in sc.density.iter().flat_map(|s| s.cells.iter()) {
+            let Some(d) = &c.measurement else {
+                self.problem("density", "", &c.engine, c.status, c.error.as_deref());
+                continue;
+            };
+            let (w, e) = (d.workload.as_str(), c.engine.as_str());
+            self.point("density", w, e, "live_instances", "count", d.live_instances as f64).note = d.stopped_by.clone();
+            self.point("density", w, e, "bytes_per_instance", "bytes", d.bytes_per_instance);
+            self.point("density", w, e, "instances_per_gib", "count", d.instances_per_gib);
+            self.point("density", w, e, "instantiate_per_s_one_thread", "per s", d.instantiate_per_s_one_thread);
+            self.point("density", w, e, "instantiate_per_s_all_cores", "per s", d.instantiate_per_s_all_cores).n =
+                Some(d.threads);
+        }
+        for c in sc.concurrency.iter().flat_map(|s| s.cells.iter()) {
+            let Some(m) = &c.measurement else {
+                self.problem("concurrency", "", &c.engine, c.status, c.error.as_deref());
+                continue;
+            };
+            for p in &m.points {
+                let key = format!("{} threads", p.threads);
+                self.point("concurrency", &key, &c.engine, "requests_per_s", "per s", p.requests_per_s).n =
+                    Some(p.requests as usize);
+                self.point("concurrency", &key, &c.engine, "p99", "ns", p.latency.p99_ns as f64).note =
+                    m.workload.clone();
+            }
+        }
+        if let Some(t) = &sc.sandbox_tax {
+            for c in &t.cells {
+                let key = size_key(&c.workload, Some(c.size));
+                self.problem("sandbox-tax", &key, &c.engine, c.status, c.error.as_deref());
+                if let Some(m) = &c.measurement {
+                    let metric = format!("ratio_{}", c.limit);
+                    self.push("sandbox-tax", &key, &c.engine, &metric, "x", m.ratio, Some(m.with_ns.len()));
+                }
+            }
+            for g in t.geomeans() {
+                let key = size_key(GEOMEAN, Some(g.size));
+                self.push(
+                    "sandbox-tax",
+                    &key,
+                    &g.engine,
+                    &format!("ratio_{}", g.limit),
+                    "x",
+                    g.ratio,
+                    Some(g.workloads),
+                );
+            }
+        }
+    }
+
     fn latency(&mut self, r: &ResultsFile) {
         let Some(l) = &r.scenarios.latency else { return };
         for c in &l.cells {
@@ -326,6 +427,7 @@ impl Model {
             x.cold_start(&run.results);
             x.call_overhead(&run.results);
             x.latency(&run.results);
+            x.hosting(&run.results);
         }
         Model { runs, engines, metrics, problems }
     }

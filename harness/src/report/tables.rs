@@ -2,7 +2,6 @@
 //! engines, best marked) and number formatting for figures with intervals.
 use super::model::{GEOMEAN, Metric, Model};
 use crate::output::fmt_ns;
-use crate::scenarios::call_overhead::human_bytes;
 
 /// A figure as text: value only.
 pub fn fmt_value(unit: &str, v: f64) -> String {
@@ -10,7 +9,9 @@ pub fn fmt_value(unit: &str, v: f64) -> String {
         "ns" => fmt_ns(v),
         "x" => format!("{v:.2}×"),
         "GB/s" => format!("{v:.2} GB/s"),
-        "bytes" => human_bytes(v as usize),
+        "bytes" => crate::output::fmt_bytes(v),
+        "count" => format!("{v:.0}"),
+        "per s" => format!("{v:.0}/s"),
         _ => format!("{v:.3} {unit}"),
     }
 }
@@ -40,11 +41,12 @@ pub struct SummaryRow {
     pub run: usize,
     /// One entry per engine of [`Model::engines`].
     pub cells: Vec<Option<Metric>>,
-    /// Index of the best (lowest) WebAssembly configuration.
+    /// Index of the best WebAssembly configuration (lowest, or highest where more is better).
     pub best: Option<usize>,
 }
 
-/// (label, scenario, workload, metric) of each headline row; lower is better for all.
+/// (label, scenario, workload, metric) of each headline row; lower is better except for the
+/// metrics in [`HIGHER_IS_BETTER`].
 fn headline_specs(model: &Model) -> Vec<(String, &'static str, String, &'static str)> {
     let mut specs = Vec::new();
     for key in model.workloads("throughput", "ratio_to_native").into_iter().filter(|k| k.starts_with(GEOMEAN)) {
@@ -60,9 +62,28 @@ fn headline_specs(model: &Model) -> Vec<(String, &'static str, String, &'static 
         ("Empty call host→guest (typed)".to_string(), "call-overhead", "empty typed".to_string(), "time_per_call"),
         ("Call guest→host import".to_string(), "call-overhead", "guest-to-host".to_string(), "time_per_call"),
         ("1 MiB data round trip".to_string(), "call-overhead", "data 1 MiB".to_string(), "time_per_call"),
+        (
+            "Memory per live instance (64 KiB touched)".to_string(),
+            "memory",
+            "mem_touch".to_string(),
+            "bytes_per_instance",
+        ),
     ]);
+    for w in model.workloads("density", "instances_per_gib") {
+        specs.push((format!("Live `{w}` instances per GiB"), "density", w.clone(), "instances_per_gib"));
+        specs.push((
+            format!("Instantiations per second, all cores ({w})"),
+            "density",
+            w,
+            "instantiate_per_s_all_cores",
+        ));
+    }
     specs
 }
+
+/// Metrics where a larger figure is the better one.
+pub const HIGHER_IS_BETTER: &[&str] =
+    &["instances_per_gib", "instantiate_per_s_all_cores", "instantiate_per_s_one_thread", "requests_per_s"];
 
 /// The headline rows that have at least one figure, per run.
 pub fn summary_rows(model: &Model) -> Vec<SummaryRow> {
@@ -74,11 +95,15 @@ pub fn summary_rows(model: &Model) -> Vec<SummaryRow> {
             if cells.iter().all(Option::is_none) {
                 continue;
             }
+            let higher = HIGHER_IS_BETTER.contains(&metric);
             let best = cells
                 .iter()
                 .enumerate()
                 .filter(|(i, c)| c.is_some() && !Model::is_baseline(&model.engines[*i]))
-                .min_by(|a, b| a.1.as_ref().unwrap().value.total_cmp(&b.1.as_ref().unwrap().value))
+                .min_by(|a, b| {
+                    let (x, y) = (a.1.as_ref().unwrap().value, b.1.as_ref().unwrap().value);
+                    if higher { y.total_cmp(&x) } else { x.total_cmp(&y) }
+                })
                 .map(|(i, _)| i);
             let label =
                 if model.runs.len() > 1 { format!("{label} · {}", model.runs[run].label) } else { label.clone() };

@@ -29,7 +29,8 @@ pub fn render(model: &Model) -> String {
         );
     }
     out.push_str(
-        "\nMedians with bootstrap 95% intervals; lower is better; **bold** = best WebAssembly configuration.\n\n",
+        "\nMedians with bootstrap 95% intervals; lower is better except in the per-GiB and per-second rows; \
+         **bold** = best WebAssembly configuration.\n\n",
     );
     let _ = writeln!(out, "| metric | {} |", model.engines.join(" | "));
     let _ = writeln!(out, "|---|{}", "---:|".repeat(model.engines.len()));

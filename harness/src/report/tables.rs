@@ -121,7 +121,7 @@ mod tests {
     fn units_format() {
         assert_eq!(fmt_value("x", 1.4449), "1.44×");
         assert_eq!(fmt_value("ns", 2_300_000.0), "2.30 ms");
-        assert_eq!(fmt_value("bytes", 65536.0), "64 KiB");
+        assert_eq!(fmt_value("bytes", 65536.0), "64.0 KiB");
         let m = Metric {
             run: 0,
             scenario: "throughput",

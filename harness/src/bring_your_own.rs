@@ -26,7 +26,7 @@ pub struct ModuleRequest {
 }
 
 /// Reads a module (wasm binary or WAT text), validates it and finds the export's signature.
-fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, crate::corpus::FuncSignature)> {
+pub(crate) fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, crate::corpus::FuncSignature)> {
     let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
     let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
     for import in &shape.imports {

@@ -7,7 +7,7 @@ use crate::engines::{self, EngineOptions};
 use crate::output::{fmt_ns, new_table};
 use crate::profile::{ProfileName, Scenario};
 use crate::workloads::Size;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,9 +51,39 @@ machines or before/after. Reads result files only; it never runs a benchmark.")]
         /// Results files written by `wasmgauge run` (schema versions 1 and 2).
         #[arg(required = true, value_name = "RESULTS.json")]
         results: Vec<PathBuf>,
-        /// Output directory (default: reports/<run id of the first file>).
+        /// Output directory (default: reports/<run id of the first file>); with `--format bmf`,
+        /// the JSON file to write (default: stdout).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// `html` (the page, summary.md, results.csv) or `bmf` (Bencher Metric Format JSON, for
+        /// Bencher or github-action-benchmark to keep history).
+        #[arg(long, default_value = "html", value_parser = ["html", "bmf"])]
+        format: String,
+    },
+    /// Regression gate: compare a candidate results file with a baseline (or, with --paired,
+    /// measure two guest modules in interleaved rounds) and exit 0 (pass), 1 (regression) or 2.
+    #[command(long_about = "Compares cells (scenario, workload, engine, metric, matched by the guest's sha256) of a \
+candidate with a baseline: ratio of medians with a bootstrap interval at the configured confidence (99%), \
+thresholds per scenario from ci/gate.toml (defaults: throughput 5%, cold start and call overhead 10%), Holm \
+correction across cells. A cell regressed only when its whole interval lies beyond its threshold; improvements \
+never fail. Prints a table, writes --markdown and --json verdicts.\n\n\
+Paired mode (--paired --baseline-module A.wasm --candidate-module B.wasm --export F) runs both modules in the same \
+worker in ABBA rounds and decides on the per-round log ratios; a regression is re-measured once and fails only \
+when confirmed.\n\nExit codes: 0 no regression; 1 regression; 2 usage error or inputs that cannot be compared \
+(different schema, different guest bytes for a cell, missing cells, different machines without \
+--allow-cross-machine, unreadable file).")]
+    Gate(GateArgs),
+    /// Noise floor: run the same build against itself several times (A/A) and write each
+    /// cell's run-to-run noise to a file the gate reads with --noise.
+    Calibrate(CalibrateArgs),
+    /// Join the results of shards (`run --shard I/N`) into one results file.
+    Merge {
+        /// Results files of the shards.
+        #[arg(required = true, num_args = 2.., value_name = "RESULTS.json")]
+        inputs: Vec<PathBuf>,
+        /// Merged results file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Internal: run one job from stdin in this process (used for per-cell isolation).
     #[command(hide = true)]
@@ -96,6 +126,81 @@ pub enum CorpusCommand {
 }
 
 #[derive(Args, Debug)]
+pub struct GateArgs {
+    /// Baseline results file (e.g. the target branch's artifact).
+    #[arg(long, required_unless_present = "paired")]
+    pub baseline: Option<PathBuf>,
+    /// Candidate results file (this change).
+    #[arg(long, required_unless_present = "paired")]
+    pub candidate: Option<PathBuf>,
+    /// Thresholds and confidence (default: built-in, same as ci/gate.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Noise floor from `wasmgauge calibrate`: cells noisier than their threshold are "too noisy".
+    #[arg(long)]
+    pub noise: Option<PathBuf>,
+    /// Compare results from different machines (otherwise refused with exit 2).
+    #[arg(long)]
+    pub allow_cross_machine: bool,
+    /// Write the verdict as Markdown (for a CI job summary) to this file.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+    /// Write the verdict as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// List every cell, not only the ones that changed.
+    #[arg(long)]
+    pub all: bool,
+    /// Measure --baseline-module and --candidate-module here, in interleaved ABBA rounds.
+    #[arg(long, requires_all = ["baseline_module", "candidate_module", "export"])]
+    pub paired: bool,
+    #[arg(long, requires = "paired")]
+    pub baseline_module: Option<PathBuf>,
+    #[arg(long, requires = "paired")]
+    pub candidate_module: Option<PathBuf>,
+    /// Paired: the export both modules have, and its arguments (repeat --arg).
+    #[arg(long, requires = "paired")]
+    pub export: Option<String>,
+    #[arg(long = "arg", allow_hyphen_values = true, requires = "paired")]
+    pub args: Vec<String>,
+    /// Paired: engine configurations (default: every WebAssembly one).
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Paired: ABBA rounds per measurement.
+    #[arg(long, default_value_t = 20)]
+    pub rounds: usize,
+    /// Paired: milliseconds per timed batch.
+    #[arg(long, default_value_t = 10)]
+    pub batch_ms: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// A/A runs of the same build (at least 2).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Noise file to write.
+    #[arg(long, default_value = "ci/noise.json")]
+    pub out: PathBuf,
+    /// Directory for the A/A runs' results files.
+    #[arg(long, default_value = "results")]
+    pub results_dir: PathBuf,
+    #[arg(long, value_enum, default_value = "quick")]
+    pub profile: ProfileName,
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub scenarios: Vec<Scenario>,
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub workloads: Vec<String>,
+    #[arg(long, default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Time budget of each run, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_budget: Option<u64>,
+}
+
+#[derive(Args, Debug)]
 pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_enum, default_value = "quick")]
@@ -129,6 +234,10 @@ pub struct RunArgs {
     /// Kill a cell's worker after this many seconds (default: the profile's).
     #[arg(long)]
     pub timeout: Option<u64>,
+    /// Run only shard I of N (e.g. 1/2): a deterministic slice of the matrix, the same on
+    /// every machine; join the shards with `wasmgauge merge`.
+    #[arg(long, value_parser = parse_shard, value_name = "I/N")]
+    pub shard: Option<(usize, usize)>,
     /// Memory budget of the density scenario: live instances are added until the next one
     /// could cross it (e.g. 1GiB, 256MiB, bytes; default 1GiB).
     #[arg(long, value_parser = parse_bytes, value_name = "SIZE")]
@@ -148,6 +257,16 @@ pub struct RunArgs {
     /// With --module: one argument per parameter, in order (repeat the flag).
     #[arg(long = "arg", allow_hyphen_values = true, requires = "module")]
     pub args: Vec<String>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: use I/N with 1 <= I <= N, e.g. 1/2");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
 }
 
 /// `1GiB`, `512MiB`, `64KiB`, `1G`, `300M` or plain bytes.
@@ -234,7 +353,34 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
-        Command::Report { results, out } => {
+        Command::Gate(args) => Ok(gate(args)),
+        Command::Calibrate(args) => calibrate(args),
+        Command::Merge { inputs, out } => {
+            let merged = crate::merge::merge(&inputs)?;
+            merged.save(&out)?;
+            eprintln!(
+                "merged {} runs ({}) into {}",
+                merged.merged_from.len(),
+                merged
+                    .merged_from
+                    .iter()
+                    .map(|m| format!("{} on {}", m.shard.as_deref().unwrap_or("whole"), m.hostname))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { results, out, format } if format == "bmf" => {
+            let model = crate::report::model::Model::load(&results)?;
+            let text = serde_json::to_string_pretty(&crate::report::bmf::bmf(&model))? + "\n";
+            match out {
+                Some(path) => std::fs::write(&path, text)?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { results, out, .. } => {
             let out = match out {
                 Some(o) => o,
                 None => {
@@ -256,6 +402,98 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `wasmgauge gate`: 0 pass, 1 regression, 2 usage error or inputs that cannot be compared.
+fn gate(args: GateArgs) -> ExitCode {
+    match gate_inner(&args) {
+        Ok(report) => {
+            println!("{}", crate::gate::render::table(&report, args.all));
+            if report.pass { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn gate_inner(args: &GateArgs) -> Result<crate::gate::GateReport> {
+    use crate::gate;
+    let config = match &args.config {
+        Some(p) => gate::config::GateConfig::load(p)?,
+        None => gate::config::GateConfig::default(),
+    };
+    let report = if args.paired {
+        let req = gate::paired::PairedRequest {
+            baseline_module: args.baseline_module.clone().expect("clap requires it"),
+            candidate_module: args.candidate_module.clone().expect("clap requires it"),
+            export: args.export.clone().expect("clap requires it"),
+            args: args.args.clone(),
+            engines: args.engines.clone(),
+            rounds: args.rounds.max(4),
+            batch_ms: args.batch_ms.max(1),
+            timeout: std::time::Duration::from_secs(600),
+            in_process: false,
+            options: EngineOptions::default(),
+        };
+        gate::paired::run(&req, &config)?
+    } else {
+        let (b, c) =
+            (args.baseline.as_ref().expect("clap requires it"), args.candidate.as_ref().expect("clap requires it"));
+        let base = crate::results::ResultsFile::load(b)?;
+        let cand = crate::results::ResultsFile::load(c)?;
+        let noise = args.noise.as_ref().map(|p| gate::noise::NoiseFile::load(p)).transpose()?;
+        let names = (b.display().to_string(), c.display().to_string());
+        gate::compare(&base, &cand, (&names.0, &names.1), &config, noise.as_ref(), args.allow_cross_machine)?
+    };
+    if let Some(p) = &args.markdown {
+        std::fs::write(p, gate::render::markdown(&report)).with_context(|| format!("writing {}", p.display()))?;
+    }
+    if let Some(p) = &args.json {
+        std::fs::write(p, serde_json::to_string_pretty(&report)? + "\n")
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(report)
+}
+
+/// `wasmgauge calibrate`: A/A runs, then per-cell noise.
+fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
+    if args.runs < 2 {
+        anyhow::bail!("--runs must be at least 2 (noise is the spread between runs)");
+    }
+    let mut runs = Vec::new();
+    for i in 0..args.runs {
+        eprintln!("calibrate: A/A run {} of {}", i + 1, args.runs);
+        let summary = crate::run::run(&crate::run::RunRequest {
+            profile: args.profile,
+            scenarios: args.scenarios.clone(),
+            time_budget_s: args.time_budget,
+            engines: args.engines.clone(),
+            workloads: args.workloads.clone(),
+            sizes: vec![],
+            corpus: args.corpus.clone(),
+            out: None,
+            results_dir: args.results_dir.clone(),
+            timeout_s: None,
+            in_process: false,
+            options: EngineOptions::default(),
+            memory_budget: None,
+            shard: None,
+        })?;
+        runs.push(summary.results);
+    }
+    let noise = crate::gate::noise::NoiseFile::from_runs(&runs)?;
+    noise.save(&args.out)?;
+    let mut cells = noise.cells.clone();
+    cells.sort_by(|a, b| b.noise.total_cmp(&a.noise));
+    let mut t = new_table(vec!["noisiest cells".into(), "A/A noise".into()]);
+    for c in cells.iter().take(10) {
+        t.add_row(vec![c.key.to_string(), format!("{:.1}%", c.noise * 100.0)]);
+    }
+    println!("{t}");
+    println!("{} cells calibrated over {} runs; noise file: {}", noise.cells.len(), args.runs, args.out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_corpus(corpus: &Corpus) {
@@ -327,6 +565,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         in_process: args.in_process,
         options,
         memory_budget: args.memory_budget,
+        shard: args.shard,
     })?;
     print_run(&summary);
     Ok(if summary.failed_cells == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })

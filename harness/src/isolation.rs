@@ -116,6 +116,7 @@ pub enum Job {
     ExportCall(ExportCallJob),
     Engine(EngineJob),
     SandboxTax(SandboxTaxJob),
+    Paired(crate::gate::paired::PairedJob),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -136,6 +137,7 @@ pub enum JobOutput {
     Density(DensityMeasurement),
     Concurrency(ConcurrencyMeasurement),
     SandboxTax(TaxMeasurement),
+    Paired(crate::gate::paired::PairedMeasurement),
 }
 
 /// What a job came to: its output, or why the cell failed.
@@ -321,6 +323,7 @@ pub fn execute(job: &Job) -> Outcome {
         Job::ExportCall(j) => run_export_call(j).map(JobOutput::ExportCall),
         Job::Engine(j) => run_engine_job(j),
         Job::SandboxTax(j) => run_sandbox_tax(j).map(JobOutput::SandboxTax),
+        Job::Paired(j) => crate::gate::paired::measure(j).map(JobOutput::Paired),
     };
     match result {
         Ok(out) => Outcome::Ok(out),

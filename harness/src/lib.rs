@@ -2,8 +2,10 @@
 //!
 //! Data flows one way: [`corpus`] (guests + manifest) -> [`engines`] / [`executor`] (runtimes
 //! and baselines behind one interface) -> [`scenarios`] (what is measured) -> samples ->
-//! [`results`] (versioned result files) -> tables. [`isolation`] runs each cell in its own
-//! worker process; [`run`] and [`bring_your_own`] drive whole runs; [`cli`] is the command line.
+//! [`results`] (versioned result files) -> tables, [`report`] (HTML, Markdown, CSV) and [`gate`]
+//! (CI verdicts), which read result files only. [`isolation`] runs each cell in its own worker
+//! process; [`run`] and [`bring_your_own`] drive whole runs; [`merge`] joins shards; [`cli`] is
+//! the command line.
 
 pub mod bring_your_own;
 pub mod calibration;
@@ -12,9 +14,11 @@ pub mod corpus;
 pub mod engines;
 pub mod environment;
 pub mod executor;
+pub mod gate;
 pub mod isolation;
 pub mod latency;
 pub mod memstat;
+pub mod merge;
 pub mod output;
 pub mod profile;
 pub mod progress;

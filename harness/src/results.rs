@@ -371,7 +371,23 @@ pub struct ResultsFile {
     pub time_budget_s: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_scale: Option<f64>,
+    /// `I/N` when this run measured one deterministic slice of the matrix (schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// The runs `wasmgauge merge` joined into this file (schema 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedRun>,
     pub scenarios: Scenarios,
+}
+
+/// One input of a merged results file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergedRun {
+    pub run_id: String,
+    pub shard: Option<String>,
+    pub hostname: String,
+    pub cpu_model: String,
+    pub logical_cores: usize,
 }
 
 pub fn now_rfc3339() -> String {
@@ -441,6 +457,8 @@ mod tests {
             scenarios_selected: vec![],
             time_budget_s: None,
             budget_scale: None,
+            shard: None,
+            merged_from: vec![],
             scenarios: Scenarios::default(),
         }
     }

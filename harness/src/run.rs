@@ -40,6 +40,16 @@ pub struct RunRequest {
     pub options: EngineOptions,
     /// Density's memory budget in bytes (default: the profile's, 1 GiB).
     pub memory_budget: Option<u64>,
+    /// `(I, N)`: run only shard I of N (1-based), a deterministic slice of the matrix.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
+/// slices the same matrix the same way, whatever order cells are planned in.
+pub fn shard_of(label: &str, n: usize) -> usize {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(label.as_bytes());
+    (u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")) % n as u64) as usize
 }
 
 /// A finished (or partly failed) run.
@@ -83,6 +93,8 @@ pub fn new_results(profile: Profile, in_process: bool, options: &EngineOptions, 
         scenarios_selected: vec![],
         time_budget_s: None,
         budget_scale: None,
+        shard: None,
+        merged_from: vec![],
         scenarios: Scenarios::default(),
     }
 }
@@ -428,7 +440,14 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
     if let (Some(budget), Some(d)) = (req.memory_budget, profile.density.as_mut()) {
         d.memory_budget_bytes = budget;
     }
+    if let Some((i, n)) = req.shard
+        && (n == 0 || i == 0 || i > n)
+    {
+        bail!("--shard must be I/N with 1 <= I <= N, got {i}/{n}");
+    }
+    let in_shard = |c: &Planned| req.shard.is_none_or(|(i, n)| shard_of(&c.label(), n) == i - 1);
     let mut cells = plan_cells(&corpus, &workloads, &engine_ids, &profile, &scenarios, &req.options)?;
+    cells.retain(in_shard);
     let mut scale = None;
     if let Some(budget) = req.time_budget_s {
         if budget == 0 {
@@ -439,6 +458,7 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
         if factor < 1.0 {
             profile = profile.scaled(factor);
             cells = plan_cells(&corpus, &workloads, &engine_ids, &profile, &scenarios, &req.options)?;
+            cells.retain(in_shard);
         }
         scale = Some(factor);
     }
@@ -455,6 +475,7 @@ pub fn run(req: &RunRequest) -> Result<RunSummary> {
     results.scenarios_selected = scenarios.clone();
     results.time_budget_s = req.time_budget_s;
     results.budget_scale = scale;
+    results.shard = req.shard.map(|(i, n)| format!("{i}/{n}"));
     let sc = &mut results.scenarios;
     if scenarios.contains(&Scenario::Throughput) {
         sc.throughput = Some(ThroughputSection { cells: vec![], engine_geomeans: vec![] });

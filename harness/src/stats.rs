@@ -183,6 +183,70 @@ pub fn geomean_of_medians(groups: &[&[f64]]) -> Estimate {
     geomean_of_ratios(&pairs)
 }
 
+/// Bootstrap replicates of the ratio of medians `a / b` (both sides resampled independently),
+/// for intervals at other levels and for tests against a threshold.
+pub fn ratio_replicates(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut rng = Rng::new(SEED ^ 3);
+    let (mut ba, mut bb) = (Vec::new(), Vec::new());
+    let mut reps: Vec<f64> = (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            resample(&mut rng, a, &mut ba);
+            resample(&mut rng, b, &mut bb);
+            median(&ba) / median(&bb)
+        })
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .collect();
+    reps.sort_by(f64::total_cmp);
+    reps
+}
+
+/// Sorted bootstrap replicates of the mean of `xs` (e.g. per-round log ratios).
+pub fn mean_replicates(xs: &[f64]) -> Vec<f64> {
+    let mut rng = Rng::new(SEED ^ 4);
+    let mut buf = Vec::new();
+    let mut reps: Vec<f64> = (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            resample(&mut rng, xs, &mut buf);
+            buf.iter().sum::<f64>() / buf.len().max(1) as f64
+        })
+        .collect();
+    reps.sort_by(f64::total_cmp);
+    reps
+}
+
+/// The central `level` interval (e.g. 0.99) of sorted replicates.
+pub fn interval_at(sorted_reps: &[f64], level: f64) -> (f64, f64) {
+    let tail = (1.0 - level) / 2.0;
+    (quantile_sorted(sorted_reps, tail), quantile_sorted(sorted_reps, 1.0 - tail))
+}
+
+/// Standard normal cumulative distribution (Abramowitz and Stegun 7.1.26 for erf; absolute
+/// error below 1.5e-7), for p-values from a bootstrap standard error.
+pub fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly =
+        t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+}
+
+/// Holm's step-down procedure: which of `p_values` are rejected at family-wise level `alpha`.
+pub fn holm(p_values: &[f64], alpha: f64) -> Vec<bool> {
+    let m = p_values.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&i, &j| p_values[i].total_cmp(&p_values[j]));
+    let mut rejected = vec![false; m];
+    for (rank, &i) in order.iter().enumerate() {
+        if p_values[i] <= alpha / (m - rank) as f64 {
+            rejected[i] = true;
+        } else {
+            break;
+        }
+    }
+    rejected
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +277,23 @@ mod tests {
         assert_eq!(s.n, 22);
         assert_eq!(s.outliers.high_severe, 1);
         assert_eq!(s.max, 1000.0);
+    }
+
+    #[test]
+    fn normal_cdf_holm_and_level_intervals() {
+        assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
+        assert!((normal_cdf(1.959_964) - 0.975).abs() < 1e-6);
+        assert!((normal_cdf(-2.575_829) - 0.005).abs() < 1e-6);
+        // Holm: 0.001 <= 0.05/3, 0.02 <= 0.05/2, 0.04 <= 0.05/1 -> all; a big first p stops everything.
+        assert_eq!(holm(&[0.04, 0.001, 0.02], 0.05), vec![true, true, true]);
+        assert_eq!(holm(&[0.04, 0.03, 0.02], 0.05), vec![false, false, false]);
+        assert_eq!(holm(&[0.001, 0.5], 0.05), vec![true, false]);
+        let a: Vec<f64> = (0..40).map(|i| 110.0 + (i % 5) as f64).collect();
+        let b: Vec<f64> = (0..40).map(|i| 100.0 + (i % 5) as f64).collect();
+        let reps = ratio_replicates(&a, &b);
+        let (lo99, hi99) = interval_at(&reps, 0.99);
+        let (lo95, hi95) = interval_at(&reps, 0.95);
+        assert!(lo99 <= lo95 && hi95 <= hi99 && lo99 > 1.05 && hi99 < 1.15, "{lo99} {hi99}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!
 //! [`model`] extracts every figure once; [`tables`], [`claims`], [`charts`], [`html`],
 //! [`markdown`] and [`csv_export`] only present them.
+pub mod bmf;
 pub mod charts;
 pub mod claims;
 pub mod csv_export;

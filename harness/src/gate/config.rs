@@ -1,0 +1,101 @@
+//! The gate's thresholds (`ci/gate.toml`): the smallest change per scenario (and optionally per
+//! metric) that counts, and the confidence level of every interval.
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateConfig {
+    /// Confidence level of each cell's interval and the family-wise level of the Holm
+    /// correction is `1 - confidence`.
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    /// Scenario (`throughput`, `cold-start`, `process-start`, `call-overhead`, `export-call`,
+    /// `paired`) or `scenario/metric` -> relative threshold (0.05 = 5%).
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, f64>,
+}
+
+fn default_confidence() -> f64 {
+    0.99
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        let thresholds = [
+            ("throughput", 0.05),
+            ("export-call", 0.05),
+            ("paired", 0.05),
+            ("cold-start", 0.10),
+            ("process-start", 0.10),
+            ("call-overhead", 0.10),
+        ];
+        GateConfig {
+            confidence: default_confidence(),
+            thresholds: thresholds.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }
+    }
+}
+
+impl GateConfig {
+    /// Reads a config file; keys it leaves out keep their defaults.
+    pub fn load(path: &Path) -> Result<GateConfig> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let read: GateConfig =
+            toml::from_str(&text).with_context(|| format!("{} is not a valid gate config", path.display()))?;
+        let mut config = GateConfig::default();
+        config.confidence = read.confidence;
+        config.thresholds.extend(read.thresholds);
+        config.validate().with_context(|| format!("in {}", path.display()))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(0.5..1.0).contains(&self.confidence) {
+            bail!("confidence must be in [0.5, 1), got {}", self.confidence);
+        }
+        for (k, v) in &self.thresholds {
+            if !(*v > 0.0 && *v < 10.0) {
+                bail!("threshold `{k}` must be a positive fraction (0.05 = 5%), got {v}");
+            }
+        }
+        Ok(())
+    }
+
+    /// The threshold of a metric: `scenario/metric` if set, else the scenario's, else 5%.
+    pub fn threshold(&self, scenario: &str, metric: &str) -> f64 {
+        self.thresholds
+            .get(&format!("{scenario}/{metric}"))
+            .or_else(|| self.thresholds.get(scenario))
+            .copied()
+            .unwrap_or(0.05)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_overrides_and_bad_files() {
+        let c = GateConfig::default();
+        assert_eq!(c.threshold("throughput", "time_per_call"), 0.05);
+        assert_eq!(c.threshold("cold-start", "instantiate"), 0.10);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gate.toml");
+        std::fs::write(&p, "confidence = 0.95\n[thresholds]\n\"cold-start/instantiate\" = 0.2\nthroughput = 0.03\n")
+            .unwrap();
+        let c = GateConfig::load(&p).unwrap();
+        assert_eq!(
+            (c.confidence, c.threshold("cold-start", "instantiate"), c.threshold("cold-start", "compile")),
+            (0.95, 0.2, 0.10)
+        );
+        assert_eq!(c.threshold("throughput", "x"), 0.03);
+        std::fs::write(&p, "[thresholds]\nthroughput = -1\n").unwrap();
+        assert!(format!("{:#}", GateConfig::load(&p).unwrap_err()).contains("positive fraction"));
+        std::fs::write(&p, "colour = 1\n").unwrap();
+        assert!(format!("{:#}", GateConfig::load(&p).unwrap_err()).contains("not a valid gate config"));
+    }
+}

@@ -1,0 +1,459 @@
+//! `wasmgauge gate`: a regression verdict for CI from two result files (or from paired runs,
+//! see [`paired`]).
+//!
+//! Cells are matched by scenario, workload and size, engine configuration and metric, and by
+//! the sha256 of the guest bytes they ran (a rebuilt guest with other bytes is not the same
+//! cell). Per cell: the ratio candidate / baseline of medians with a bootstrap interval at the
+//! configured confidence (99% by default). A cell regressed only when the whole interval lies
+//! beyond its threshold and it survives Holm's correction across all cells; it improved when
+//! the whole interval lies below `1 / (1 + threshold)`; it is too noisy when its interval (or
+//! its calibrated A/A noise, see [`noise`]) is wider than its threshold; otherwise unchanged.
+//! Improvements never fail the gate. Inputs that cannot be compared are an error of their own
+//! kind ([`Incomparable`]) that the CLI turns into exit code 2.
+pub mod config;
+pub mod noise;
+pub mod paired;
+pub mod render;
+
+use crate::results::{CellStatus, ResultsFile};
+use crate::scenarios::cold_start::Phase;
+use crate::stats::{self, Estimate};
+use config::GateConfig;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Two inputs the gate refuses to compare, with what differs.
+#[derive(Debug)]
+pub struct Incomparable(pub String);
+
+impl std::fmt::Display for Incomparable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not comparable: {}", self.0)
+    }
+}
+
+impl std::error::Error for Incomparable {}
+
+/// Identity of a comparable cell.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CellKey {
+    pub scenario: String,
+    /// Workload and size (`sha256/small`), benchmark (`empty typed`) or export.
+    pub workload: String,
+    pub engine: String,
+    pub metric: String,
+}
+
+impl std::fmt::Display for CellKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} on {} ({})", self.scenario, self.workload, self.engine, self.metric)
+    }
+}
+
+/// A cell's samples and the guest bytes it ran.
+#[derive(Clone, Debug)]
+pub struct GateCell {
+    pub key: CellKey,
+    pub samples: Vec<f64>,
+    /// sha256 of every module the cell depends on.
+    pub modules: Vec<String>,
+}
+
+/// Micro-modules behind each call-overhead benchmark.
+fn bench_modules(bench: &str) -> &'static [&'static str] {
+    match bench {
+        "empty" => &["empty"],
+        "add4" => &["add4"],
+        "guest-to-host" => &["host_loop"],
+        "data" => &["checksum"],
+        _ => &[],
+    }
+}
+
+/// Cold-start phases the gate judges (each has raw samples).
+const GATED_PHASES: &[&str] = &["compile", "deserialize", "instantiate", "end_to_end", "end_to_end_from_artifact"];
+
+/// Every cell of a results file that has samples to compare.
+pub fn extract(r: &ResultsFile) -> Vec<GateCell> {
+    let sha = |name: &str| -> Vec<String> {
+        r.corpus.as_ref().and_then(|c| c.modules.get(name)).map(|s| vec![s.clone()]).unwrap_or_default()
+    };
+    let key = |scenario: &str, workload: String, engine: &str, metric: &str| CellKey {
+        scenario: scenario.into(),
+        workload,
+        engine: engine.into(),
+        metric: metric.into(),
+    };
+    let sized = |w: &str, size: Option<crate::workloads::Size>| match size {
+        Some(s) => format!("{w}/{}", s.name()),
+        None => w.to_string(),
+    };
+    let mut out = Vec::new();
+    let sc = &r.scenarios;
+    for c in sc.throughput.iter().flat_map(|t| t.cells.iter()).filter(|c| c.status == CellStatus::Ok) {
+        if let Some(samples) = c.per_call_ns() {
+            let k = key("throughput", sized(&c.workload, c.size), &c.engine, "time_per_call");
+            out.push(GateCell { key: k, samples, modules: sha(&c.workload) });
+        }
+    }
+    if let Some(cs) = &sc.cold_start {
+        for c in cs.cells.iter().filter(|c| c.status == CellStatus::Ok) {
+            let Some(m) = &c.measurement else { continue };
+            for phase in GATED_PHASES {
+                let p = match *phase {
+                    "compile" => &m.compile,
+                    "deserialize" => &m.deserialize,
+                    "instantiate" => &m.instantiate,
+                    "end_to_end" => &m.end_to_end,
+                    _ => &m.end_to_end_from_artifact,
+                };
+                if let Phase::Measured { samples_ns, .. } = p {
+                    let samples = samples_ns.iter().map(|&v| v as f64).collect();
+                    let k = key("cold-start", sized(&c.workload, c.size), &c.engine, phase);
+                    out.push(GateCell { key: k, samples, modules: sha(&c.workload) });
+                }
+            }
+        }
+        for p in cs.process.iter().filter(|p| p.status == CellStatus::Ok && !p.samples_ns.is_empty()) {
+            let samples = p.samples_ns.iter().map(|&v| v as f64).collect();
+            let k = key("process-start", sized(&p.workload, Some(p.size)), &p.engine, "exec_to_answer");
+            out.push(GateCell { key: k, samples, modules: sha(&p.workload) });
+        }
+    }
+    for c in sc.call_overhead.iter().flat_map(|s| s.cells.iter()) {
+        for b in c.measurement.iter().flat_map(|m| m.benches.iter()).filter(|b| !b.per_call_ns.is_empty()) {
+            let modules = bench_modules(&b.bench).iter().flat_map(|m| sha(m)).collect();
+            let k = key("call-overhead", b.label(), &c.engine, "time_per_call");
+            out.push(GateCell { key: k, samples: b.per_call_ns.clone(), modules });
+        }
+    }
+    if let Some(e) = &sc.export_call {
+        for c in e.cells.iter().filter(|c| c.status == CellStatus::Ok) {
+            let Some(m) = &c.measurement else { continue };
+            let k = key("export-call", e.export.clone(), &c.engine, "time_per_call");
+            out.push(GateCell { key: k, samples: m.per_call_ns.clone(), modules: vec![e.module_sha256.clone()] });
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Regressed,
+    Improved,
+    Unchanged,
+    TooNoisy,
+}
+
+impl Verdict {
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::Regressed => "regressed",
+            Verdict::Improved => "improved",
+            Verdict::Unchanged => "unchanged",
+            Verdict::TooNoisy => "too noisy",
+        }
+    }
+}
+
+/// One compared cell.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CellResult {
+    pub key: CellKey,
+    pub baseline_median: f64,
+    pub candidate_median: f64,
+    /// Candidate / baseline with its interval at the configured confidence.
+    pub ratio: Estimate,
+    pub threshold: f64,
+    /// One-sided p-value of "no regression beyond the threshold" (normal approximation on the
+    /// bootstrap distribution of the log ratio).
+    pub p_value: f64,
+    /// A/A noise of the cell from a calibration file, as a fraction.
+    pub noise: Option<f64>,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// Geometric mean of an engine's ratios.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EngineSummary {
+    pub engine: String,
+    pub cells: usize,
+    pub ratio: Estimate,
+    pub regressed: usize,
+    pub improved: usize,
+    pub too_noisy: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GateReport {
+    pub schema: String,
+    pub mode: String,
+    pub baseline: String,
+    pub candidate: String,
+    pub confidence: f64,
+    pub cells: Vec<CellResult>,
+    pub engines: Vec<EngineSummary>,
+    pub regressed: usize,
+    pub improved: usize,
+    pub too_noisy: usize,
+    pub unchanged: usize,
+    /// True when nothing regressed.
+    pub pass: bool,
+}
+
+/// Decides one cell from its bootstrap replicates (ratio candidate / baseline).
+pub fn decide(
+    reps: &[f64],
+    point: f64,
+    threshold: f64,
+    confidence: f64,
+    noise: Option<f64>,
+) -> (Estimate, f64, Verdict, String) {
+    let (lo, hi) = stats::interval_at(reps, confidence);
+    let ratio = Estimate { value: point, ci95_low: lo, ci95_high: hi };
+    let logs: Vec<f64> = reps.iter().map(|r| r.ln()).collect();
+    let mean = logs.iter().sum::<f64>() / logs.len().max(1) as f64;
+    let sd = (logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (logs.len().max(2) - 1) as f64).sqrt();
+    let bound = (1.0 + threshold).ln();
+    let p_value = if sd > 0.0 {
+        1.0 - stats::normal_cdf((point.ln() - bound) / sd)
+    } else if point.ln() > bound {
+        0.0
+    } else {
+        1.0
+    };
+    let half_width = (hi.ln() - lo.ln()) / 2.0;
+    let (verdict, reason) = if let Some(n) = noise.filter(|n| *n > threshold) {
+        (
+            Verdict::TooNoisy,
+            format!("A/A noise {:.1}% is wider than the {:.0}% threshold", n * 100.0, threshold * 100.0),
+        )
+    } else if lo > 1.0 + threshold {
+        (Verdict::Regressed, format!("whole interval above +{:.0}%", threshold * 100.0))
+    } else if hi < 1.0 / (1.0 + threshold) {
+        (Verdict::Improved, format!("whole interval below -{:.1}%", (1.0 - 1.0 / (1.0 + threshold)) * 100.0))
+    } else if half_width > bound {
+        (
+            Verdict::TooNoisy,
+            format!("interval ±{:.1}% is wider than the {:.0}% threshold", half_width * 100.0, threshold * 100.0),
+        )
+    } else {
+        (Verdict::Unchanged, "interval within the threshold".into())
+    };
+    (ratio, p_value, verdict, reason)
+}
+
+/// Applies Holm's correction to the cells judged regressed, turning the ones that do not
+/// survive it into "unchanged", and counts the verdicts.
+pub fn finish(
+    mode: &str,
+    baseline: String,
+    candidate: String,
+    confidence: f64,
+    mut cells: Vec<CellResult>,
+) -> GateReport {
+    let p: Vec<f64> = cells.iter().map(|c| c.p_value).collect();
+    let keep = stats::holm(&p, 1.0 - confidence);
+    for (c, keep) in cells.iter_mut().zip(keep) {
+        if c.verdict == Verdict::Regressed && !keep {
+            c.verdict = Verdict::Unchanged;
+            c.reason = format!(
+                "interval above +{:.0}% but not significant after Holm correction (p = {:.2e})",
+                c.threshold * 100.0,
+                c.p_value
+            );
+        }
+    }
+    let mut engines: Vec<EngineSummary> = Vec::new();
+    let mut by_engine: BTreeMap<String, Vec<&CellResult>> = BTreeMap::new();
+    for c in &cells {
+        by_engine.entry(c.key.engine.clone()).or_default().push(c);
+    }
+    for (engine, list) in by_engine {
+        let logs: Vec<f64> = list.iter().map(|c| c.ratio.value.ln()).collect();
+        let lo: Vec<f64> = list.iter().map(|c| c.ratio.ci95_low.ln()).collect();
+        let hi: Vec<f64> = list.iter().map(|c| c.ratio.ci95_high.ln()).collect();
+        let mean = |v: &[f64]| (v.iter().sum::<f64>() / v.len() as f64).exp();
+        let count = |v: Verdict| list.iter().filter(|c| c.verdict == v).count();
+        engines.push(EngineSummary {
+            cells: list.len(),
+            // The geometric mean of the ratios, bracketed by the geometric means of the bounds
+            // (conservative: as if the cells' errors were fully correlated).
+            ratio: Estimate { value: mean(&logs), ci95_low: mean(&lo), ci95_high: mean(&hi) },
+            regressed: count(Verdict::Regressed),
+            improved: count(Verdict::Improved),
+            too_noisy: count(Verdict::TooNoisy),
+            engine,
+        });
+    }
+    let count = |v: Verdict| cells.iter().filter(|c| c.verdict == v).count();
+    let regressed = count(Verdict::Regressed);
+    GateReport {
+        schema: "wasmgauge-gate".into(),
+        mode: mode.into(),
+        baseline,
+        candidate,
+        confidence,
+        improved: count(Verdict::Improved),
+        too_noisy: count(Verdict::TooNoisy),
+        unchanged: count(Verdict::Unchanged),
+        regressed,
+        pass: regressed == 0,
+        engines,
+        cells,
+    }
+}
+
+/// Machine identity for the cross-machine check.
+fn machine(r: &ResultsFile) -> String {
+    let e = &r.environment;
+    format!("{} · {} cores · {} · host {}", e.cpu_model, e.logical_cores, e.arch, e.hostname)
+}
+
+/// Compares two result files cell by cell.
+pub fn compare(
+    base: &ResultsFile,
+    cand: &ResultsFile,
+    names: (&str, &str),
+    config: &GateConfig,
+    noise: Option<&noise::NoiseFile>,
+    allow_cross_machine: bool,
+) -> Result<GateReport, Incomparable> {
+    if base.schema_version != cand.schema_version {
+        return Err(Incomparable(format!(
+            "results schema versions differ: baseline {} has version {}, candidate {} has version {}",
+            names.0, base.schema_version, names.1, cand.schema_version
+        )));
+    }
+    if !allow_cross_machine && machine(base) != machine(cand) {
+        return Err(Incomparable(format!(
+            "the runs come from different machines (baseline: {}; candidate: {}); pass --allow-cross-machine to compare anyway",
+            machine(base),
+            machine(cand)
+        )));
+    }
+    let (b, c) = (extract(base), extract(cand));
+    let cand_by: BTreeMap<&CellKey, &GateCell> = c.iter().map(|x| (&x.key, x)).collect();
+    let base_by: BTreeMap<&CellKey, &GateCell> = b.iter().map(|x| (&x.key, x)).collect();
+    let missing = |from: &BTreeMap<&CellKey, &GateCell>, other: &[GateCell]| -> Vec<String> {
+        other.iter().filter(|x| !from.contains_key(&x.key)).map(|x| x.key.to_string()).collect()
+    };
+    let (only_base, only_cand) = (missing(&cand_by, &b), missing(&base_by, &c));
+    if !only_base.is_empty() || !only_cand.is_empty() {
+        let list = |v: &[String]| {
+            let shown: Vec<&str> = v.iter().take(8).map(String::as_str).collect();
+            format!(
+                "{}{}",
+                shown.join("; "),
+                if v.len() > 8 { format!("; and {} more", v.len() - 8) } else { String::new() }
+            )
+        };
+        let mut parts = Vec::new();
+        if !only_base.is_empty() {
+            parts.push(format!("{} cells only in the baseline: {}", only_base.len(), list(&only_base)));
+        }
+        if !only_cand.is_empty() {
+            parts.push(format!("{} cells only in the candidate: {}", only_cand.len(), list(&only_cand)));
+        }
+        return Err(Incomparable(format!("missing cells ({})", parts.join(" | "))));
+    }
+    let mut differing = Vec::new();
+    for x in &b {
+        let y = cand_by[&x.key];
+        if x.modules != y.modules {
+            differing.push(format!(
+                "{}: baseline {} vs candidate {}",
+                x.key,
+                x.modules.iter().map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join("+"),
+                y.modules.iter().map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join("+")
+            ));
+        }
+    }
+    if !differing.is_empty() {
+        return Err(Incomparable(format!(
+            "different guest bytes (corpus sha256) for {} cells: {}",
+            differing.len(),
+            differing.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+        )));
+    }
+    let mut cells = Vec::new();
+    for x in &b {
+        let y = cand_by[&x.key];
+        let threshold = config.threshold(&x.key.scenario, &x.key.metric);
+        let reps = stats::ratio_replicates(&y.samples, &x.samples);
+        let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
+        let n = noise.and_then(|n| n.noise_of(&x.key));
+        let (ratio, p_value, verdict, reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
+        cells.push(CellResult {
+            key: x.key.clone(),
+            baseline_median: bm,
+            candidate_median: cm,
+            ratio,
+            threshold,
+            p_value,
+            noise: n,
+            verdict,
+            reason,
+        });
+    }
+    Ok(finish("files", names.0.into(), names.1.into(), config.confidence, cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reps_around(center: f64, spread: f64) -> Vec<f64> {
+        let mut v: Vec<f64> = (0..2000).map(|i| center * (1.0 + spread * ((i as f64 / 1999.0) - 0.5))).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    #[test]
+    fn verdicts_need_the_whole_interval_past_the_threshold() {
+        let (r, p, v, _) = decide(&reps_around(1.20, 0.02), 1.20, 0.05, 0.99, None);
+        assert_eq!(v, Verdict::Regressed);
+        assert!(r.ci95_low > 1.05 && p < 1e-6, "{r:?} {p}");
+        assert_eq!(decide(&reps_around(1.04, 0.02), 1.04, 0.05, 0.99, None).2, Verdict::Unchanged);
+        assert_eq!(decide(&reps_around(1.06, 0.04), 1.06, 0.05, 0.99, None).2, Verdict::Unchanged, "straddles +5%");
+        assert_eq!(decide(&reps_around(0.80, 0.02), 0.80, 0.05, 0.99, None).2, Verdict::Improved);
+        assert_eq!(decide(&reps_around(1.0, 0.5), 1.0, 0.05, 0.99, None).2, Verdict::TooNoisy);
+        assert_eq!(decide(&reps_around(1.20, 0.02), 1.20, 0.05, 0.99, Some(0.08)).2, Verdict::TooNoisy, "noise file");
+    }
+
+    #[test]
+    fn holm_demotes_marginal_regressions_among_many_cells() {
+        let cell = |p: f64, v: Verdict| CellResult {
+            key: CellKey {
+                scenario: "throughput".into(),
+                workload: "w".into(),
+                engine: "e".into(),
+                metric: "m".into(),
+            },
+            baseline_median: 1.0,
+            candidate_median: 1.1,
+            ratio: Estimate { value: 1.1, ci95_low: 1.06, ci95_high: 1.14 },
+            threshold: 0.05,
+            p_value: p,
+            noise: None,
+            verdict: v,
+            reason: String::new(),
+        };
+        let mut cells = vec![cell(0.004, Verdict::Regressed)];
+        cells.extend((0..9).map(|_| cell(0.9, Verdict::Unchanged)));
+        let r = finish("files", "a".into(), "b".into(), 0.99, cells);
+        assert_eq!(r.regressed, 0, "0.004 > 0.01/10");
+        assert!(r.pass);
+        let r = finish(
+            "files",
+            "a".into(),
+            "b".into(),
+            0.99,
+            vec![cell(1e-6, Verdict::Regressed), cell(0.9, Verdict::Unchanged)],
+        );
+        assert_eq!((r.regressed, r.pass), (1, false));
+        assert_eq!(r.engines[0].cells, 2);
+    }
+}

@@ -75,8 +75,17 @@ pub fn merge(inputs: &[PathBuf]) -> Result<ResultsFile> {
                 corpus(r)
             );
         }
-        if r.profile != first.profile {
-            bail!("mixed profiles: {} and {} were run with different profiles", inputs[0].display(), path.display());
+        // Shards may scale their time caps differently (--time-budget); the profile must match.
+        if r.profile.name != first.profile.name || r.profile.sizes != first.profile.sizes {
+            bail!(
+                "mixed profiles: {} ran {:?} {:?}, {} ran {:?} {:?}",
+                inputs[0].display(),
+                first.profile.name,
+                first.profile.sizes,
+                path.display(),
+                r.profile.name,
+                r.profile.sizes
+            );
         }
     }
     // A cell measured by two inputs is a sharding mistake: refuse rather than pick one.

@@ -1,32 +1,12 @@
 //! The hosting scenarios measured for real: memory per live instance and the density budget.
 mod common;
 
-use std::process::Command;
 use wasmgauge::results::{CellStatus, ResultsFile};
 use wasmgauge::scenarios::memory::MemoryOutput;
 
 fn run(args: &[&str]) -> ResultsFile {
-    let corpus = common::corpus();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-        .arg("run")
-        .args(args)
-        .arg("--corpus")
-        .arg(&corpus.dir)
-        .arg("--out")
-        .arg(&out)
-        .env("WASMGAUGE_RUNNER", env!("CARGO_BIN_EXE_wasmgauge-runner"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    ResultsFile::load(&out).unwrap()
+    common::run_to(args, &dir.path().join("r.json"))
 }
 
 /// A 1-page module that touches its whole page costs at least 64 KiB per live instance on

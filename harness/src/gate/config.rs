@@ -45,8 +45,7 @@ impl GateConfig {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let read: GateConfig =
             toml::from_str(&text).with_context(|| format!("{} is not a valid gate config", path.display()))?;
-        let mut config = GateConfig::default();
-        config.confidence = read.confidence;
+        let mut config = GateConfig { confidence: read.confidence, ..GateConfig::default() };
         config.thresholds.extend(read.thresholds);
         config.validate().with_context(|| format!("in {}", path.display()))?;
         Ok(config)

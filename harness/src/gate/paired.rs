@@ -77,11 +77,11 @@ pub fn measure(job: &PairedJob) -> Result<PairedMeasurement> {
     let expected = sides.answers.clone();
     let mut iters = Vec::new();
     let mut verified = 2u64;
-    for side in 0..2 {
+    for (exec, &answer) in sides.execs.iter_mut().zip(&expected) {
         let start = Instant::now();
         let mut calls = 0u64;
         while calls < 3 || start.elapsed() < Duration::from_millis(job.warmup_ms) {
-            throughput::timed_batch(&mut sides.execs[side], expected[side], 1)?;
+            throughput::timed_batch(exec, answer, 1)?;
             calls += 1;
         }
         let per_call = start.elapsed().as_nanos() as f64 / calls as f64;
@@ -94,7 +94,12 @@ pub fn measure(job: &PairedJob) -> Result<PairedMeasurement> {
             sides = prepare(round % 2)?;
             for side in 0..2 {
                 if sides.answers[side] != expected[side] {
-                    bail!("module {} answered {:#x}, earlier {:#x}", job.modules[side].display(), sides.answers[side], expected[side]);
+                    bail!(
+                        "module {} answered {:#x}, earlier {:#x}",
+                        job.modules[side].display(),
+                        sides.answers[side],
+                        expected[side]
+                    );
                 }
                 // A short warm-up of the fresh instance, untimed.
                 throughput::timed_batch(&mut sides.execs[side], expected[side], (iters[side] / 4).max(1))?;

@@ -21,3 +21,26 @@ pub fn corpus() -> &'static Corpus {
         })
         .1
 }
+
+/// Runs `wasmgauge run ARGS` on the test corpus, writing to `out`; panics unless it exits 0.
+pub fn run_to(args: &[&str], out: &Path) -> wasmgauge::results::ResultsFile {
+    let corpus = corpus();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .arg("run")
+        .args(args)
+        .arg("--corpus")
+        .arg(&corpus.dir)
+        .arg("--out")
+        .arg(out)
+        .env("WASMGAUGE_RUNNER", env!("CARGO_BIN_EXE_wasmgauge-runner"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    wasmgauge::results::ResultsFile::load(out).unwrap()
+}

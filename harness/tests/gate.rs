@@ -1,0 +1,217 @@
+//! The CI gate: paired mode catches a 10% regression and passes identical modules; A/A file
+//! comparisons pass with a calibrated noise floor; incomparable inputs exit 2; shards merge
+//! back into the unsharded matrix; BMF export.
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use wasmgauge::results::ResultsFile;
+
+fn wasmgauge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(args)
+        .env("WASMGAUGE_RUNNER", env!("CARGO_BIN_EXE_wasmgauge-runner"))
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn fixture(name: &str) -> String {
+    common::repo_root().join("workloads/gate").join(name).display().to_string()
+}
+
+fn paired(b: &str) -> Output {
+    let (a, b) = (fixture("work_a.wat"), fixture(b));
+    wasmgauge(&[
+        "gate",
+        "--paired",
+        "--baseline-module",
+        &a,
+        "--candidate-module",
+        &b,
+        "--export",
+        "work",
+        "--engines",
+        "wasmtime-cranelift,wasmi-eager",
+    ])
+}
+
+#[test]
+fn paired_mode_flags_ten_percent_more_work_and_passes_the_same_work() {
+    let out = paired("work_b_10pct.wat");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("paired work on wasmtime-cranelift (time_per_call)") && t.contains("REGRESSED"), "{t}");
+    assert!(t.contains("confirmed by a second measurement"), "{t}");
+    let out = paired("work_a.wat");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+const SMALL: &[&str] =
+    &["--workloads", "fib,sha256", "--engines", "wasmtime-cranelift,native", "--scenarios", "throughput,call-overhead"];
+
+fn small_run(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, ResultsFile) {
+    let path = dir.join(name);
+    let args: Vec<&str> = SMALL.iter().chain(extra).copied().collect();
+    let r = common::run_to(&args, &path);
+    (path, r)
+}
+
+/// A/A: the noise floor is calibrated on runs of this build, then two further runs of the same
+/// build pass the gate with it.
+#[test]
+fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = common::corpus();
+    let noise = dir.path().join("noise.json");
+    let mut args = vec!["calibrate", "--runs", "3", "--results-dir"];
+    let results_dir = dir.path().join("aa").display().to_string();
+    args.push(&results_dir);
+    args.extend(SMALL);
+    let corpus_dir = corpus.dir.display().to_string();
+    let noise_s = noise.display().to_string();
+    args.extend(["--corpus", &corpus_dir, "--out", &noise_s]);
+    let out = wasmgauge(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (a, _) = small_run(dir.path(), "a.json", &[]);
+    let (b, _) = small_run(dir.path(), "b.json", &[]);
+    let md = dir.path().join("verdict.md");
+    let json = dir.path().join("verdict.json");
+    let out = wasmgauge(&[
+        "gate",
+        "--baseline",
+        &a.display().to_string(),
+        "--candidate",
+        &b.display().to_string(),
+        "--noise",
+        &noise_s,
+        "--markdown",
+        &md.display().to_string(),
+        "--json",
+        &json.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "A/A raised an alarm:\n{}", text(&out));
+    let verdict: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(verdict["pass"], true);
+    assert!(verdict["cells"].as_array().unwrap().len() > 10);
+    assert!(std::fs::read_to_string(&md).unwrap().contains("wasmgauge gate: PASS"));
+}
+
+#[test]
+fn incomparable_inputs_exit_2_and_say_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, base) = small_run(dir.path(), "a.json", &["--time-budget", "10"]);
+    let a_s = a.display().to_string();
+    let gate = |cand: &Path, extra: &[&str]| {
+        let mut args = vec!["gate", "--baseline", &a_s, "--candidate"];
+        let c = cand.display().to_string();
+        args.push(&c);
+        args.extend(extra);
+        wasmgauge(&args)
+    };
+    let write = |name: &str, r: &ResultsFile| {
+        let p = dir.path().join(name);
+        r.save(&p).unwrap();
+        p
+    };
+    // Different guest bytes for a cell.
+    let mut other = base.clone();
+    other.corpus.as_mut().unwrap().modules.insert("fib".into(), "ab".repeat(32));
+    let out = gate(&write("bytes.json", &other), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("different guest bytes") && text(&out).contains("fib"), "{}", text(&out));
+    // Different machine, unless allowed.
+    let mut other = base.clone();
+    other.environment.hostname = "elsewhere".into();
+    let p = write("machine.json", &other);
+    let out = gate(&p, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("different machines") && text(&out).contains("elsewhere"), "{}", text(&out));
+    assert_eq!(gate(&p, &["--allow-cross-machine"]).status.code(), Some(0));
+    // Missing cells.
+    let mut other = base.clone();
+    other.scenarios.throughput.as_mut().unwrap().cells.retain(|c| c.workload != "sha256");
+    let out = gate(&write("missing.json", &other), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("cells only in the baseline") && text(&out).contains("sha256"), "{}", text(&out));
+    // Another schema version, and a truncated file.
+    let v1 = common::repo_root().join("harness/tests/fixtures/results-v1.json");
+    let out = gate(&v1, &["--allow-cross-machine"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("schema versions differ"), "{}", text(&out));
+    let truncated = dir.path().join("truncated.json");
+    let full = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&truncated, &full[..full.len() / 2]).unwrap();
+    let out = gate(&truncated, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("not valid JSON"), "{}", text(&out));
+}
+
+fn keys(r: &ResultsFile) -> BTreeSet<String> {
+    wasmgauge::gate::extract(r).into_iter().map(|c| c.key.to_string()).collect()
+}
+
+#[test]
+fn shards_merge_back_into_the_unsharded_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let budget = ["--time-budget", "15", "--scenarios", "throughput,cold-start"];
+    let common_args = ["--workloads", "fib,sha256,json", "--engines", "wasmtime-cranelift,wasmi-lazy,native"];
+    let args =
+        |extra: &[&'static str]| -> Vec<&str> { common_args.iter().chain(&budget).chain(extra).copied().collect() };
+    let whole = common::run_to(&args(&[]), &dir.path().join("whole.json"));
+    let s1 = dir.path().join("s1.json");
+    let s2 = dir.path().join("s2.json");
+    let r1 = common::run_to(&args(&["--shard", "1/2"]), &s1);
+    let r2 = common::run_to(&args(&["--shard", "2/2"]), &s2);
+    assert_eq!((r1.shard.as_deref(), r2.shard.as_deref()), (Some("1/2"), Some("2/2")));
+    let (k1, k2) = (keys(&r1), keys(&r2));
+    assert!(!k1.is_empty() && !k2.is_empty() && k1.is_disjoint(&k2));
+    let merged = dir.path().join("merged.json");
+    let out = wasmgauge(&[
+        "merge",
+        &s1.display().to_string(),
+        &s2.display().to_string(),
+        "--out",
+        &merged.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let m = ResultsFile::load(&merged).unwrap();
+    assert_eq!(keys(&m), keys(&whole), "shards 1/2 + 2/2 cover exactly the unsharded matrix");
+    assert_eq!(m.merged_from.len(), 2);
+    // Mixed corpora are refused.
+    let mut other = r2.clone();
+    other.corpus.as_mut().unwrap().manifest_sha256 = "0".repeat(64);
+    let bad = dir.path().join("bad.json");
+    other.save(&bad).unwrap();
+    let out = wasmgauge(&[
+        "merge",
+        &s1.display().to_string(),
+        &bad.display().to_string(),
+        "--out",
+        &merged.display().to_string(),
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out).contains("mixed corpora"), "{}", text(&out));
+    // A shard twice is refused.
+    let out = wasmgauge(&[
+        "merge",
+        &s1.display().to_string(),
+        &s1.display().to_string(),
+        "--out",
+        &merged.display().to_string(),
+    ]);
+    assert!(text(&out).contains("more than one input"), "{}", text(&out));
+    // Bencher Metric Format of the merged file.
+    let out = wasmgauge(&["report", &merged.display().to_string(), "--format", "bmf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let bmf: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &bmf["throughput/fib/small/wasmtime-cranelift/time_per_call"]["latency"];
+    assert!(
+        entry["value"].as_f64().unwrap() > 0.0
+            && entry["lower_value"].as_f64().unwrap() <= entry["value"].as_f64().unwrap()
+    );
+}

@@ -69,7 +69,8 @@ correction across cells. A cell regressed only when its whole interval lies beyo
 never fail. Prints a table, writes --markdown and --json verdicts.\n\n\
 Paired mode (--paired --baseline-module A.wasm --candidate-module B.wasm --export F) runs both modules in the same \
 worker in ABBA rounds and decides on the per-round log ratios; a regression is re-measured once and fails only \
-when confirmed.\n\nExit codes: 0 no regression; 1 regression; 2 usage error or inputs that cannot be compared \
+when confirmed. With --baseline-bin OLD --candidate-bin NEW --module M it compares two wasmgauge binaries (e.g. \
+built against two runtime versions) on the same module, each side a child process driven round by round.\n\nExit codes: 0 no regression; 1 regression; 2 usage error or inputs that cannot be compared \
 (different schema, different guest bytes for a cell, missing cells, different machines without \
 --allow-cross-machine, unreadable file).")]
     Gate(GateArgs),
@@ -85,6 +86,9 @@ when confirmed.\n\nExit codes: 0 no regression; 1 regression; 2 usage error or i
         #[arg(long)]
         out: PathBuf,
     },
+    /// Internal: one side of another wasmgauge's paired gate (commands on stdin).
+    #[command(hide = true)]
+    PairedProbe,
     /// Internal: run one job from stdin in this process (used for per-cell isolation).
     #[command(hide = true)]
     Worker,
@@ -152,12 +156,23 @@ pub struct GateArgs {
     #[arg(long)]
     pub all: bool,
     /// Measure --baseline-module and --candidate-module here, in interleaved ABBA rounds.
-    #[arg(long, requires_all = ["baseline_module", "candidate_module", "export"])]
+    #[arg(long, requires = "export")]
     pub paired: bool,
+    /// Paired: the baseline guest module (.wasm or .wat).
     #[arg(long, requires = "paired")]
     pub baseline_module: Option<PathBuf>,
+    /// Paired: the candidate guest module.
     #[arg(long, requires = "paired")]
     pub candidate_module: Option<PathBuf>,
+    /// Paired: compare two wasmgauge binaries (e.g. built against two runtime versions) on the
+    /// same --module instead of two modules.
+    #[arg(long, requires_all = ["paired", "candidate_bin", "module"], conflicts_with_all = ["baseline_module", "candidate_module"])]
+    pub baseline_bin: Option<PathBuf>,
+    #[arg(long, requires_all = ["paired", "baseline_bin"])]
+    pub candidate_bin: Option<PathBuf>,
+    /// Paired with binaries: the guest module both binaries run.
+    #[arg(long, requires = "baseline_bin")]
+    pub module: Option<PathBuf>,
     /// Paired: the export both modules have, and its arguments (repeat --arg).
     #[arg(long, requires = "paired")]
     pub export: Option<String>,
@@ -354,6 +369,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run(args) => run(args),
         Command::Gate(args) => Ok(gate(args)),
+        Command::PairedProbe => {
+            crate::gate::paired::probe_main()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Calibrate(args) => calibrate(args),
         Command::Merge { inputs, out } => {
             let merged = crate::merge::merge(&inputs)?;
@@ -425,9 +444,23 @@ fn gate_inner(args: &GateArgs) -> Result<crate::gate::GateReport> {
         None => gate::config::GateConfig::default(),
     };
     let report = if args.paired {
+        let (baseline_module, candidate_module, binaries) = match (
+            &args.baseline_bin,
+            &args.candidate_bin,
+            &args.module,
+        ) {
+            (Some(a), Some(b), Some(m)) => (m.clone(), m.clone(), Some([a.clone(), b.clone()])),
+            _ => match (&args.baseline_module, &args.candidate_module) {
+                (Some(a), Some(b)) => (a.clone(), b.clone(), None),
+                _ => anyhow::bail!(
+                    "--paired needs --baseline-module and --candidate-module, or --baseline-bin, --candidate-bin and --module"
+                ),
+            },
+        };
         let req = gate::paired::PairedRequest {
-            baseline_module: args.baseline_module.clone().expect("clap requires it"),
-            candidate_module: args.candidate_module.clone().expect("clap requires it"),
+            baseline_module,
+            candidate_module,
+            binaries,
             export: args.export.clone().expect("clap requires it"),
             args: args.args.clone(),
             engines: args.engines.clone(),

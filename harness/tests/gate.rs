@@ -51,6 +51,47 @@ fn paired_mode_flags_ten_percent_more_work_and_passes_the_same_work() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
+/// Two wasmgauge builds on the same module: the binary against itself passes; a "build" that
+/// is 10% slower (the same probe fed the module with 10% more work, through a wrapper script)
+/// is flagged.
+#[test]
+fn paired_binaries_pass_themselves_and_flag_a_slower_build() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_wasmgauge");
+    let slower = dir.path().join("slower-build.sh");
+    std::fs::write(
+        &slower,
+        format!(
+            "#!/bin/sh\n{{ IFS= read -r spec; printf '%s\\n' \"$spec\" | sed 's/work_a.wat/work_b_10pct.wat/'; cat; }} | exec {bin} paired-probe\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&slower, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let module = fixture("work_a.wat");
+    let gate = |candidate: &str| {
+        wasmgauge(&[
+            "gate",
+            "--paired",
+            "--baseline-bin",
+            bin,
+            "--candidate-bin",
+            candidate,
+            "--module",
+            &module,
+            "--export",
+            "work",
+            "--engines",
+            "wasmtime-cranelift,wasmi-eager",
+        ])
+    };
+    let out = gate(bin);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = gate(&slower.display().to_string());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("REGRESSED"), "{}", text(&out));
+}
+
 const SMALL: &[&str] =
     &["--workloads", "fib,sha256", "--engines", "wasmtime-cranelift,native", "--scenarios", "throughput,call-overhead"];
 

@@ -1,8 +1,11 @@
-//! Paired mode (`wasmgauge gate --paired`): baseline and candidate guest modules measured in
-//! the same worker, in interleaved rounds (ABBA, then BAAB, ...), so machine drift hits both
-//! alike. The decision rests on the per-round log ratios log(B / A): their mean, with a
-//! bootstrap interval at the configured confidence, against log(1 + threshold). A cell judged
-//! regressed is measured again in a fresh worker and fails the gate only when confirmed.
+//! Paired mode (`wasmgauge gate --paired`): baseline and candidate measured side by side in
+//! interleaved rounds (ABBA, then BAAB, ...), so machine drift hits both alike. The two sides
+//! are either two guest modules in one worker, or one module under two wasmgauge binaries (e.g.
+//! built against two runtime versions), each side then a `wasmgauge paired-probe` child that
+//! the gate drives round by round. The decision rests on the per-round log ratios log(B / A):
+//! their mean, with a bootstrap interval at the configured confidence, against
+//! log(1 + threshold). A cell judged regressed is measured again and fails the gate only when
+//! confirmed.
 use super::config::GateConfig;
 use super::{CellKey, CellResult, GateReport, Verdict, decide, finish};
 use crate::engines::{self, BASELINE_IDS, EngineOptions, Val, ValType};
@@ -41,89 +44,242 @@ pub struct PairedMeasurement {
     pub verified_calls: u64,
 }
 
-/// Both sides, compiled and instantiated afresh, warmed up, with their batch sizes.
-struct Sides {
-    execs: Vec<ExportCallExecutor>,
-    answers: Vec<u64>,
+/// One side of a paired measurement.
+pub trait Side {
+    /// Compiles and instantiates afresh (and warms up); the first call sizes the batches.
+    fn prepare(&mut self) -> Result<()>;
+    /// Times one batch; returns the calibrated time per call.
+    fn batch(&mut self) -> Result<f64>;
+    /// Calls checked so far.
+    fn verified(&mut self) -> Result<u64>;
 }
 
-/// Runs a paired job here: both modules on the same engine configuration, timed in
-/// alternating ABBA / BAAB rounds. Every round compiles and instantiates both modules afresh
-/// (alternating which goes first), so where the runtime happens to place code and data is
-/// re-drawn each round instead of favouring one side for the whole run: with one instance per
-/// side, two identical modules measured 5% apart on wasmi. Every call is checked against that
-/// module's first answer in the first round.
-pub fn measure(job: &PairedJob) -> Result<PairedMeasurement> {
-    let calibration = throughput::calibrate();
-    let mut wasms = Vec::new();
-    for path in &job.modules {
-        wasms.push(wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?);
+/// What one side runs (sent to a probe as JSON).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SideSpec {
+    pub engine: String,
+    pub options: EngineOptions,
+    pub module: PathBuf,
+    pub export: String,
+    pub args: Vec<Val>,
+    pub result_types: Vec<ValType>,
+    pub batch_ms: u64,
+    pub warmup_ms: u64,
+}
+
+/// A side measured in this process. Every preparation compiles and instantiates afresh, so
+/// where the runtime happens to place code and data is re-drawn each round instead of
+/// favouring one side for the whole run (with one instance per side, two identical modules
+/// measured 5% apart on wasmi). Every call is checked against the first answer.
+pub struct LocalSide {
+    spec: SideSpec,
+    wasm: Vec<u8>,
+    calibration: crate::calibration::Calibration,
+    exec: Option<ExportCallExecutor>,
+    answer: Option<u64>,
+    iters: u64,
+    verified: u64,
+}
+
+impl LocalSide {
+    pub fn new(spec: SideSpec) -> Result<LocalSide> {
+        let path = &spec.module;
+        let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+        Ok(LocalSide {
+            spec,
+            wasm,
+            calibration: throughput::calibrate(),
+            exec: None,
+            answer: None,
+            iters: 0,
+            verified: 0,
+        })
     }
-    let prepare = |first: usize| -> Result<Sides> {
-        let mut execs: Vec<Option<ExportCallExecutor>> = vec![None, None];
-        let mut answers = vec![0u64; 2];
-        for side in [first, 1 - first] {
-            let engine = engines::make(&job.engine, &job.options)?;
-            let mut exec = ExportCallExecutor::new(engine, &job.export, job.args.clone(), job.result_types.clone());
-            exec.prepare(&WorkloadCode { name: &job.export, wasm: &wasms[side] }, &[])
-                .with_context(|| format!("preparing {}", job.modules[side].display()))?;
-            answers[side] = exec.call()?;
-            execs[side] = Some(exec);
-        }
-        Ok(Sides { execs: execs.into_iter().map(|e| e.expect("both prepared")).collect(), answers })
-    };
-    // Batch sizes from a warm-up of the first preparation; answers fixed by it too.
-    let mut sides = prepare(0)?;
-    let expected = sides.answers.clone();
-    let mut iters = Vec::new();
-    let mut verified = 2u64;
-    for (exec, &answer) in sides.execs.iter_mut().zip(&expected) {
-        let start = Instant::now();
-        let mut calls = 0u64;
-        while calls < 3 || start.elapsed() < Duration::from_millis(job.warmup_ms) {
-            throughput::timed_batch(exec, answer, 1)?;
-            calls += 1;
-        }
-        let per_call = start.elapsed().as_nanos() as f64 / calls as f64;
-        iters.push(((job.batch_ms as f64 * 1e6) / per_call.max(1.0)).floor().max(1.0) as u64);
-        verified += calls;
-    }
-    let mut m = PairedMeasurement { log_ratios: vec![], a_ns: vec![], b_ns: vec![], verified_calls: verified };
-    for round in 0..job.rounds.max(2) {
-        if round > 0 {
-            sides = prepare(round % 2)?;
-            for side in 0..2 {
-                if sides.answers[side] != expected[side] {
-                    bail!(
-                        "module {} answered {:#x}, earlier {:#x}",
-                        job.modules[side].display(),
-                        sides.answers[side],
-                        expected[side]
-                    );
-                }
+}
+
+impl Side for LocalSide {
+    fn prepare(&mut self) -> Result<()> {
+        let s = &self.spec;
+        self.exec = None;
+        let engine = engines::make(&s.engine, &s.options)?;
+        let mut exec = ExportCallExecutor::new(engine, &s.export, s.args.clone(), s.result_types.clone());
+        exec.prepare(&WorkloadCode { name: &s.export, wasm: &self.wasm }, &[])
+            .with_context(|| format!("preparing {}", s.module.display()))?;
+        let answer = exec.call()?;
+        self.verified += 1;
+        match self.answer {
+            Some(first) if first != answer => bail!("{} answered {answer:#x}, earlier {first:#x}", s.module.display()),
+            Some(_) => {
                 // A short warm-up of the fresh instance, untimed.
-                throughput::timed_batch(&mut sides.execs[side], expected[side], (iters[side] / 4).max(1))?;
-                m.verified_calls += (iters[side] / 4).max(1) + 1;
+                let n = (self.iters / 4).max(1);
+                throughput::timed_batch(&mut exec, answer, n)?;
+                self.verified += n;
+            }
+            None => {
+                self.answer = Some(answer);
+                let start = Instant::now();
+                let mut calls = 0u64;
+                while calls < 3 || start.elapsed() < Duration::from_millis(s.warmup_ms) {
+                    throughput::timed_batch(&mut exec, answer, 1)?;
+                    calls += 1;
+                }
+                let per_call = start.elapsed().as_nanos() as f64 / calls as f64;
+                self.iters = ((s.batch_ms as f64 * 1e6) / per_call.max(1.0)).floor().max(1.0) as u64;
+                self.verified += calls;
             }
         }
-        let order: [usize; 4] = if round % 2 == 0 { [0, 1, 1, 0] } else { [1, 0, 0, 1] };
+        self.exec = Some(exec);
+        Ok(())
+    }
+
+    fn batch(&mut self) -> Result<f64> {
+        let (Some(exec), Some(answer)) = (self.exec.as_mut(), self.answer) else { bail!("batch before prepare") };
+        let ns = throughput::timed_batch(exec, answer, self.iters)?;
+        self.verified += self.iters;
+        Ok(self.calibration.per_call_ns(ns, self.iters))
+    }
+
+    fn verified(&mut self) -> Result<u64> {
+        Ok(self.verified)
+    }
+}
+
+/// The rounds: both sides prepared afresh (alternating which goes first), then timed ABBA or
+/// BAAB.
+pub fn abba(sides: &mut [Box<dyn Side>; 2], rounds: usize) -> Result<PairedMeasurement> {
+    let mut m = PairedMeasurement { log_ratios: vec![], a_ns: vec![], b_ns: vec![], verified_calls: 0 };
+    for round in 0..rounds.max(2) {
+        let first = round % 2;
+        sides[first].prepare()?;
+        sides[1 - first].prepare()?;
+        let order: [usize; 4] = if first == 0 { [0, 1, 1, 0] } else { [1, 0, 0, 1] };
         let mut sums = [0.0f64; 2];
         for side in order {
-            let ns = throughput::timed_batch(&mut sides.execs[side], expected[side], iters[side])?;
-            let per_call = calibration.per_call_ns(ns, iters[side]);
-            m.verified_calls += iters[side];
+            let per_call = sides[side].batch()?;
             sums[side] += per_call;
             if side == 0 { &mut m.a_ns } else { &mut m.b_ns }.push(per_call);
         }
         m.log_ratios.push((sums[1] / sums[0]).ln());
     }
+    m.verified_calls = sides[0].verified()? + sides[1].verified()?;
     Ok(m)
+}
+
+/// Runs a paired job of two modules here (in a worker).
+pub fn measure(job: &PairedJob) -> Result<PairedMeasurement> {
+    let spec = |module: &PathBuf| SideSpec {
+        engine: job.engine.clone(),
+        options: job.options.clone(),
+        module: module.clone(),
+        export: job.export.clone(),
+        args: job.args.clone(),
+        result_types: job.result_types.clone(),
+        batch_ms: job.batch_ms,
+        warmup_ms: job.warmup_ms,
+    };
+    let mut sides: [Box<dyn Side>; 2] =
+        [Box::new(LocalSide::new(spec(&job.modules[0]))?), Box::new(LocalSide::new(spec(&job.modules[1]))?)];
+    abba(&mut sides, job.rounds)
+}
+
+/// A side measured by another wasmgauge binary: a `paired-probe` child driven over pipes.
+struct ProbeSide {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: std::io::BufReader<std::process::ChildStdout>,
+    binary: PathBuf,
+}
+
+impl ProbeSide {
+    fn spawn(binary: &std::path::Path, spec: &SideSpec) -> Result<ProbeSide> {
+        use std::io::Write;
+        let mut child = std::process::Command::new(binary)
+            .arg("paired-probe")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {} paired-probe", binary.display()))?;
+        let mut to = child.stdin.take().expect("piped");
+        let from = std::io::BufReader::new(child.stdout.take().expect("piped"));
+        writeln!(to, "{}", serde_json::to_string(spec)?)?;
+        Ok(ProbeSide { child, to, from, binary: binary.to_path_buf() })
+    }
+
+    fn ask(&mut self, command: &str) -> Result<String> {
+        use std::io::{BufRead, Write};
+        writeln!(self.to, "{command}")?;
+        self.to.flush()?;
+        let mut line = String::new();
+        self.from.read_line(&mut line)?;
+        let line = line.trim();
+        match line.strip_prefix("error ") {
+            Some(e) => bail!("{} paired-probe: {e}", self.binary.display()),
+            None if line.is_empty() => {
+                bail!("{} paired-probe ended without answering `{command}`", self.binary.display())
+            }
+            None => Ok(line.to_string()),
+        }
+    }
+}
+
+impl Drop for ProbeSide {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Side for ProbeSide {
+    fn prepare(&mut self) -> Result<()> {
+        self.ask("prepare").map(|_| ())
+    }
+    fn batch(&mut self) -> Result<f64> {
+        Ok(self.ask("batch")?.parse()?)
+    }
+    fn verified(&mut self) -> Result<u64> {
+        Ok(self.ask("verified")?.parse()?)
+    }
+}
+
+/// `wasmgauge paired-probe`: one side for another wasmgauge's paired gate. Reads a
+/// [`SideSpec`] line, then answers `prepare` (`ok`), `batch` (ns per call) and `verified`
+/// (calls checked) one line each; `error <message>` on failure.
+pub fn probe_main() -> Result<()> {
+    use std::io::{BufRead, Write};
+    crate::isolation::die_with_parent();
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let spec: SideSpec = serde_json::from_str(&lines.next().context("no side spec on stdin")??)?;
+    let mut side = LocalSide::new(spec)?;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let reply = match line?.trim() {
+            "prepare" => side.prepare().map(|_| "ok".to_string()),
+            "batch" => side.batch().map(|ns| ns.to_string()),
+            "verified" => side.verified().map(|n| n.to_string()),
+            other => Err(anyhow!("unknown command `{other}`")),
+        };
+        match reply {
+            Ok(r) => writeln!(out, "{r}")?,
+            Err(e) => {
+                writeln!(out, "error {e:#}")?;
+                out.flush()?;
+                std::process::exit(1);
+            }
+        }
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// What the user asked the paired gate for.
 pub struct PairedRequest {
+    /// The baseline and candidate modules (the same module twice for binary pairs).
     pub baseline_module: PathBuf,
     pub candidate_module: PathBuf,
+    /// Two wasmgauge binaries to compare on the same module, instead of two modules.
+    pub binaries: Option<[PathBuf; 2]>,
     pub export: String,
     pub args: Vec<String>,
     pub engines: Vec<String>,
@@ -207,11 +363,31 @@ pub fn run(req: &PairedRequest, config: &GateConfig) -> Result<GateReport> {
             engine: id.to_string(),
             metric: "time_per_call".into(),
         };
-        let first = run_job(&job, req.timeout, req.in_process)?;
+        let measure_once = || -> Result<PairedMeasurement> {
+            match &req.binaries {
+                None => run_job(&job, req.timeout, req.in_process),
+                Some(bins) => {
+                    let spec = SideSpec {
+                        engine: job.engine.clone(),
+                        options: job.options.clone(),
+                        module: job.modules[0].clone(),
+                        export: job.export.clone(),
+                        args: job.args.clone(),
+                        result_types: job.result_types.clone(),
+                        batch_ms: job.batch_ms,
+                        warmup_ms: job.warmup_ms,
+                    };
+                    let mut sides: [Box<dyn Side>; 2] =
+                        [Box::new(ProbeSide::spawn(&bins[0], &spec)?), Box::new(ProbeSide::spawn(&bins[1], &spec)?)];
+                    abba(&mut sides, job.rounds)
+                }
+            }
+        };
+        let first = measure_once()?;
         let mut cell = judge(&key, &first, threshold, config.confidence);
         if cell.verdict == Verdict::Regressed {
             // Confirm on a fresh worker before failing anything.
-            let again = run_job(&job, req.timeout, req.in_process)?;
+            let again = measure_once()?;
             let second = judge(&key, &again, threshold, config.confidence);
             if second.verdict == Verdict::Regressed {
                 cell.reason = format!(
@@ -232,10 +408,17 @@ pub fn run(req: &PairedRequest, config: &GateConfig) -> Result<GateReport> {
         }
         cells.push(cell);
     }
+    let (baseline, candidate) = match &req.binaries {
+        Some([a, b]) => (
+            format!("{} on {}", a.display(), req.baseline_module.display()),
+            format!("{} on {}", b.display(), req.candidate_module.display()),
+        ),
+        None => (req.baseline_module.display().to_string(), req.candidate_module.display().to_string()),
+    };
     Ok(finish(
-        "paired",
-        req.baseline_module.display().to_string(),
-        req.candidate_module.display().to_string(),
+        if req.binaries.is_some() { "paired binaries" } else { "paired modules" },
+        baseline,
+        candidate,
         config.confidence,
         cells,
     ))

@@ -1033,6 +1033,27 @@ impl Page<'_> {
             field("runtimes", &|r| {
                 r.results.environment.runtimes.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
             }),
+            field("shards / merged from", &|r| {
+                if r.results.merged_from.is_empty() {
+                    r.results.shard.clone().map(|s| format!("shard {s}")).unwrap_or_else(|| "—".into())
+                } else {
+                    r.results
+                        .merged_from
+                        .iter()
+                        .map(|m| {
+                            format!(
+                                "{} ({} on {}, {}, {} cores)",
+                                m.run_id,
+                                m.shard.as_deref().unwrap_or("whole"),
+                                m.hostname,
+                                m.cpu_model,
+                                m.logical_cores
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }
+            }),
             field("corpus manifest sha256", &|r| {
                 r.results
                     .corpus

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 n="${1:-10}"
 engines="${2:-}"
 bin="${CARGO_TARGET_DIR:-target}/release/wasmgauge"
-[[ -x "$bin" ]] || cargo build --release --locked -p wasmgauge
+cargo build --release --locked -p wasmgauge --quiet
 extra=()
 [[ -n "$engines" ]] && extra=(--engines "$engines")
 gate() {

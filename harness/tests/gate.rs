@@ -8,6 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use wasmgauge::results::ResultsFile;
 
+/// The tests here measure; run them one at a time so they do not load each other's cores.
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn wasmgauge(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
         .args(args)
@@ -42,6 +48,7 @@ fn paired(b: &str) -> Output {
 
 #[test]
 fn paired_mode_flags_ten_percent_more_work_and_passes_the_same_work() {
+    let _turn = exclusive();
     let out = paired("work_b_10pct.wat");
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
@@ -56,6 +63,7 @@ fn paired_mode_flags_ten_percent_more_work_and_passes_the_same_work() {
 /// is flagged.
 #[test]
 fn paired_binaries_pass_themselves_and_flag_a_slower_build() {
+    let _turn = exclusive();
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_wasmgauge");
@@ -106,6 +114,7 @@ fn small_run(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, ResultsFile) {
 /// build pass the gate with it.
 #[test]
 fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
+    let _turn = exclusive();
     let dir = tempfile::tempdir().unwrap();
     let corpus = common::corpus();
     let noise = dir.path().join("noise.json");
@@ -144,6 +153,7 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
 
 #[test]
 fn incomparable_inputs_exit_2_and_say_what_differs() {
+    let _turn = exclusive();
     let dir = tempfile::tempdir().unwrap();
     let (a, base) = small_run(dir.path(), "a.json", &["--time-budget", "10"]);
     let a_s = a.display().to_string();
@@ -198,6 +208,7 @@ fn keys(r: &ResultsFile) -> BTreeSet<String> {
 
 #[test]
 fn shards_merge_back_into_the_unsharded_matrix() {
+    let _turn = exclusive();
     let dir = tempfile::tempdir().unwrap();
     let budget = ["--time-budget", "15", "--scenarios", "throughput,cold-start"];
     let common_args = ["--workloads", "fib,sha256,json", "--engines", "wasmtime-cranelift,wasmi-lazy,native"];

@@ -56,7 +56,10 @@ pub fn table(r: &GateReport, all: bool) -> String {
         ]);
     }
     let _ = writeln!(out, "{t}");
-    let shown: Vec<_> = r.cells.iter().filter(|c| all || c.verdict != Verdict::Unchanged).collect();
+    // Changed cells, and "unchanged" ones whose interval was past the threshold (not confirmed
+    // on re-measurement, or not significant after Holm): both deserve a look.
+    let notable = |c: &&super::CellResult| c.verdict != Verdict::Unchanged || c.ratio.ci95_low > 1.0 + c.threshold;
+    let shown: Vec<_> = r.cells.iter().filter(|c| all || notable(c)).collect();
     if !shown.is_empty() {
         let mut t = new_table(
             [
@@ -120,7 +123,8 @@ pub fn markdown(r: &GateReport) -> String {
             e.too_noisy
         );
     }
-    let notable: Vec<_> = r.cells.iter().filter(|c| c.verdict != Verdict::Unchanged).collect();
+    let notable: Vec<_> =
+        r.cells.iter().filter(|c| c.verdict != Verdict::Unchanged || c.ratio.ci95_low > 1.0 + c.threshold).collect();
     if !notable.is_empty() {
         out.push_str("\n| cell | change | threshold | verdict | why |\n|---|---:|---:|---|---|\n");
         for c in notable.iter().take(60) {

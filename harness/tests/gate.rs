@@ -118,7 +118,7 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = common::corpus();
     let noise = dir.path().join("noise.json");
-    let mut args = vec!["calibrate", "--runs", "3", "--results-dir"];
+    let mut args = vec!["calibrate", "--runs", "4", "--results-dir"];
     let results_dir = dir.path().join("aa").display().to_string();
     args.push(&results_dir);
     args.extend(SMALL);

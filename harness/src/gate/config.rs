@@ -16,6 +16,14 @@ pub struct GateConfig {
     /// `paired`) or `scenario/metric` -> relative threshold (0.05 = 5%).
     #[serde(default)]
     pub thresholds: BTreeMap<String, f64>,
+    /// Cells faster than this (median time per call, either side) are "too noisy to judge":
+    /// near a nanosecond the subtracted loop cost and code alignment decide the figure.
+    #[serde(default = "default_min_time_ns")]
+    pub min_time_ns: f64,
+}
+
+fn default_min_time_ns() -> f64 {
+    2.0
 }
 
 fn default_confidence() -> f64 {
@@ -35,6 +43,7 @@ impl Default for GateConfig {
         GateConfig {
             confidence: default_confidence(),
             thresholds: thresholds.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            min_time_ns: default_min_time_ns(),
         }
     }
 }
@@ -45,7 +54,8 @@ impl GateConfig {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let read: GateConfig =
             toml::from_str(&text).with_context(|| format!("{} is not a valid gate config", path.display()))?;
-        let mut config = GateConfig { confidence: read.confidence, ..GateConfig::default() };
+        let mut config =
+            GateConfig { confidence: read.confidence, min_time_ns: read.min_time_ns, ..GateConfig::default() };
         config.thresholds.extend(read.thresholds);
         config.validate().with_context(|| format!("in {}", path.display()))?;
         Ok(config)

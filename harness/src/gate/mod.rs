@@ -5,7 +5,8 @@
 //! the sha256 of the guest bytes they ran (a rebuilt guest with other bytes is not the same
 //! cell). Per cell: the ratio candidate / baseline of medians with a bootstrap interval at the
 //! configured confidence (99% by default). A cell regressed only when the whole interval lies
-//! beyond its threshold and it survives Holm's correction across all cells; it improved when
+//! beyond its threshold (and, with a noise floor, beyond twice the cell's A/A spread too) and
+//! it survives Holm's correction across all cells; it improved when
 //! the whole interval lies below `1 / (1 + threshold)`; it is too noisy when its interval (or
 //! its calibrated A/A noise, see [`noise`]) is wider than its threshold; otherwise unchanged.
 //! Improvements never fail the gate. Inputs that cannot be compared are an error of their own
@@ -225,19 +226,31 @@ pub fn decide(
         1.0
     };
     let half_width = (hi.ln() - lo.ln()) / 2.0;
+    // With a noise floor, a shift must also clear twice the cell's A/A spread between runs,
+    // which the samples inside one run cannot show.
+    let margin = 1.0 + 2.0 * noise.unwrap_or(0.0);
     let (verdict, reason) = if let Some(n) = noise.filter(|n| *n > threshold) {
         (
             Verdict::TooNoisy,
             format!("A/A noise {:.1}% is wider than the {:.0}% threshold", n * 100.0, threshold * 100.0),
         )
-    } else if lo > 1.0 + threshold {
-        (Verdict::Regressed, format!("whole interval above +{:.0}%", threshold * 100.0))
-    } else if hi < 1.0 / (1.0 + threshold) {
-        (Verdict::Improved, format!("whole interval below -{:.1}%", (1.0 - 1.0 / (1.0 + threshold)) * 100.0))
+    } else if lo > (1.0 + threshold) * margin {
+        (Verdict::Regressed, format!("whole interval above +{:.1}%", ((1.0 + threshold) * margin - 1.0) * 100.0))
+    } else if hi < 1.0 / ((1.0 + threshold) * margin) {
+        (Verdict::Improved, format!("whole interval below -{:.1}%", (1.0 - 1.0 / ((1.0 + threshold) * margin)) * 100.0))
     } else if half_width > bound {
         (
             Verdict::TooNoisy,
             format!("interval ±{:.1}% is wider than the {:.0}% threshold", half_width * 100.0, threshold * 100.0),
+        )
+    } else if lo > 1.0 + threshold || hi < 1.0 / (1.0 + threshold) {
+        (
+            Verdict::Unchanged,
+            format!(
+                "past ±{:.0}% but within twice the A/A noise ({:.1}%)",
+                threshold * 100.0,
+                noise.unwrap_or(0.0) * 100.0
+            ),
         )
     } else {
         (Verdict::Unchanged, "interval within the threshold".into())
@@ -385,7 +398,11 @@ pub fn compare(
         let reps = stats::ratio_replicates(&y.samples, &x.samples);
         let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
         let n = noise.and_then(|n| n.noise_of(&x.key));
-        let (ratio, p_value, verdict, reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
+        let (ratio, p_value, mut verdict, mut reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
+        if bm.min(cm) < config.min_time_ns {
+            verdict = Verdict::TooNoisy;
+            reason = format!("below the {} ns resolution floor of the harness", config.min_time_ns);
+        }
         cells.push(CellResult {
             key: x.key.clone(),
             baseline_median: bm,
@@ -421,6 +438,9 @@ mod tests {
         assert_eq!(decide(&reps_around(0.80, 0.02), 0.80, 0.05, 0.99, None).2, Verdict::Improved);
         assert_eq!(decide(&reps_around(1.0, 0.5), 1.0, 0.05, 0.99, None).2, Verdict::TooNoisy);
         assert_eq!(decide(&reps_around(1.20, 0.02), 1.20, 0.05, 0.99, Some(0.08)).2, Verdict::TooNoisy, "noise file");
+        // A 7% shift on a cell with 3% A/A noise is within 1.05 x 1.06; a 20% shift is not.
+        assert_eq!(decide(&reps_around(1.07, 0.01), 1.07, 0.05, 0.99, Some(0.03)).2, Verdict::Unchanged);
+        assert_eq!(decide(&reps_around(1.20, 0.01), 1.20, 0.05, 0.99, Some(0.03)).2, Verdict::Regressed);
     }
 
     #[test]

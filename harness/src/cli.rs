@@ -20,8 +20,10 @@ use std::process::ExitCode;
     long_about = "wasmgauge builds a corpus of guest workloads, runs each on seven WebAssembly runtime \
 configurations and two baselines (native in-process, native subprocess), verifies every answer \
 against the native one, and writes versioned results JSON under results/.\n\n\
-Typical use:\n  wasmgauge corpus build\n  wasmgauge run --profile quick\n  wasmgauge report results/run-*.json --out reports/latest\n\n\
-Exit codes: 0 ok; 1 error (bad input, missing corpus); 2 usage error; 3 run completed with failed cells."
+Typical use:\n  wasmgauge corpus build\n  wasmgauge run --profile quick\n  wasmgauge report results/run-*.json --out reports/latest\n  \
+wasmgauge gate --baseline base.json --candidate cand.json --noise ci/noise.json\n\n\
+Exit codes: 0 ok; 1 error (bad input, missing corpus); 2 usage error; 3 run completed with failed cells. \
+`gate`: 0 no regression, 1 regression, 2 usage error or inputs that cannot be compared."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -55,6 +55,14 @@ pub(crate) fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, crate::
     Ok((wasm, sig))
 }
 
+/// The `--arg` values read as the export's parameter types, one per parameter.
+pub(crate) fn parse_args(export: &str, sig: &crate::corpus::FuncSignature, args: &[String]) -> Result<Vec<Val>> {
+    if args.len() != sig.params.len() {
+        bail!("`{export}` takes {} argument(s) ({:?}), {} given with --arg", sig.params.len(), sig.params, args.len());
+    }
+    sig.params.iter().zip(args).map(|(t, a)| Val::parse(*t, a)).collect()
+}
+
 pub struct ModuleSummary {
     pub path: PathBuf,
     pub results: ResultsFile,
@@ -64,16 +72,7 @@ pub struct ModuleSummary {
 
 pub fn run(req: &ModuleRequest) -> Result<ModuleSummary> {
     let (wasm, sig) = load_module(&req.module, &req.export)?;
-    if req.args.len() != sig.params.len() {
-        bail!(
-            "`{}` takes {} argument(s) ({:?}), {} given with --arg",
-            req.export,
-            sig.params.len(),
-            sig.params,
-            req.args.len()
-        );
-    }
-    let args: Vec<Val> = sig.params.iter().zip(&req.args).map(|(t, a)| Val::parse(*t, a)).collect::<Result<_>>()?;
+    let args = parse_args(&req.export, &sig, &req.args)?;
     let requested = engines::resolve(&req.engines)?;
     let engine_ids: Vec<&str> = requested.iter().copied().filter(|id| !BASELINE_IDS.contains(id)).collect();
     if engine_ids.is_empty() {

@@ -362,14 +362,7 @@ fn process_start(
         let exe = std::env::current_exe()?.display().to_string();
         let wasm = cell.wasm_path.display().to_string();
         record.command = match cell.engine.as_str() {
-            "subprocess" => {
-                vec![
-                    crate::executor::subprocess::runner_path()?.display().to_string(),
-                    "--once".into(),
-                    module.name.clone(),
-                    "small".into(),
-                ]
-            }
+            "subprocess" => cold_start::runner_once_command(&module.name)?,
             "native" => {
                 vec![exe, "once".into(), "--engine".into(), "native".into(), "--workload".into(), module.name.clone()]
             }

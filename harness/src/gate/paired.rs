@@ -17,7 +17,7 @@ use crate::stats;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One engine's paired measurement, run in a worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -134,14 +134,8 @@ impl Side for LocalSide {
             }
             None => {
                 self.answer = Some(answer);
-                let start = Instant::now();
-                let mut calls = 0u64;
-                while calls < 3 || start.elapsed() < Duration::from_millis(s.warmup_ms) {
-                    throughput::timed_batch(&mut exec, answer, 1)?;
-                    calls += 1;
-                }
-                let per_call = start.elapsed().as_nanos() as f64 / calls as f64;
-                self.iters = ((s.batch_ms as f64 * 1e6) / per_call.max(1.0)).floor().max(1.0) as u64;
+                let (calls, ns) = throughput::warm_up(&mut exec, answer, 3, s.warmup_ms)?;
+                self.iters = throughput::batch_iters(calls, ns, s.batch_ms);
                 self.verified += calls;
             }
         }
@@ -184,20 +178,26 @@ pub fn abba(sides: &mut [Box<dyn Side>; 2], rounds: usize) -> Result<PairedMeasu
     Ok(m)
 }
 
+impl PairedJob {
+    /// What one side of this job runs: `module` under the job's engine and call.
+    pub fn side(&self, module: &std::path::Path) -> SideSpec {
+        SideSpec {
+            engine: self.engine.clone(),
+            options: self.options.clone(),
+            module: module.to_path_buf(),
+            export: self.export.clone(),
+            args: self.args.clone(),
+            result_types: self.result_types.clone(),
+            batch_ms: self.batch_ms,
+            warmup_ms: self.warmup_ms,
+        }
+    }
+}
+
 /// Runs a paired job of two modules here (in a worker).
 pub fn measure(job: &PairedJob) -> Result<PairedMeasurement> {
-    let spec = |module: &PathBuf| SideSpec {
-        engine: job.engine.clone(),
-        options: job.options.clone(),
-        module: module.clone(),
-        export: job.export.clone(),
-        args: job.args.clone(),
-        result_types: job.result_types.clone(),
-        batch_ms: job.batch_ms,
-        warmup_ms: job.warmup_ms,
-    };
     let mut sides: [Box<dyn Side>; 2] =
-        [Box::new(LocalSide::new(spec(&job.modules[0]))?), Box::new(LocalSide::new(spec(&job.modules[1]))?)];
+        [Box::new(LocalSide::new(job.side(&job.modules[0]))?), Box::new(LocalSide::new(job.side(&job.modules[1]))?)];
     abba(&mut sides, job.rounds)
 }
 
@@ -348,16 +348,7 @@ pub fn run(req: &PairedRequest, config: &GateConfig) -> Result<GateReport> {
         .into());
     }
     let sig = &shapes[0];
-    if req.args.len() != sig.params.len() {
-        bail!(
-            "`{}` takes {} argument(s) ({:?}), {} given with --arg",
-            req.export,
-            sig.params.len(),
-            sig.params,
-            req.args.len()
-        );
-    }
-    let args: Vec<Val> = sig.params.iter().zip(&req.args).map(|(t, a)| Val::parse(*t, a)).collect::<Result<_>>()?;
+    let args = crate::bring_your_own::parse_args(&req.export, sig, &req.args)?;
     let ids: Vec<&str> = engines::resolve(&req.engines)?.into_iter().filter(|id| !BASELINE_IDS.contains(id)).collect();
     if ids.is_empty() {
         bail!("paired mode compares guest modules: choose at least one WebAssembly engine");
@@ -386,16 +377,7 @@ pub fn run(req: &PairedRequest, config: &GateConfig) -> Result<GateReport> {
             match &req.binaries {
                 None => run_job(&job, req.timeout, req.in_process),
                 Some(bins) => {
-                    let spec = SideSpec {
-                        engine: job.engine.clone(),
-                        options: job.options.clone(),
-                        module: job.modules[0].clone(),
-                        export: job.export.clone(),
-                        args: job.args.clone(),
-                        result_types: job.result_types.clone(),
-                        batch_ms: job.batch_ms,
-                        warmup_ms: job.warmup_ms,
-                    };
+                    let spec = job.side(&job.modules[0]);
                     let mut sides: [Box<dyn Side>; 2] =
                         [Box::new(ProbeSide::spawn(&bins[0], &spec)?), Box::new(ProbeSide::spawn(&bins[1], &spec)?)];
                     abba(&mut sides, job.rounds)

@@ -314,6 +314,25 @@ pub fn time_processes(command: &[String], expected_hex: &str, samples: usize, ti
     Ok(out)
 }
 
+/// One request served by a fresh `wasmgauge-runner --once WORKLOAD small` process: exec,
+/// compute, print the answer, exit; the answer is verified (the subprocess baseline's
+/// process-per-request, for density and concurrency).
+pub fn fresh_runner_request(workload: &str, expected: u64) -> Result<impl Fn() -> Result<()> + Sync> {
+    let command = runner_once_command(workload)?;
+    let expected_hex = crate::corpus::checksum_hex(expected);
+    Ok(move || time_processes(&command, &expected_hex, 1, Duration::from_secs(30)).map(|_| ()))
+}
+
+/// The command line of a runner process computing one answer for a workload's small input.
+pub fn runner_once_command(workload: &str) -> Result<Vec<String>> {
+    Ok(vec![
+        crate::executor::subprocess::runner_path()?.display().to_string(),
+        "--once".into(),
+        workload.into(),
+        "small".into(),
+    ])
+}
+
 /// `wasmgauge once`: one fresh process computing one answer (or writing an artifact).
 pub fn once(
     engine_id: &str,

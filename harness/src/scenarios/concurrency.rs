@@ -114,16 +114,7 @@ pub fn measure_native(
 }
 
 pub fn measure_subprocess(workload: &str, expected: u64, plan: &ConcurrencyPlan) -> Result<ConcurrencyMeasurement> {
-    let command = vec![
-        crate::executor::subprocess::runner_path()?.display().to_string(),
-        "--once".into(),
-        workload.into(),
-        "small".into(),
-    ];
-    let expected_hex = crate::corpus::checksum_hex(expected);
-    let request = || -> Result<()> {
-        super::cold_start::time_processes(&command, &expected_hex, 1, Duration::from_secs(30)).map(|_| ())
-    };
+    let request = super::cold_start::fresh_runner_request(workload, expected)?;
     Ok(ConcurrencyMeasurement {
         workload: workload.into(),
         request: "a fresh runner process: exec, compute, print the answer, exit (verified)".into(),

@@ -157,16 +157,7 @@ pub fn measure_subprocess(
     plan: &DensityPlan,
 ) -> Result<DensityMeasurement> {
     let per_process = super::memory::measure_process(workload, input, expected)?.usage.private_bytes;
-    let command = vec![
-        crate::executor::subprocess::runner_path()?.display().to_string(),
-        "--once".into(),
-        workload.into(),
-        "small".into(),
-    ];
-    let expected_hex = crate::corpus::checksum_hex(expected);
-    let op = || -> Result<()> {
-        super::cold_start::time_processes(&command, &expected_hex, 1, Duration::from_secs(30)).map(|_| ())
-    };
+    let op = super::cold_start::fresh_runner_request(workload, expected)?;
     let duration = Duration::from_millis(plan.rate_ms);
     let threads = cores();
     let fit = (plan.memory_budget_bytes / per_process.max(1)) as usize;

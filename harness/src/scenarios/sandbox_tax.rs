@@ -66,14 +66,8 @@ pub fn measure(
     let mut iters = [0u64; 2];
     for (i, exec) in [&mut without as &mut dyn Executor, &mut with].into_iter().enumerate() {
         exec.prepare(code, input)?;
-        let start = std::time::Instant::now();
-        let mut calls = 0u64;
-        while calls < 3 || start.elapsed().as_millis() < plan.warmup_ms as u128 {
-            throughput::timed_batch(exec, expected, 1)?;
-            calls += 1;
-        }
-        let per_call = start.elapsed().as_nanos() as f64 / calls as f64;
-        iters[i] = ((plan.sample_target_ms as f64 * 1e6) / per_call.max(1.0)).floor().max(1.0) as u64;
+        let (calls, ns) = throughput::warm_up(exec, expected, 3, plan.warmup_ms)?;
+        iters[i] = throughput::batch_iters(calls, ns, plan.sample_target_ms);
         verified += calls;
     }
     let (mut without_ns, mut with_ns) = (Vec::new(), Vec::new());

@@ -102,6 +102,26 @@ fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
     Ok(())
 }
 
+/// Explicit warm-up: verified calls until at least `min_calls` were made and `min_ms` passed;
+/// returns the calls made and the nanoseconds they took.
+pub(crate) fn warm_up(exec: &mut dyn Executor, expected: u64, min_calls: u64, min_ms: u64) -> Result<(u64, u64)> {
+    let budget = Duration::from_millis(min_ms);
+    let start = Instant::now();
+    let mut calls = 0u64;
+    while calls < min_calls || start.elapsed() < budget {
+        checked_call(exec, expected)?;
+        calls += 1;
+    }
+    Ok((calls, start.elapsed().as_nanos() as u64))
+}
+
+/// Calls per timed batch so that a batch lasts about `target_ms`, from a warm-up of `calls`
+/// calls in `ns` nanoseconds (at least one call).
+pub(crate) fn batch_iters(calls: u64, ns: u64, target_ms: u64) -> u64 {
+    let per_call_ns = (ns as f64 / calls.max(1) as f64).max(1.0);
+    ((target_ms as f64 * 1e6) / per_call_ns).floor().max(1.0) as u64
+}
+
 /// Prepares `code` on `exec` and measures it under `plan`, verifying every call.
 pub fn measure(
     exec: &mut dyn Executor,
@@ -119,18 +139,9 @@ pub fn measure(
     let first_call_ns = start.elapsed().as_nanos() as u64;
     verified += 1;
 
-    let warmup_budget = Duration::from_millis(plan.warmup_ms);
-    let start = Instant::now();
-    let mut warmup_calls = 0u64;
-    while warmup_calls < plan.warmup_min_calls || start.elapsed() < warmup_budget {
-        checked_call(exec, expected)?;
-        warmup_calls += 1;
-    }
-    let warmup_ns = start.elapsed().as_nanos() as u64;
+    let (warmup_calls, warmup_ns) = warm_up(exec, expected, plan.warmup_min_calls, plan.warmup_ms)?;
     verified += warmup_calls;
-
-    let per_call_ns = (warmup_ns as f64 / warmup_calls as f64).max(1.0);
-    let iters = ((plan.sample_target_ms as f64 * 1e6) / per_call_ns).floor().max(1.0) as u64;
+    let iters = batch_iters(warmup_calls, warmup_ns, plan.sample_target_ms);
     let cap = Duration::from_millis(plan.max_cell_ms);
     let sampling = Instant::now();
     let mut samples = Vec::with_capacity(plan.samples);

@@ -11,7 +11,10 @@
 //! the glue its configurations share. Adding a configuration is one file plus one row in
 //! [`WASM_ENGINES`].
 
+pub mod features;
 pub mod host;
+pub mod session;
+pub mod wasi;
 mod wasmer;
 mod wasmi;
 mod wasmtime;
@@ -100,11 +103,15 @@ pub struct EngineOptions {
     /// Sandbox limits switched on (all off unless the sandbox-tax scenario asks; schema 3).
     #[serde(default, skip_serializing_if = "Limits::is_none")]
     pub limits: Limits,
+    /// Proposals switched on (conformance profiles); `None`: the runtime's defaults, as the
+    /// benchmarks use it. A configuration switches on those of them it supports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<features::Features>,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { compile_threads: 1, limits: Limits::default() }
+        EngineOptions { compile_threads: 1, limits: Limits::default(), features: None }
     }
 }
 
@@ -202,6 +209,12 @@ pub trait Engine: Send + Sync {
     fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>>;
     /// A fresh instance with the host functions of [`host`] bound to its imports.
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+    /// The proposals this configuration can run (see [`features`]).
+    fn supported_features(&self) -> features::Features;
+    /// A conformance session: a store of its own, modules linked by name (see [`session`]).
+    fn session(&self, limits: &session::SessionLimits) -> Result<Box<dyn session::Session>>;
+    /// Runs a WASI preview 1 command module through the runtime's WASI layer.
+    fn run_wasi(&self, wasm: &[u8], request: &wasi::WasiRequest) -> wasi::WasiExit;
 }
 
 /// How the host calls an export: through the runtime's statically typed API, or its dynamic

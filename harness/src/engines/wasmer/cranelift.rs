@@ -11,7 +11,7 @@ pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
         "wasmer-cranelift",
         "Wasmer, Cranelift backend",
         options,
-        super::with_limits("wasmer-cranelift", options, compiler)?.into(),
+        compiler,
         vec![("compiler", "cranelift".into()), ("opt_level", "speed".into())],
     )
 }

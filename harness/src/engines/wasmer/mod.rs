@@ -3,8 +3,13 @@
 //! inside its store until the store is dropped) and value conversion.
 
 pub mod cranelift;
+mod session;
 pub mod singlepass;
+mod tunables;
+mod wasi;
 
+use super::features::Features;
+use super::session::{Session, SessionLimits};
 use super::{
     CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
     downcast, host, time_micro_dynamic, timed_loop,
@@ -17,6 +22,11 @@ use std::num::NonZero;
 pub struct WasmerEngine {
     info: EngineInfo,
     engine: wasmer::Engine,
+    supported_features: Features,
+    /// Built with the metering middleware (then sessions can set a point budget).
+    metering: bool,
+    /// Whether shared memories are on (then `spectest.shared_memory` exists).
+    threads: bool,
 }
 
 /// Compile threads as the compilers take them.
@@ -24,35 +34,87 @@ pub(super) fn threads(options: &EngineOptions) -> NonZero<usize> {
     NonZero::new(options.compile_threads.max(1)).expect("max(1) is non-zero")
 }
 
-/// Applies the sandbox limits a Wasmer compiler supports (metering, as a middleware) and refuses
-/// the others; returns the compiler ready to become an engine.
-pub(super) fn with_limits<C: wasmer::sys::CompilerConfig>(
+/// Wasmer's feature flags for a set of proposals. Sign extension, saturating conversions and
+/// mutable globals have no flag (always on).
+fn to_wasmer_features(f: &Features) -> wasmer::sys::Features {
+    let mut w = wasmer::sys::Features::new();
+    w.threads(f.has("threads"))
+        .reference_types(f.has("reference-types"))
+        .simd(f.has("simd"))
+        .bulk_memory(f.has("bulk-memory"))
+        .multi_value(f.has("multi-value"))
+        .tail_call(f.has("tail-call"))
+        .multi_memory(f.has("multi-memory"))
+        .memory64(f.has("memory64"))
+        .exceptions(f.has("exceptions"))
+        .relaxed_simd(f.has("relaxed-simd"))
+        .extended_const(f.has("extended-const"))
+        .wide_arithmetic(f.has("wide-arithmetic"));
+    w
+}
+
+/// The proposals a Wasmer compiler says it supports on this host.
+fn from_wasmer_features(w: &wasmer::sys::Features) -> Features {
+    let flags = [
+        ("threads", w.threads),
+        ("reference-types", w.reference_types),
+        ("simd", w.simd),
+        ("bulk-memory", w.bulk_memory),
+        ("multi-value", w.multi_value),
+        ("tail-call", w.tail_call),
+        ("multi-memory", w.multi_memory),
+        ("memory64", w.memory64),
+        ("exceptions", w.exceptions),
+        ("relaxed-simd", w.relaxed_simd),
+        ("extended-const", w.extended_const),
+        ("wide-arithmetic", w.wide_arithmetic),
+    ];
+    let mut names: Vec<&str> = vec!["mutable-global", "sign-extension-ops", "nontrapping-float-to-int-conversions"];
+    if w.reference_types {
+        names.push("gc-types");
+    }
+    names.extend(flags.iter().filter(|(_, on)| *on).map(|(n, _)| *n));
+    Features::of(&names)
+}
+
+/// Builds a Wasmer configuration from one compiler: the sandbox limits it supports (metering,
+/// as a middleware; the others are refused), the requested proposals it supports, the shared
+/// knobs, then `own_knobs`.
+pub(super) fn build<C: wasmer::sys::CompilerConfig + 'static>(
     id: &str,
+    description: &str,
     options: &EngineOptions,
     mut compiler: C,
-) -> Result<C> {
+    own_knobs: Vec<(&'static str, String)>,
+) -> Result<Box<dyn Engine>> {
     let supported = super::Limits { instruction_counting: true, ..Default::default() };
     super::check_limits(id, &options.limits, &supported)?;
     if options.limits.instruction_counting {
         let metering = wasmer_middlewares::Metering::new(u64::MAX, |_: &wasmer::wasmparser::Operator| 1);
         compiler.push_middleware(std::sync::Arc::new(metering));
     }
-    Ok(compiler)
-}
-
-/// Wraps a Wasmer engine made from one compiler configuration with the shared knobs.
-pub(super) fn build(
-    id: &str,
-    description: &str,
-    options: &EngineOptions,
-    engine: wasmer::Engine,
-    own_knobs: Vec<(&'static str, String)>,
-) -> Result<Box<dyn Engine>> {
+    let supported_features =
+        from_wasmer_features(&compiler.supported_features_for_target(&wasmer::sys::Target::default()));
     let mut knobs = common_knobs(options);
     knobs.push(("allocator", "on-demand (store per instance)".into()));
     knobs.push(("bounds_checks", "guard pages (default tunables)".into()));
     knobs.extend(own_knobs);
-    Ok(Box::new(WasmerEngine { info: EngineInfo::new(id, "wasmer", description, &knobs), engine }))
+    let mut builder = wasmer::sys::EngineBuilder::new(compiler);
+    let mut threads = true;
+    if let Some(features) = &options.features {
+        let on = features.intersect(&supported_features);
+        threads = on.has("threads");
+        builder = builder.set_features(Some(to_wasmer_features(&on)));
+        knobs.push(("features", on.label()));
+    }
+    let engine: wasmer::Engine = builder.engine().into();
+    Ok(Box::new(WasmerEngine {
+        info: EngineInfo::new(id, "wasmer", description, &knobs),
+        engine,
+        supported_features,
+        metering: options.limits.instruction_counting,
+        threads,
+    }))
 }
 
 struct WasmerModule(wasmer::Module);
@@ -102,6 +164,18 @@ impl Engine for WasmerEngine {
         let instance = wasmer::Instance::new(&mut store, &module.0, &imports)?;
         let memory = instance.exports.get_memory("memory").ok().cloned();
         Ok(Box::new(WasmerInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new() }))
+    }
+
+    fn supported_features(&self) -> Features {
+        self.supported_features.clone()
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        session::new(&self.engine, limits, self.metering, self.threads)
+    }
+
+    fn run_wasi(&self, wasm: &[u8], request: &super::wasi::WasiRequest) -> super::wasi::WasiExit {
+        wasi::run(&self.engine, wasm, request)
     }
 }
 

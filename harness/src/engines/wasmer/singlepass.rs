@@ -10,7 +10,7 @@ pub fn engine(options: &EngineOptions) -> Result<Box<dyn Engine>> {
         "wasmer-singlepass",
         "Wasmer, single-pass compiler",
         options,
-        super::with_limits("wasmer-singlepass", options, compiler)?.into(),
+        compiler,
         vec![("compiler", "singlepass".into()), ("opt_level", "none (single pass)".into())],
     )
 }

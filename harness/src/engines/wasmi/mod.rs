@@ -3,7 +3,11 @@
 
 pub mod eager;
 pub mod lazy;
+mod session;
+mod wasi;
 
+use super::features::Features;
+use super::session::{Session, SessionLimits};
 use super::{
     CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
     downcast, host, time_micro_dynamic, timed_loop,
@@ -20,6 +24,44 @@ pub struct WasmiEngine {
     fuel: bool,
 }
 
+/// The proposals wasmi 2.0 implements (no GC, typed function references, exceptions or
+/// threads).
+const SUPPORTED: &[&str] = &[
+    "mutable-global",
+    "sign-extension-ops",
+    "nontrapping-float-to-int-conversions",
+    "multi-value",
+    "bulk-memory",
+    "reference-types",
+    "gc-types",
+    "simd",
+    "relaxed-simd",
+    "tail-call",
+    "extended-const",
+    "multi-memory",
+    "memory64",
+    "custom-page-sizes",
+    "wide-arithmetic",
+];
+
+fn apply_features(config: &mut wasmi::Config, f: &Features) {
+    config
+        .wasm_mutable_global(f.has("mutable-global"))
+        .wasm_sign_extension(f.has("sign-extension-ops"))
+        .wasm_saturating_float_to_int(f.has("nontrapping-float-to-int-conversions"))
+        .wasm_multi_value(f.has("multi-value"))
+        .wasm_bulk_memory(f.has("bulk-memory"))
+        .wasm_reference_types(f.has("reference-types"))
+        .wasm_simd(f.has("simd"))
+        .wasm_relaxed_simd(f.has("relaxed-simd"))
+        .wasm_tail_call(f.has("tail-call"))
+        .wasm_extended_const(f.has("extended-const"))
+        .wasm_multi_memory(f.has("multi-memory"))
+        .wasm_memory64(f.has("memory64"))
+        .wasm_custom_page_sizes(f.has("custom-page-sizes"))
+        .wasm_wide_arithmetic(f.has("wide-arithmetic"));
+}
+
 /// Builds a wasmi configuration in the given compilation mode.
 pub(super) fn build(
     id: &str,
@@ -33,6 +75,12 @@ pub(super) fn build(
     let supported = super::Limits { instruction_counting: true, ..Default::default() };
     super::check_limits(id, &options.limits, &supported)?;
     config.consume_fuel(options.limits.instruction_counting);
+    let mut feature_knob = None;
+    if let Some(features) = &options.features {
+        let on = features.intersect(&Features::of(SUPPORTED));
+        apply_features(&mut config, &on);
+        feature_knob = Some(on.label());
+    }
     let engine = wasmi::Engine::new(&config);
     let mut linker = wasmi::Linker::new(&engine);
     linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
@@ -44,6 +92,9 @@ pub(super) fn build(
     knobs.push(("execution", "interpreter (register bytecode)".into()));
     knobs.push(("simd", "on (feature `simd`)".into()));
     knobs.push(("bounds_checks", "explicit checks".into()));
+    if let Some(label) = feature_knob {
+        knobs.push(("features", label));
+    }
     Ok(Box::new(WasmiEngine {
         info: EngineInfo::new(id, "wasmi", description, &knobs),
         engine,
@@ -93,6 +144,18 @@ impl Engine for WasmiEngine {
             args: Vec::new(),
             results: Vec::new(),
         }))
+    }
+
+    fn supported_features(&self) -> Features {
+        Features::of(SUPPORTED)
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        session::new(&self.engine, limits, self.fuel)
+    }
+
+    fn run_wasi(&self, wasm: &[u8], request: &super::wasi::WasiRequest) -> super::wasi::WasiExit {
+        wasi::run(&self.engine, wasm, request)
     }
 }
 

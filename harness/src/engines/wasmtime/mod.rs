@@ -4,8 +4,12 @@
 pub mod cranelift;
 pub mod cranelift_pooling;
 pub mod pulley;
+mod session;
+mod wasi;
 pub mod winch;
 
+use super::features::{Features, PROPOSALS};
+use super::session::{Session, SessionLimits};
 use super::{
     CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, MicroCall, Val, common_knobs,
     downcast, host, time_micro_dynamic, timed_loop,
@@ -24,6 +28,11 @@ pub struct WasmtimeEngine {
     pre_instantiate: bool,
     /// Fuel and epoch deadlines are per store: set at every instantiation when switched on.
     limits: super::Limits,
+    /// The configuration before any proposal was switched on or off, to probe which proposals
+    /// it supports.
+    base_config: wt::Config,
+    /// Whether shared memories are on (then `spectest.shared_memory` exists).
+    threads: bool,
 }
 
 /// Builds a Wasmtime configuration: the shared knobs first, then `configure` sets the
@@ -71,6 +80,20 @@ pub(super) fn build(
         if pre_instantiate { "InstancePre (imports linked at compile)" } else { "Linker::instantiate" }.into(),
     ));
     knobs.extend(own);
+    let base_config = config.clone();
+    let mut threads = false;
+    if let Some(features) = &options.features {
+        let supported = probe_features(&config);
+        let on = features.intersect(&supported);
+        threads = on.has("threads");
+        // Host-created shared memories (`spectest.shared_memory`) need this too.
+        config.shared_memory(threads);
+        for (_, bits) in PROPOSALS {
+            config.wasm_features(*bits, false);
+        }
+        config.wasm_features(on.to_wasmparser() & all_proposal_bits(), true);
+        knobs.push(("features", on.label()));
+    }
     let engine = wt::Engine::new(&config).map_err(|e| anyhow!("creating the {id} engine: {e:#}"))?;
     let mut linker = wt::Linker::new(&engine);
     linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
@@ -80,7 +103,33 @@ pub(super) fn build(
         linker,
         pre_instantiate,
         limits: options.limits,
+        base_config,
+        threads,
     }))
+}
+
+fn all_proposal_bits() -> wasmparser::WasmFeatures {
+    PROPOSALS.iter().fold(wasmparser::WasmFeatures::empty(), |acc, (_, b)| acc | *b)
+}
+
+/// The proposals this configuration accepts: each switched on alone must give an engine
+/// (Wasmtime refuses, at `Engine::new`, proposals its compiler or target cannot run).
+fn probe_features(config: &wt::Config) -> Features {
+    let names = PROPOSALS
+        .iter()
+        .filter(|(_, bits)| !bits.is_empty())
+        .filter(|(_, bits)| {
+            let mut c = config.clone();
+            c.wasm_features(*bits, true);
+            // GC needs its prerequisites on to be judged alone.
+            if bits.contains(wasmparser::WasmFeatures::GC) {
+                c.wasm_function_references(true).wasm_reference_types(true);
+            }
+            wt::Engine::new(&c).is_ok()
+        })
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>();
+    Features::of(&names)
 }
 
 struct WasmtimeModule {
@@ -147,6 +196,24 @@ impl Engine for WasmtimeEngine {
             args: Vec::new(),
             results: Vec::new(),
         }))
+    }
+
+    fn supported_features(&self) -> Features {
+        probe_features(&self.base_config)
+    }
+
+    fn run_wasi(&self, wasm: &[u8], request: &super::wasi::WasiRequest) -> super::wasi::WasiExit {
+        wasi::run(&self.engine, wasm, request)
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        session::new(
+            &self.engine,
+            limits,
+            self.limits.instruction_counting,
+            self.limits.epoch_interruption,
+            self.threads,
+        )
     }
 }
 

@@ -79,6 +79,10 @@ built against two runtime versions) on the same module, each side a child proces
     /// Noise floor: run the same build against itself several times (A/A) and write each
     /// cell's run-to-run noise to a file the gate reads with --noise.
     Calibrate(CalibrateArgs),
+    /// Conformance: the spec testsuite, sandbox containment, WASI capabilities and a
+    /// differential check of random modules, per engine configuration.
+    #[command(subcommand)]
+    Conform(crate::conform::command::ConformCommand),
     /// Join the results of shards (`run --shard I/N`) into one results file.
     Merge {
         /// Results files of the shards.
@@ -370,6 +374,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
+        Command::Conform(c) => crate::conform::command::main(c).map(|path| {
+            println!("results: {}", path.display());
+            ExitCode::SUCCESS
+        }),
         Command::Gate(args) => Ok(gate(args)),
         Command::PairedProbe => {
             crate::gate::paired::probe_main()?;

@@ -196,6 +196,30 @@ fn cargo_build_workloads(repo: &Path) -> Result<PathBuf> {
     Ok(cargo_target_dir(repo).join(RUST_TARGET).join("release"))
 }
 
+/// Target of the WASI probe guest (the conformance WASI checks).
+pub const WASI_TARGET: &str = "wasm32-wasip1";
+
+/// Builds the WASI probe (`workloads/rust/wasi_probe`) for `wasm32-wasip1` into
+/// `out/wasi_probe.wasm`. It is not a workload (it imports WASI), so it is not in the manifest.
+fn build_wasi_probe(repo: &Path, out: &Path) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(repo)
+        .args(["build", "--release", "--locked", "--target", WASI_TARGET, "-p", "wl-wasi-probe"])
+        .status()
+        .context("running cargo to build the WASI probe")?;
+    if !status.success() {
+        bail!(
+            "cargo could not build the WASI probe for {WASI_TARGET} ({status}); is the target installed? \
+             (`rustup target add {WASI_TARGET}`, or run scripts/setup.sh)"
+        );
+    }
+    let built = cargo_target_dir(repo).join(WASI_TARGET).join("release").join("wasi_probe.wasm");
+    std::fs::copy(&built, out.join(crate::conform::wasi::PROBE_FILE))
+        .with_context(|| format!("copying {}", built.display()))?;
+    Ok(())
+}
+
 fn entry(
     name: &str,
     kind: ModuleKind,
@@ -287,6 +311,8 @@ pub fn build(repo: &Path, out: &Path) -> Result<Corpus> {
             &wasm,
         )?;
     }
+
+    build_wasi_probe(repo, out)?;
 
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.into(),

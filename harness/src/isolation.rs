@@ -117,6 +117,7 @@ pub enum Job {
     Engine(EngineJob),
     SandboxTax(SandboxTaxJob),
     Paired(crate::gate::paired::PairedJob),
+    Conform(crate::conform::ConformJob),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -138,6 +139,7 @@ pub enum JobOutput {
     Concurrency(ConcurrencyMeasurement),
     SandboxTax(TaxMeasurement),
     Paired(crate::gate::paired::PairedMeasurement),
+    Conform(crate::conform::ConformOutput),
 }
 
 /// What a job came to: its output, or why the cell failed.
@@ -324,6 +326,7 @@ pub fn execute(job: &Job) -> Outcome {
         Job::Engine(j) => run_engine_job(j),
         Job::SandboxTax(j) => run_sandbox_tax(j).map(JobOutput::SandboxTax),
         Job::Paired(j) => crate::gate::paired::measure(j).map(JobOutput::Paired),
+        Job::Conform(j) => crate::conform::execute(j).map(JobOutput::Conform),
     };
     match result {
         Ok(out) => Outcome::Ok(out),
@@ -345,6 +348,11 @@ pub fn worker_main() -> Result<()> {
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    panic_text(&*payload)
+}
+
+/// The message of a caught panic.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

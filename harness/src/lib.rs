@@ -10,6 +10,7 @@
 pub mod bring_your_own;
 pub mod calibration;
 pub mod cli;
+pub mod conform;
 pub mod corpus;
 pub mod engines;
 pub mod environment;

@@ -4,7 +4,9 @@
 //! writes version [`SCHEMA_VERSION`] and reads every version in [`READABLE_VERSIONS`]; anything
 //! else is refused with a message that says what was found and what is readable. Versions 2
 //! and 3 only added fields and sections (3: memory, density, concurrency, sandbox tax), so
-//! older files load into the same types with the new parts absent. Files are
+//! older files load into the same types with the new parts absent; version 4 added the
+//! `conformance` section (spec testsuite, sandbox, WASI, differential), written by
+//! `wasmgauge conform`. Files are
 //! written atomically (temporary file + rename) after every finished cell, so an interrupted
 //! run keeps all the cells it finished (`complete` stays `false`).
 
@@ -26,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 3;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3];
+pub const SCHEMA_VERSION: u32 = 4;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorpusRecord {
@@ -378,6 +380,9 @@ pub struct ResultsFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<MergedRun>,
     pub scenarios: Scenarios,
+    /// Conformance results (schema 4), from `wasmgauge conform`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<crate::conform::ConformanceSection>,
 }
 
 /// One input of a merged results file.
@@ -460,6 +465,7 @@ mod tests {
             shard: None,
             merged_from: vec![],
             scenarios: Scenarios::default(),
+            conformance: None,
         }
     }
 

@@ -96,6 +96,7 @@ pub fn new_results(profile: Profile, in_process: bool, options: &EngineOptions, 
         shard: None,
         merged_from: vec![],
         scenarios: Scenarios::default(),
+        conformance: None,
     }
 }
 

@@ -108,7 +108,7 @@ fn every_scenario_runs_on_every_engine() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{}\n{stderr}", String::from_utf8_lossy(&output.stdout));
     let r = ResultsFile::load(&out).unwrap();
-    assert_eq!(r.schema_version, 3);
+    assert_eq!(r.schema_version, 4);
     let ids = engines::all_ids();
     let s = &r.scenarios;
     for id in &ids {

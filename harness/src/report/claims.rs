@@ -206,28 +206,7 @@ pub fn evaluate(model: &Model, run: usize) -> Vec<ClaimRow> {
     rows.extend(sandbox_tax(model, run));
     rows.push(thousands_of_instances(model, run));
     rows.push(fraction_of_memory(model, run));
-    let conformance = "needs the sandbox conformance results, which are not in these results";
-    rows.push(not_measured(
-        "A crashing (panicking) plugin cannot take down the host",
-        vec![SEED_CLOUDFLARE, SEED_SERVER_SIDE],
-        "every adversarial guest (trap, stack overflow, runaway memory) ends contained in the host process",
-        conformance,
-        run,
-    ));
-    rows.push(not_measured(
-        "A module cannot make a system call the host has not exposed",
-        vec![SEED_SERVER_SIDE, SEED_LEFT_BROWSER],
-        "WASI guests denied every file and capability not granted, host filesystem untouched",
-        "needs the WASI conformance results, which are not in these results",
-        run,
-    ));
-    rows.push(not_measured(
-        "Resource limits (fuel, memory caps) hold",
-        vec![SEED_OUTSIDE_BROWSER],
-        "runaway loops stopped by fuel or epochs, memory.grow past the cap refused",
-        conformance,
-        run,
-    ));
+    rows.extend(super::conformance::claims(model, run));
     rows
 }
 

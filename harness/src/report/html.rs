@@ -45,6 +45,8 @@ tbody tr:nth-child(even) td { background: var(--zebra); }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.best { background: #e3f4e1 !important; font-weight: 600; }
 td.na { color: #98a0ad; text-align: center; }
+td.good { background: #e3f4e1 !important; }
+td.bad { background: #fbe0de !important; font-weight: 600; }
 span.ci { display: block; color: var(--muted); font-size: 11px; font-weight: 400; }
 figure { margin: 8px 0 4px; }
 figure svg { max-width: 100%; height: auto; display: block; }
@@ -233,7 +235,7 @@ impl Page<'_> {
         );
         self.out.push_str(
             "<nav><a href=\"#summary\">Summary</a><a href=\"#throughput\">Throughput</a><a href=\"#cold-start\">Cold start</a>\
-             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#claims\">Claims</a>\
+             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#conformance\">Conformance</a><a href=\"#claims\">Claims</a>\
              <a href=\"#problems\">Failures</a><a href=\"#method\">Method</a><a href=\"#runs\">What ran</a><a href=\"#raw\">Raw data</a></nav></header>\n",
         );
     }
@@ -1147,6 +1149,7 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     page.latency()?;
     page.hosting()?;
     page.sandbox_tax();
+    page.out.push_str(&super::conformance::html(model));
     page.problems();
     page.method();
     page.runs();

@@ -64,6 +64,7 @@ pub fn render(model: &Model) -> String {
             let _ = writeln!(out, "| {} |{run} {} | {} |", cell(c.claim), cell(&c.measured), c.verdict.text());
         }
     }
+    out.push_str(&super::conformance::markdown(model));
     if !model.problems.is_empty() {
         let _ = writeln!(out, "\n**{} cells failed or were skipped** (see the HTML report).", model.problems.len());
     }

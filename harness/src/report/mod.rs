@@ -7,6 +7,7 @@
 pub mod bmf;
 pub mod charts;
 pub mod claims;
+pub mod conformance;
 pub mod csv_export;
 pub mod html;
 pub mod markdown;

@@ -1,0 +1,3 @@
+;; Executes `unreachable`.
+(module
+  (func (export "run") (result i32) unreachable))

@@ -98,20 +98,6 @@ built against two runtime versions) on the same module, each side a child proces
     /// Internal: run one job from stdin in this process (used for per-cell isolation).
     #[command(hide = true)]
     Worker,
-    /// Internal: one fresh process computing one answer (process cold start).
-    #[command(hide = true)]
-    Once {
-        #[arg(long)]
-        engine: String,
-        #[arg(long)]
-        workload: String,
-        #[arg(long)]
-        wasm: Option<PathBuf>,
-        #[arg(long)]
-        artifact: Option<PathBuf>,
-        #[arg(long)]
-        write_artifact: Option<PathBuf>,
-    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -331,16 +317,6 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Worker => {
             crate::isolation::worker_main()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Once { engine, workload, wasm, artifact, write_artifact } => {
-            crate::scenarios::cold_start::once(
-                &engine,
-                &workload,
-                wasm.as_deref(),
-                artifact.as_deref(),
-                write_artifact.as_deref(),
-            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Engines { json } => {

@@ -360,17 +360,19 @@ fn process_start(
     let expected = cell.expected_checksum.clone().unwrap_or_default();
     let mut record = process_record(cell, CellStatus::Failed, None);
     let outcome = (|| -> Result<Vec<u64>> {
-        let exe = std::env::current_exe()?.display().to_string();
+        // A lean binary of its own (no conformance code, no WASI layers), so the process start
+        // measured is the runtime's, not the harness's.
+        let exe =
+            crate::executor::subprocess::sibling_binary("wasmgauge-once", "WASMGAUGE_ONCE")?.display().to_string();
         let wasm = cell.wasm_path.display().to_string();
         record.command = match cell.engine.as_str() {
             "subprocess" => cold_start::runner_once_command(&module.name)?,
             "native" => {
-                vec![exe, "once".into(), "--engine".into(), "native".into(), "--workload".into(), module.name.clone()]
+                vec![exe, "--engine".into(), "native".into(), "--workload".into(), module.name.clone()]
             }
             engine => {
                 let mut cmd = vec![
                     exe.clone(),
-                    "once".into(),
                     "--engine".into(),
                     engine.into(),
                     "--workload".into(),

@@ -16,8 +16,13 @@ pub struct CommonArgs {
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,
     /// Results file to write (default: results/conform-<time>.json).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "into")]
     pub out: Option<PathBuf>,
+    /// Add the conformance section to this existing results file (e.g. the benchmark run of the
+    /// same build) instead of writing a new one; sections already there are kept unless this
+    /// command replaces them.
+    #[arg(long, value_name = "RESULTS.json")]
+    pub into: Option<PathBuf>,
     /// Worker processes at once (default: one per core).
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -130,10 +135,22 @@ pub fn main(command: ConformCommand) -> Result<PathBuf> {
     };
     let ids = engine_ids(&common.engines)?;
     let parallel = common.jobs.unwrap_or_else(super::default_parallel).max(1);
-    let mut results = crate::run::new_results(Profile::get(ProfileName::Quick), false, &EngineOptions::default(), &ids);
-    let path =
-        common.out.clone().unwrap_or_else(|| crate::run::default_results_path(&PathBuf::from("results"), "conform"));
-    let mut section = ConformanceSection::default();
+    let (mut results, path, mut section) = match &common.into {
+        Some(path) => {
+            let existing = crate::results::ResultsFile::load(path)?;
+            let section = existing.conformance.clone().unwrap_or_default();
+            (existing, path.clone(), section)
+        }
+        None => (
+            crate::run::new_results(Profile::get(ProfileName::Quick), false, &EngineOptions::default(), &ids),
+            common
+                .out
+                .clone()
+                .unwrap_or_else(|| crate::run::default_results_path(&PathBuf::from("results"), "conform")),
+            ConformanceSection::default(),
+        ),
+    };
+    let adding = common.into.is_some();
     let (spec, sandbox, wasi, differential) = match &command {
         ConformCommand::Spec { spec, .. } => (Some(spec), None, None, None),
         ConformCommand::Sandbox { sandbox, .. } => (None, Some(sandbox), None, None),
@@ -145,6 +162,8 @@ pub fn main(command: ConformCommand) -> Result<PathBuf> {
     };
     let save = |results: &mut crate::results::ResultsFile, section: &ConformanceSection| -> Result<()> {
         results.conformance = Some(section.clone());
+        // An older file gains a section of this version: it is now a file of this version.
+        results.schema_version = crate::results::SCHEMA_VERSION;
         results.save(&path)
     };
     if let Some(a) = spec {
@@ -172,8 +191,11 @@ pub fn main(command: ConformCommand) -> Result<PathBuf> {
         section.differential = Some(s);
         save(&mut results, &section)?;
     }
-    results.complete = true;
-    results.finished_at = Some(crate::results::now_rfc3339());
+    if !adding {
+        // A file of its own is complete now; a file added to keeps its own status and times.
+        results.complete = true;
+        results.finished_at = Some(crate::results::now_rfc3339());
+    }
     save(&mut results, &section)?;
     Ok(path)
 }

@@ -170,7 +170,7 @@ fn zero(ty: &wasmparser::ValType) -> Value {
 
 /// One configuration's answer lines for one module.
 fn answer(engine: &dyn crate::engines::Engine, wasm: &[u8]) -> Result<Vec<String>> {
-    let mut session = engine.session(&SessionLimits::default())?;
+    let mut session = crate::engines::conformance(engine)?.session(&SessionLimits::default())?;
     let mut lines = Vec::new();
     let class = |c: FailureClass| format!("{c:?}").to_lowercase();
     let module = match session.compile(wasm) {

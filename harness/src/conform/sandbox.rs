@@ -231,7 +231,7 @@ pub fn run_cell(job: &SandboxJob) -> Result<SandboxCell> {
         max_memory_bytes: Some(MEMORY_CAP),
         max_table_elements: Some(TABLE_CAP),
     };
-    let mut session = engine.session(&session_limits)?;
+    let mut session = crate::engines::conformance(&*engine)?.session(&session_limits)?;
     let limits = session.limits_in_force();
     let (wasm, bomb_answer) = if case.name == COMPILE_BOMB {
         let (wat, answer) = compile_bomb();

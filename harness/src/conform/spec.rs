@@ -530,7 +530,8 @@ pub fn run_text(engine_id: &str, suite: &str, file: &str, text: &str) -> Result<
     let profile = profile_of(suite)?;
     let options = EngineOptions { features: Some(profile.clone()), ..Default::default() };
     let engine: Box<dyn Engine> = crate::engines::make(engine_id, &options)?;
-    let usable = profile.intersect(&engine.supported_features());
+    let conformance = crate::engines::conformance(&*engine)?;
+    let usable = profile.intersect(&conformance.supported_features());
     let mut out = FileOutcome {
         suite: suite.into(),
         file: file.into(),
@@ -550,7 +551,7 @@ pub fn run_text(engine_id: &str, suite: &str, file: &str, text: &str) -> Result<
         }
     };
     let mut runner = Runner {
-        session: engine.session(&SessionLimits::default())?,
+        session: conformance.session(&SessionLimits::default())?,
         profile: &profile,
         usable,
         current: None,
@@ -610,7 +611,7 @@ pub fn run(
     }
     for engine in engines {
         let e = crate::engines::make(engine, &EngineOptions::default())?;
-        section.supported.insert(engine.to_string(), e.supported_features().label());
+        section.supported.insert(engine.to_string(), crate::engines::conformance(&*e)?.supported_features().label());
     }
     let outcomes = super::run_all(&jobs, timeout, parallel, "spec");
     for (job, outcome) in jobs.iter().zip(outcomes) {

@@ -163,7 +163,10 @@ fn run_check(engine: &dyn crate::engines::Engine, wasm: &[u8], index: usize) -> 
     let mut argv = vec!["wasi_probe".to_string()];
     argv.extend(args);
     let request = WasiRequest { args: argv, env: vec![("WG_PROBE".into(), "forty two".into())], preopens };
-    let exit = engine.run_wasi(wasm, &request);
+    let exit = match crate::engines::conformance(engine) {
+        Ok(c) => c.run_wasi(wasm, &request),
+        Err(e) => WasiExit::Unsupported(e.to_string()),
+    };
     let broken = violations(&root);
     let (verdict, detail) = match (&exit, check.want) {
         (_, _) if !broken.is_empty() => ("fail", format!("host filesystem changed: {}", broken.join("; "))),

@@ -209,12 +209,35 @@ pub trait Engine: Send + Sync {
     fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>>;
     /// A fresh instance with the host functions of [`host`] bound to its imports.
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+    /// The concrete adapter, for [`conformance`].
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// The conformance side of a configuration. It is a trait of its own, reached through
+/// [`conformance`], so that binaries that only measure do not link the conformance code and the
+/// WASI layers: `wasmgauge-once`, whose process start is a benchmark figure, stays lean.
+pub trait Conformance {
     /// The proposals this configuration can run (see [`features`]).
     fn supported_features(&self) -> features::Features;
     /// A conformance session: a store of its own, modules linked by name (see [`session`]).
     fn session(&self, limits: &session::SessionLimits) -> Result<Box<dyn session::Session>>;
     /// Runs a WASI preview 1 command module through the runtime's WASI layer.
     fn run_wasi(&self, wasm: &[u8], request: &wasi::WasiRequest) -> wasi::WasiExit;
+}
+
+/// The conformance side of an engine (every runtime's engine type has one).
+pub fn conformance(engine: &dyn Engine) -> Result<&dyn Conformance> {
+    let any = engine.as_any();
+    if let Some(e) = any.downcast_ref::<wasmtime::WasmtimeEngine>() {
+        return Ok(e);
+    }
+    if let Some(e) = any.downcast_ref::<wasmer::WasmerEngine>() {
+        return Ok(e);
+    }
+    if let Some(e) = any.downcast_ref::<wasmi::WasmiEngine>() {
+        return Ok(e);
+    }
+    bail!("{} has no conformance side", engine.info().id)
 }
 
 /// How the host calls an export: through the runtime's statically typed API, or its dynamic

@@ -20,20 +20,25 @@ pub struct RunnerChild {
     from_child: BufReader<ChildStdout>,
 }
 
-/// Where the runner binary is: `$WASMGAUGE_RUNNER`, else beside the running executable (or one
-/// level up, for test binaries in `target/<profile>/deps`).
+/// Where the runner binary is: `$WASMGAUGE_RUNNER`, else beside the running executable.
 pub fn runner_path() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("WASMGAUGE_RUNNER") {
+    sibling_binary("wasmgauge-runner", "WASMGAUGE_RUNNER")
+}
+
+/// Where one of wasmgauge's own binaries is: `$env_var`, else beside the running executable (or
+/// one level up, for test binaries in `target/<profile>/deps`).
+pub fn sibling_binary(name: &str, env_var: &str) -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os(env_var) {
         return Ok(PathBuf::from(p));
     }
     let exe = std::env::current_exe()?;
     let dir = exe.parent().ok_or_else(|| anyhow!("executable has no parent directory"))?;
-    for candidate in [dir.join("wasmgauge-runner"), dir.join("../wasmgauge-runner")] {
+    for candidate in [dir.join(name), dir.join("..").join(name)] {
         if candidate.is_file() {
             return Ok(candidate);
         }
     }
-    bail!("cannot find the wasmgauge-runner binary next to {} (build it with `cargo build --release`)", exe.display())
+    bail!("cannot find the {name} binary next to {} (build it with `cargo build --release`)", exe.display())
 }
 
 impl RunnerChild {

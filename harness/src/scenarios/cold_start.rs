@@ -9,7 +9,7 @@
 //! start until the runner answers) instead; `native` has only calls.
 //!
 //! Process cold start is measured from the parent, per engine: from spawning a fresh process
-//! (`wasmgauge once ...`, or `wasmgauge-runner --once ...` for `subprocess`) until its answer is
+//! (`wasmgauge-once ...`, or `wasmgauge-runner --once ...` for `subprocess`) until its answer is
 //! read and verified. That is the figure the seed articles compare with containers.
 use crate::engines::{Engine, EngineOptions};
 use crate::executor::subprocess::RunnerChild;
@@ -333,7 +333,7 @@ pub fn runner_once_command(workload: &str) -> Result<Vec<String>> {
     ])
 }
 
-/// `wasmgauge once`: one fresh process computing one answer (or writing an artifact).
+/// `wasmgauge-once`: one fresh process computing one answer (or writing an artifact).
 pub fn once(
     engine_id: &str,
     workload: &str,

@@ -15,6 +15,7 @@ pub fn corpus() -> &'static Corpus {
         .get_or_init(|| {
             // Tests find the runner binary cargo built for them.
             unsafe { std::env::set_var("WASMGAUGE_RUNNER", env!("CARGO_BIN_EXE_wasmgauge-runner")) };
+            unsafe { std::env::set_var("WASMGAUGE_ONCE", env!("CARGO_BIN_EXE_wasmgauge-once")) };
             let dir = tempfile::tempdir().unwrap();
             let corpus = wasmgauge::corpus::build(&repo_root(), dir.path()).expect("corpus builds");
             (dir, corpus)
@@ -33,6 +34,7 @@ pub fn run_to(args: &[&str], out: &Path) -> wasmgauge::results::ResultsFile {
         .arg("--out")
         .arg(out)
         .env("WASMGAUGE_RUNNER", env!("CARGO_BIN_EXE_wasmgauge-runner"))
+        .env("WASMGAUGE_ONCE", env!("CARGO_BIN_EXE_wasmgauge-once"))
         .output()
         .unwrap();
     assert_eq!(

@@ -166,6 +166,12 @@ impl Engine for WasmerEngine {
         Ok(Box::new(WasmerInstance { store, instance, memory, funcs: Vec::new(), args: Vec::new() }))
     }
 
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl super::Conformance for WasmerEngine {
     fn supported_features(&self) -> Features {
         self.supported_features.clone()
     }

@@ -146,6 +146,12 @@ impl Engine for WasmiEngine {
         }))
     }
 
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl super::Conformance for WasmiEngine {
     fn supported_features(&self) -> Features {
         Features::of(SUPPORTED)
     }

@@ -198,6 +198,12 @@ impl Engine for WasmtimeEngine {
         }))
     }
 
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl super::Conformance for WasmtimeEngine {
     fn supported_features(&self) -> Features {
         probe_features(&self.base_config)
     }

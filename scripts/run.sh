@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build the harness and the guest corpus, run the
-# quick profile (pass other `wasmgauge run` flags through, e.g. --profile full), then render the
-# HTML/Markdown/CSV report of that run and print where it is. Exit code is the run's
-# (3 = the run finished but some cells failed; the report is written either way).
+# quick profile (pass other `wasmgauge run` flags through, e.g. --profile full), add the
+# conformance checks (the whole spec testsuite, the sandbox and WASI matrices, 60 s of
+# differential testing) to the same results file, then render the HTML/Markdown/CSV report and
+# print where it is. Exit code is the run's (3 = the run finished but some cells failed; the
+# report is written either way); a conformance command that cannot run at all exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,6 +20,8 @@ report="reports/run-$stamp"
 status=0
 "$bin" run --profile quick --out "$results" "$@" || status=$?
 if [[ -f "$results" ]]; then
+  "$bin" conform all --into "$results" --corpus corpus --seconds 60 --reproducers "results/differential-$stamp" \
+    || { echo "conformance checks could not run" >&2; status=1; }
   page=$("$bin" report "$results" --out "$report")
   echo "results: $results"
   echo "report:  $page  (summary: $report/summary.md, table: $report/results.csv)"

@@ -142,6 +142,7 @@ pub fn claims(model: &Model, run: usize) -> Vec<ClaimRow> {
     ]
 }
 
+/// A table cell's text, with an optional second, smaller line (`main\nsub`), and a CSS class.
 fn table(out: &mut String, head: &[String], rows: Vec<Vec<(String, &'static str)>>) {
     out.push_str("<div class=\"scroll\"><table><thead><tr>");
     for h in head {
@@ -151,15 +152,38 @@ fn table(out: &mut String, head: &[String], rows: Vec<Vec<(String, &'static str)
     for row in rows {
         out.push_str("<tr>");
         for (text, class) in row {
+            let body = match text.split_once('\n') {
+                Some((main, sub)) => format!("{}<span class=\"ci\">{}</span>", esc(main), esc(sub)),
+                None => esc(&text),
+            };
             if class.is_empty() {
-                let _ = write!(out, "<td>{}</td>", esc(&text));
+                let _ = write!(out, "<td>{body}</td>");
             } else {
-                let _ = write!(out, "<td class=\"{class}\">{}</td>", esc(&text));
+                let _ = write!(out, "<td class=\"{class}\">{body}</td>");
             }
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table></div>");
+}
+
+/// A spec cell in two lines: `passed/judged`, then the other counts.
+fn spec_cell(c: &spec::Counts) -> String {
+    let text = cell_text(c);
+    match text.split_once(" · ") {
+        Some((main, rest)) => format!("{main}\n{}", rest.replace(" · ", ", ")),
+        None => text,
+    }
+}
+
+/// A suite's profile in a few words: `MVP`, `2.0`, `3.0`, `3.0 + simd`.
+fn profile_label(suite: &str) -> String {
+    match suite {
+        "wasm-v1" => "MVP".into(),
+        "wasm-v2" => "2.0".into(),
+        "wasm-v3" | "wasm-latest" => "3.0".into(),
+        other => format!("3.0 + {}", other.trim_start_matches("proposals/")),
+    }
 }
 
 fn spec_html(out: &mut String, s: &crate::conform::SpecSection, engines: &[String]) {
@@ -179,7 +203,7 @@ fn spec_html(out: &mut String, s: &crate::conform::SpecSection, engines: &[Strin
     let order = spec::all_suites();
     suites.sort_by_key(|x| order.iter().position(|o| o == *x).unwrap_or(usize::MAX));
     for suite in suites {
-        let mut row = vec![(suite.clone(), ""), (s.profiles[suite].replace(',', ", "), "")];
+        let mut row = vec![(suite.clone(), ""), (profile_label(suite), "")];
         for e in engines {
             row.push(match matrix.get(&(suite.clone(), e.clone())) {
                 None => ("–".into(), "na"),
@@ -189,15 +213,19 @@ fn spec_html(out: &mut String, s: &crate::conform::SpecSection, engines: &[Strin
                     } else if c.fail == 0 {
                         "good"
                     } else {
-                        "num"
+                        "warn"
                     };
-                    (cell_text(c), class)
+                    (spec_cell(c), class)
                 }
             });
         }
         rows.push(row);
     }
     table(out, &head, rows);
+    out.push_str("<p class=\"caption\">Profiles: MVP = mutable globals only; 2.0 = MVP + sign extension, saturating \
+                   conversions, multi-value, bulk memory, reference types, SIMD; 3.0 = 2.0 + tail calls, extended const, \
+                   typed function references, GC, exceptions, memory64, multi-memory, relaxed SIMD. Each configuration \
+                   switches on those it supports; what it lacks makes directives unsupported.</p>");
     let failing: Vec<&spec::FileOutcome> =
         s.files.iter().filter(|f| f.counts.fail + f.counts.crash + f.counts.timeout > 0).collect();
     let _ = write!(
@@ -249,7 +277,7 @@ fn sandbox_html(out: &mut String, s: &crate::conform::sandbox::SandboxSection, e
                     containment_label(c.containment).to_string(),
                     match c.containment {
                         Containment::Contained => "good",
-                        Containment::ContainedOther => "num",
+                        Containment::ContainedOther => "warn",
                         Containment::NotContained => "bad",
                         Containment::NotApplicable => "na",
                     },

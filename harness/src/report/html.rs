@@ -47,6 +47,7 @@ td.best { background: #e3f4e1 !important; font-weight: 600; }
 td.na { color: #98a0ad; text-align: center; }
 td.good { background: #e3f4e1 !important; }
 td.bad { background: #fbe0de !important; font-weight: 600; }
+td.warn { background: #fff1cc !important; }
 span.ci { display: block; color: var(--muted); font-size: 11px; font-weight: 400; }
 figure { margin: 8px 0 4px; }
 figure svg { max-width: 100%; height: auto; display: block; }

@@ -48,6 +48,14 @@ pub fn self_rss_bytes() -> Result<u64> {
     Ok(pages * page)
 }
 
+/// This process's peak resident set in bytes (`VmHWM` of `/proc/self/status`).
+pub fn self_peak_rss_bytes() -> Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).ok_or_else(|| anyhow!("no VmHWM in status"))?;
+    let kb: u64 = line.split_whitespace().nth(1).ok_or_else(|| anyhow!("short VmHWM line"))?.parse()?;
+    Ok(kb * 1024)
+}
+
 /// Least-squares slope of y over x (bytes per instance from (instances, bytes) points).
 pub fn slope(points: &[(f64, f64)]) -> f64 {
     let n = points.len() as f64;

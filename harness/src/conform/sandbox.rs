@@ -195,13 +195,6 @@ pub struct SandboxJob {
     pub case: String,
 }
 
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 /// The engine with every limit it supports switched on.
 fn limited_engine(id: &str) -> Result<Box<dyn crate::engines::Engine>> {
     let with_epochs = Limits { instruction_counting: true, epoch_interruption: true, ..Default::default() };
@@ -248,7 +241,7 @@ pub fn run_cell(job: &SandboxJob) -> Result<SandboxCell> {
         containment,
         detail: detail.chars().take(300).collect(),
         duration_ms: start.elapsed().as_millis() as u64,
-        peak_rss_bytes: peak_rss(),
+        peak_rss_bytes: crate::memstat::self_peak_rss_bytes().ok(),
         limits,
     })
 }
@@ -337,7 +330,8 @@ fn judge(
 
 /// Runs every case (or those named in `only`) on every configuration, in worker processes.
 pub fn run(engines: &[&str], only: &[String], watchdog: Duration, parallel: usize) -> Result<SandboxSection> {
-    let names: Vec<&'static str> = cases().iter().map(|c| c.name).collect();
+    let all = cases();
+    let names: Vec<&'static str> = all.iter().map(|c| c.name).collect();
     for o in only {
         if !names.contains(&o.as_str()) {
             bail!("unknown sandbox case `{o}`; cases: {}", names.join(", "));
@@ -360,7 +354,7 @@ pub fn run(engines: &[&str], only: &[String], watchdog: Duration, parallel: usiz
     };
     for (job, outcome) in jobs.iter().zip(outcomes) {
         let super::ConformJob::Sandbox(j) = job else { continue };
-        let expected = cases().into_iter().find(|c| c.name == j.case).map(|c| c.expect.describe()).unwrap_or_default();
+        let expected = all.iter().find(|c| c.name == j.case).map(|c| c.expect.describe()).unwrap_or_default();
         section.cells.push(match outcome {
             Ok(super::ConformOutput::Sandbox(c)) => c,
             Ok(_) => bail!("worker answered a sandbox job with another kind of output"),

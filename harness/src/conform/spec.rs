@@ -212,6 +212,11 @@ fn unsupported(msg: impl Into<String>) -> Judged {
     (Verdict::Unsupported, Some(msg.into()), false)
 }
 
+/// A script module's binary; one the wast crate cannot encode is skipped (it tests the crate).
+fn encoded(bytes: Result<Vec<u8>, wast::Error>) -> Result<Vec<u8>, Judged> {
+    bytes.map_err(|e| (Verdict::Skipped, Some(format!("not encodable by the wast crate: {e}")), false))
+}
+
 /// Judges a failure the directive expected: the right class passes (flagging a message that
 /// does not contain the expected text), anything else fails.
 fn expect_failure(got: Result<(), Failure>, want: &[FailureClass], message: &str) -> Judged {
@@ -319,29 +324,34 @@ impl<'a> Runner<'a> {
     }
 
     /// Compiles and instantiates a module directive, recording the slot.
+    /// Compiles a module the script holds valid; `Err` says why it is unsupported or failed.
+    fn compile_valid(&mut self, wasm: &[u8]) -> Result<ModuleId, Judged> {
+        if self.needs_missing_feature(wasm) {
+            return Err(unsupported("needs a proposal this configuration lacks"));
+        }
+        self.session.compile(wasm).map_err(|f| match f.class {
+            FailureClass::Unsupported => unsupported(f.message),
+            _ => fail(format!("valid module rejected: {f}")),
+        })
+    }
+
     fn module(&mut self, wat: &mut QuoteWat<'_>, instantiate: bool) -> Judged {
         let name = wat.name().map(|n| n.name().to_string());
-        let wasm = match wat.encode() {
+        let wasm = match encoded(wat.encode()) {
             Ok(b) => b,
-            Err(e) => return (Verdict::Skipped, Some(format!("not encodable by the wast crate: {e}")), false),
+            Err(j) => return j,
         };
-        let (slot, mslot, judged) = if self.needs_missing_feature(&wasm) {
-            (Slot::Unsupported, Slot::Unsupported, unsupported("needs a proposal this configuration lacks"))
-        } else {
-            match self.session.compile(&wasm) {
-                Err(f) if f.class == FailureClass::Unsupported => {
-                    (Slot::Unsupported, Slot::Unsupported, unsupported(f.message))
+        let (slot, mslot, judged) = match self.compile_valid(&wasm) {
+            Err(j) if j.0 == Verdict::Unsupported => (Slot::Unsupported, Slot::Unsupported, j),
+            Err(j) => (Slot::Broken, Slot::Broken, j),
+            Ok(m) if !instantiate => (Slot::Broken, Slot::Ok(m), pass()),
+            Ok(m) => match self.session.instantiate(m) {
+                Ok(i) => (Slot::Ok(i), Slot::Ok(m), pass()),
+                Err(f) if f.class == FailureClass::Link && self.imports_unsupported(&wasm) => {
+                    (Slot::Unsupported, Slot::Ok(m), unsupported("imports from a module this configuration lacks"))
                 }
-                Err(f) => (Slot::Broken, Slot::Broken, fail(format!("valid module rejected: {f}"))),
-                Ok(m) if !instantiate => (Slot::Broken, Slot::Ok(m), pass()),
-                Ok(m) => match self.session.instantiate(m) {
-                    Ok(i) => (Slot::Ok(i), Slot::Ok(m), pass()),
-                    Err(f) if f.class == FailureClass::Link && self.imports_unsupported(&wasm) => {
-                        (Slot::Unsupported, Slot::Ok(m), unsupported("imports from a module this configuration lacks"))
-                    }
-                    Err(f) => (Slot::Broken, Slot::Ok(m), fail(format!("instantiation failed: {f}"))),
-                },
-            }
+                Err(f) => (Slot::Broken, Slot::Ok(m), fail(format!("instantiation failed: {f}"))),
+            },
         };
         if instantiate {
             self.current = Some(slot);
@@ -382,18 +392,7 @@ impl<'a> Runner<'a> {
                 Ok(self.session.global(instance, global).map(|v| vec![v]))
             }
             WastExecute::Wat(wat) => {
-                let wasm = match wat.encode() {
-                    Ok(b) => b,
-                    Err(e) => return Err((Verdict::Skipped, Some(format!("not encodable: {e}")), false)),
-                };
-                if self.needs_missing_feature(&wasm) {
-                    return Err(unsupported("needs a proposal this configuration lacks"));
-                }
-                let m = match self.session.compile(&wasm) {
-                    Ok(m) => m,
-                    Err(f) if f.class == FailureClass::Unsupported => return Err(unsupported(f.message)),
-                    Err(f) => return Err(fail(format!("valid module rejected: {f}"))),
-                };
+                let m = self.compile_valid(&encoded(wat.encode())?)?;
                 Ok(self.session.instantiate(m).map(|_| vec![]))
             }
         }
@@ -471,41 +470,31 @@ impl<'a> Runner<'a> {
                 Err(j) => j,
                 Ok(r) => expect_failure(r.map(|_| ()), &[FailureClass::Exception], ""),
             },
-            WastDirective::AssertInvalid { module, message, .. } => {
-                let wasm = match module.encode() {
-                    Ok(b) => b,
-                    Err(e) => return (Verdict::Skipped, Some(format!("not encodable: {e}")), false),
-                };
-                expect_failure(self.session.compile(&wasm).map(|_| ()), &[FailureClass::Compile], message)
-            }
+            WastDirective::AssertInvalid { module, message, .. } => match encoded(module.encode()) {
+                Ok(wasm) => expect_failure(self.session.compile(&wasm).map(|_| ()), &[FailureClass::Compile], message),
+                Err(j) => j,
+            },
             WastDirective::AssertMalformed { module, message, .. } => match module {
                 QuoteWat::QuoteModule(..) | QuoteWat::QuoteComponent(..) => {
                     (Verdict::Skipped, Some("quoted text: tests the text parser, not the runtime".into()), false)
                 }
-                QuoteWat::Wat(_) => {
-                    let wasm = match module.encode() {
-                        Ok(b) => b,
-                        Err(e) => return (Verdict::Skipped, Some(format!("not encodable: {e}")), false),
-                    };
-                    expect_failure(self.session.compile(&wasm).map(|_| ()), &[FailureClass::Compile], message)
-                }
+                QuoteWat::Wat(_) => match encoded(module.encode()) {
+                    Ok(wasm) => {
+                        expect_failure(self.session.compile(&wasm).map(|_| ()), &[FailureClass::Compile], message)
+                    }
+                    Err(j) => j,
+                },
             },
             WastDirective::AssertUnlinkable { module, message, .. } => {
-                let wasm = match module.encode() {
-                    Ok(b) => b,
-                    Err(e) => return (Verdict::Skipped, Some(format!("not encodable: {e}")), false),
-                };
-                if self.needs_missing_feature(&wasm) {
-                    return unsupported("needs a proposal this configuration lacks");
-                }
-                match self.session.compile(&wasm) {
-                    Err(f) if f.class == FailureClass::Unsupported => unsupported(f.message),
-                    Err(f) => fail(format!("valid module rejected: {f}")),
-                    Ok(m) if self.imports_unsupported(&wasm) => {
-                        let _ = m;
+                let compiled = encoded(module.encode()).and_then(|wasm| Ok((self.compile_valid(&wasm)?, wasm)));
+                match compiled {
+                    Err(j) => j,
+                    Ok((_, wasm)) if self.imports_unsupported(&wasm) => {
                         unsupported("imports from a module this configuration lacks")
                     }
-                    Ok(m) => expect_failure(self.session.instantiate(m).map(|_| ()), &[FailureClass::Link], message),
+                    Ok((m, _)) => {
+                        expect_failure(self.session.instantiate(m).map(|_| ()), &[FailureClass::Link], message)
+                    }
                 }
             }
             WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {

@@ -47,6 +47,19 @@ pub struct WasiSection {
     pub cells: Vec<WasiCell>,
 }
 
+impl WasiSection {
+    /// The first cell of each check, in the order the checks ran (the rows of every table).
+    pub fn checks(&self) -> Vec<&WasiCell> {
+        let mut out: Vec<&WasiCell> = Vec::new();
+        for c in &self.cells {
+            if !out.iter().any(|x| x.check == c.check) {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WasiJob {
     pub engine: String,
@@ -248,16 +261,10 @@ pub fn table(s: &WasiSection, ids: &[&str]) -> comfy_table::Table {
     let mut header = vec!["check".to_string()];
     header.extend(ids.iter().map(|s| s.to_string()));
     let mut t = new_table(header);
-    let mut seen = Vec::new();
-    for c in &s.cells {
-        if !seen.contains(&c.check) {
-            seen.push(c.check.clone());
-        }
-    }
-    for check in seen {
+    for check in s.checks().into_iter().map(|c| &c.check) {
         let mut row = vec![check.clone()];
         for id in ids {
-            let cell = s.cells.iter().find(|c| c.check == check && c.engine == *id);
+            let cell = s.cells.iter().find(|c| &c.check == check && c.engine == *id);
             row.push(cell.map(|c| c.verdict.clone()).unwrap_or("–".into()));
         }
         t.add_row(row);

@@ -87,6 +87,11 @@ impl Failure {
     pub fn new(class: FailureClass, message: impl Into<String>) -> Failure {
         Failure { class, message: message.into() }
     }
+
+    /// The harness could not carry a request through the runtime's API.
+    pub(crate) fn harness(e: impl std::fmt::Display) -> Failure {
+        Failure::new(FailureClass::Harness, e.to_string())
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -116,6 +121,40 @@ pub struct SessionLimits {
     pub max_memory_bytes: Option<u64>,
     /// Largest table, in elements.
     pub max_table_elements: Option<u64>,
+}
+
+/// How a runtime enforces each limit of a session, for [`Session::limits_in_force`].
+pub(crate) struct Enforcement<'a> {
+    /// The runtime's stack limit (always in force).
+    pub stack: &'a str,
+    /// What caps memories and tables (e.g. `StoreLimits`).
+    pub caps: &'a str,
+    /// What counts instructions, when the engine was built with it, as the words before the
+    /// budget and its unit: `("", "units")` for fuel, `("metering middleware, ", "points")`.
+    pub counting: Option<(&'a str, &'a str)>,
+    /// What enforces the deadline, when the engine was built with it.
+    pub deadline: Option<&'a str>,
+}
+
+impl SessionLimits {
+    /// The limits in force, as `(limit, how)` rows: the shared body of every runtime's
+    /// [`Session::limits_in_force`].
+    pub(crate) fn in_force(&self, how: Enforcement<'_>) -> Vec<(String, String)> {
+        let mut out = vec![("stack".to_string(), how.stack.to_string())];
+        if let Some(b) = self.max_memory_bytes {
+            out.push(("memory".into(), format!("{}: {b} bytes per memory", how.caps)));
+        }
+        if let Some(n) = self.max_table_elements {
+            out.push(("table".into(), format!("{}: {n} elements per table", how.caps)));
+        }
+        if let Some((what, unit)) = how.counting {
+            out.push(("fuel".into(), format!("{what}{} {unit}", self.fuel.unwrap_or(u64::MAX))));
+        }
+        if let (Some(via), Some(d)) = (how.deadline, self.deadline) {
+            out.push(("deadline".into(), format!("{via}, {} ms", d.as_millis())));
+        }
+        out
+    }
 }
 
 /// The `spectest` host module every session provides: the testsuite's print functions, four

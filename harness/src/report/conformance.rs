@@ -2,7 +2,7 @@
 //! summary, the list of findings (every failure, escape or disagreement with its reproducer),
 //! and the three claims they decide (crash containment, system calls, resource limits).
 use super::claims::{ClaimRow, SEED_CLOUDFLARE, SEED_LEFT_BROWSER, SEED_OUTSIDE_BROWSER, SEED_SERVER_SIDE, Verdict};
-use super::html::esc;
+use super::html::{Td, esc};
 use super::model::Model;
 use crate::conform::sandbox::{Containment, containment_label};
 use crate::conform::spec::cell_text;
@@ -142,29 +142,18 @@ pub fn claims(model: &Model, run: usize) -> Vec<ClaimRow> {
     ]
 }
 
-/// A table cell's text, with an optional second, smaller line (`main\nsub`), and a CSS class.
+/// A table of plain-text cells, each with an optional second, smaller line (`main\nsub`) and a
+/// CSS class, drawn by the page's own table code.
 fn table(out: &mut String, head: &[String], rows: Vec<Vec<(String, &'static str)>>) {
-    out.push_str("<div class=\"scroll\"><table><thead><tr>");
-    for h in head {
-        let _ = write!(out, "<th>{}</th>", esc(h));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for row in rows {
-        out.push_str("<tr>");
-        for (text, class) in row {
-            let body = match text.split_once('\n') {
-                Some((main, sub)) => format!("{}<span class=\"ci\">{}</span>", esc(main), esc(sub)),
-                None => esc(&text),
-            };
-            if class.is_empty() {
-                let _ = write!(out, "<td>{body}</td>");
-            } else {
-                let _ = write!(out, "<td class=\"{class}\">{body}</td>");
-            }
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table></div>");
+    let cell = |text: String, class| {
+        let html = match text.split_once('\n') {
+            Some((main, sub)) => format!("{}<span class=\"ci\">{}</span>", esc(main), esc(sub)),
+            None => esc(&text),
+        };
+        Td { html, class }
+    };
+    let rows = rows.into_iter().map(|row| row.into_iter().map(|(text, class)| cell(text, class)).collect()).collect();
+    super::html::table(out, head, rows);
 }
 
 /// A spec cell in two lines: `passed/judged`, then the other counts.
@@ -326,17 +315,11 @@ fn wasi_html(out: &mut String, s: &crate::conform::wasi::WasiSection, engines: &
     );
     let mut head = vec!["check".to_string(), "expected".into()];
     head.extend(engines.iter().cloned());
-    let mut checks: Vec<(&str, &str)> = Vec::new();
-    for c in &s.cells {
-        if !checks.iter().any(|(n, _)| *n == c.check) {
-            checks.push((&c.check, &c.expected));
-        }
-    }
     let mut rows = Vec::new();
-    for (check, expected) in checks {
+    for (check, expected) in s.checks().into_iter().map(|c| (&c.check, &c.expected)) {
         let mut row = vec![(check.to_string(), ""), (expected.to_string(), "")];
         for e in engines {
-            row.push(match s.cells.iter().find(|c| c.check == check && &c.engine == e) {
+            row.push(match s.cells.iter().find(|c| c.check == *check && &c.engine == e) {
                 None => ("–".into(), "na"),
                 Some(c) => (
                     c.verdict.clone(),
@@ -465,19 +448,13 @@ pub fn markdown(model: &Model) -> String {
         if let Some(s) = &c.wasi {
             out.push_str("\n### WASI capabilities\n\n");
             out.push_str(&head("check"));
-            let mut checks: Vec<&str> = Vec::new();
-            for x in &s.cells {
-                if !checks.contains(&x.check.as_str()) {
-                    checks.push(&x.check);
-                }
-            }
-            for check in checks {
+            for check in s.checks().into_iter().map(|c| &c.check) {
                 let cells: Vec<String> = engines
                     .iter()
                     .map(|e| {
                         s.cells
                             .iter()
-                            .find(|c| c.check == check && &c.engine == e)
+                            .find(|c| c.check == *check && &c.engine == e)
                             .map(|c| c.verdict.clone())
                             .unwrap_or("–".into())
                     })

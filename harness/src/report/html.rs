@@ -71,9 +71,9 @@ footer { margin-top: 40px; font-size: 13px; color: var(--muted); border-top: 1px
 "#;
 
 /// A table cell: raw (already escaped) HTML and a class.
-struct Td {
-    html: String,
-    class: &'static str,
+pub(super) struct Td {
+    pub(super) html: String,
+    pub(super) class: &'static str,
 }
 
 fn td_text(s: &str) -> Td {
@@ -95,7 +95,7 @@ fn td_metric(m: Option<&Metric>) -> Td {
     }
 }
 
-fn table(out: &mut String, head: &[String], rows: Vec<Vec<Td>>) {
+pub(super) fn table(out: &mut String, head: &[String], rows: Vec<Vec<Td>>) {
     out.push_str("<div class=\"scroll\"><table><thead><tr>");
     for h in head {
         let _ = write!(out, "<th>{}</th>", esc(h));

@@ -3,7 +3,8 @@
 
 use crate::engines::host;
 use crate::engines::session::{
-    Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value, classify_compile, spectest,
+    Enforcement, Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value,
+    classify_compile, spectest,
 };
 use anyhow::Result;
 use std::collections::HashMap;
@@ -110,13 +111,9 @@ pub(super) fn new(
     }))
 }
 
-fn harness(e: impl std::fmt::Display) -> Failure {
-    Failure::new(FailureClass::Harness, e.to_string())
-}
-
 impl WasmerSession {
     fn instance(&self, id: InstanceId) -> Result<wasmer::Instance, Failure> {
-        self.instances.get(id.0).cloned().ok_or_else(|| harness("no such instance"))
+        self.instances.get(id.0).cloned().ok_or_else(|| Failure::harness("no such instance"))
     }
 
     /// Classifies a runtime error, checking the metering budget of `instance` first.
@@ -148,7 +145,7 @@ impl WasmerSession {
                 Type::FuncRef => wasmer::Value::FuncRef(None),
                 Type::ExternRef => wasmer::Value::ExternRef(None),
                 Type::ExceptionRef => wasmer::Value::ExceptionRef(None),
-                _ => return Err(harness("null reference passed for a number parameter")),
+                _ => return Err(Failure::harness("null reference passed for a number parameter")),
             },
             Value::Ref(RefValue::Extern(Some(n))) => {
                 wasmer::Value::ExternRef(Some(wasmer::ExternRef::new(&mut self.store, n)))
@@ -184,7 +181,7 @@ impl Session for WasmerSession {
     }
 
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
-        let module = self.modules.get(module.0).ok_or_else(|| harness("no such module"))?.clone();
+        let module = self.modules.get(module.0).ok_or_else(|| Failure::harness("no such module"))?.clone();
         let mut imports = wasmer::Imports::new();
         for import in module.imports() {
             let key = (import.module().to_string(), import.name().to_string());
@@ -233,11 +230,15 @@ impl Session for WasmerSession {
         let func = instance
             .exports
             .get_function(export)
-            .map_err(|e| harness(format!("no exported function `{export}`: {e}")))?
+            .map_err(|e| Failure::harness(format!("no exported function `{export}`: {e}")))?
             .clone();
         let ty = func.ty(&self.store);
         if ty.params().len() != args.len() {
-            return Err(harness(format!("`{export}` takes {} arguments, {} given", ty.params().len(), args.len())));
+            return Err(Failure::harness(format!(
+                "`{export}` takes {} arguments, {} given",
+                ty.params().len(),
+                args.len()
+            )));
         }
         let mut wargs = Vec::with_capacity(args.len());
         for (a, t) in args.iter().zip(ty.params()) {
@@ -251,36 +252,37 @@ impl Session for WasmerSession {
 
     fn global(&mut self, instance: InstanceId, export: &str) -> Result<Value, Failure> {
         let instance = self.instance(instance)?;
-        let g = instance.exports.get_global(export).map_err(|e| harness(format!("no exported global: {e}")))?.clone();
+        let g = instance
+            .exports
+            .get_global(export)
+            .map_err(|e| Failure::harness(format!("no exported global: {e}")))?
+            .clone();
         let v = g.get(&mut self.store);
         Ok(self.our_value(&v))
     }
 
     fn memory_size(&mut self, instance: InstanceId, export: &str) -> Result<u64, Failure> {
         let instance = self.instance(instance)?;
-        let m = instance.exports.get_memory(export).map_err(|e| harness(format!("no exported memory: {e}")))?;
+        let m =
+            instance.exports.get_memory(export).map_err(|e| Failure::harness(format!("no exported memory: {e}")))?;
         Ok(m.view(&self.store).data_size())
     }
 
     fn read_memory(&mut self, instance: InstanceId, export: &str, offset: u64, len: usize) -> Result<Vec<u8>, Failure> {
         let instance = self.instance(instance)?;
-        let m = instance.exports.get_memory(export).map_err(|e| harness(format!("no exported memory: {e}")))?;
+        let m =
+            instance.exports.get_memory(export).map_err(|e| Failure::harness(format!("no exported memory: {e}")))?;
         let mut out = vec![0; len];
-        m.view(&self.store).read(offset, &mut out).map_err(harness)?;
+        m.view(&self.store).read(offset, &mut out).map_err(Failure::harness)?;
         Ok(out)
     }
 
     fn limits_in_force(&self) -> Vec<(String, String)> {
-        let mut out = vec![("stack".to_string(), "Wasmer default call stack (1 MiB)".to_string())];
-        if let Some(b) = self.limits.max_memory_bytes {
-            out.push(("memory".into(), format!("capping Tunables: {b} bytes per memory")));
-        }
-        if let Some(n) = self.limits.max_table_elements {
-            out.push(("table".into(), format!("capping Tunables: {n} elements per table")));
-        }
-        if self.metering {
-            out.push(("fuel".into(), format!("metering middleware, {} points", self.limits.fuel.unwrap_or(u64::MAX))));
-        }
-        out
+        self.limits.in_force(Enforcement {
+            stack: "Wasmer default call stack (1 MiB)",
+            caps: "capping Tunables",
+            counting: self.metering.then_some(("metering middleware, ", "points")),
+            deadline: None,
+        })
     }
 }

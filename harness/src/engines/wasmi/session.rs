@@ -3,7 +3,8 @@
 
 use crate::engines::host;
 use crate::engines::session::{
-    Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value, classify_compile, spectest,
+    Enforcement, Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value,
+    classify_compile, spectest,
 };
 use anyhow::Result;
 use wasmi::TrapCode;
@@ -93,10 +94,6 @@ pub(super) fn new(engine: &wasmi::Engine, limits: &SessionLimits, fuel: bool) ->
     }))
 }
 
-fn harness(e: impl std::fmt::Display) -> Failure {
-    Failure::new(FailureClass::Harness, e.to_string())
-}
-
 fn run_failure(e: wasmi::Error) -> Failure {
     let message = e.to_string();
     match e.as_trap_code() {
@@ -129,7 +126,7 @@ fn run_failure(e: wasmi::Error) -> Failure {
 
 impl WasmiSession {
     fn instance(&self, id: InstanceId) -> Result<wasmi::Instance, Failure> {
-        self.instances.get(id.0).copied().ok_or_else(|| harness("no such instance"))
+        self.instances.get(id.0).copied().ok_or_else(|| Failure::harness("no such instance"))
     }
 
     fn arg_value(&mut self, v: &Value, ty: &wasmi::ValType) -> Result<wasmi::Val, Failure> {
@@ -142,7 +139,7 @@ impl WasmiSession {
             Value::Ref(RefValue::Null) => match ty {
                 wasmi::ValType::FuncRef => wasmi::Val::FuncRef(wasmi::Nullable::Null),
                 wasmi::ValType::ExternRef => wasmi::Val::ExternRef(wasmi::Nullable::Null),
-                _ => return Err(harness("null reference passed for a number parameter")),
+                _ => return Err(Failure::harness("null reference passed for a number parameter")),
             },
             Value::Ref(RefValue::Extern(Some(n))) => {
                 wasmi::Val::ExternRef(wasmi::Nullable::Val(wasmi::ExternRef::new(&mut self.store, n)))
@@ -178,7 +175,7 @@ impl Session for WasmiSession {
     }
 
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
-        let module = self.modules.get(module.0).ok_or_else(|| harness("no such module"))?.clone();
+        let module = self.modules.get(module.0).ok_or_else(|| Failure::harness("no such module"))?.clone();
         let instance = self.linker.instantiate_and_start(&mut self.store, &module).map_err(run_failure)?;
         self.instances.push(instance);
         Ok(InstanceId(self.instances.len() - 1))
@@ -186,7 +183,7 @@ impl Session for WasmiSession {
 
     fn register(&mut self, name: &str, instance: InstanceId) -> Result<(), Failure> {
         let instance = self.instance(instance)?;
-        self.linker.instance(&mut self.store, name, instance).map_err(harness)?;
+        self.linker.instance(&mut self.store, name, instance).map_err(Failure::harness)?;
         Ok(())
     }
 
@@ -194,10 +191,14 @@ impl Session for WasmiSession {
         let instance = self.instance(instance)?;
         let func = instance
             .get_func(&self.store, export)
-            .ok_or_else(|| harness(format!("no exported function `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported function `{export}`")))?;
         let ty = func.ty(&self.store);
         if ty.params().len() != args.len() {
-            return Err(harness(format!("`{export}` takes {} arguments, {} given", ty.params().len(), args.len())));
+            return Err(Failure::harness(format!(
+                "`{export}` takes {} arguments, {} given",
+                ty.params().len(),
+                args.len()
+            )));
         }
         let mut wargs = Vec::with_capacity(args.len());
         for (a, t) in args.iter().zip(ty.params()) {
@@ -212,7 +213,7 @@ impl Session for WasmiSession {
         let instance = self.instance(instance)?;
         let g = instance
             .get_global(&self.store, export)
-            .ok_or_else(|| harness(format!("no exported global `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported global `{export}`")))?;
         let v = g.get(&self.store);
         Ok(self.our_value(&v))
     }
@@ -221,7 +222,7 @@ impl Session for WasmiSession {
         let instance = self.instance(instance)?;
         let m = instance
             .get_memory(&self.store, export)
-            .ok_or_else(|| harness(format!("no exported memory `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported memory `{export}`")))?;
         Ok(m.data(&self.store).len() as u64)
     }
 
@@ -229,23 +230,18 @@ impl Session for WasmiSession {
         let instance = self.instance(instance)?;
         let m = instance
             .get_memory(&self.store, export)
-            .ok_or_else(|| harness(format!("no exported memory `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported memory `{export}`")))?;
         let mut out = vec![0; len];
-        m.read(&self.store, offset as usize, &mut out).map_err(harness)?;
+        m.read(&self.store, offset as usize, &mut out).map_err(Failure::harness)?;
         Ok(out)
     }
 
     fn limits_in_force(&self) -> Vec<(String, String)> {
-        let mut out = vec![("stack".to_string(), "wasmi default recursion depth and value-stack limits".to_string())];
-        if let Some(b) = self.limits.max_memory_bytes {
-            out.push(("memory".into(), format!("StoreLimits: {b} bytes per memory")));
-        }
-        if let Some(n) = self.limits.max_table_elements {
-            out.push(("table".into(), format!("StoreLimits: {n} elements per table")));
-        }
-        if self.fuel {
-            out.push(("fuel".into(), format!("{} units", self.limits.fuel.unwrap_or(u64::MAX))));
-        }
-        out
+        self.limits.in_force(Enforcement {
+            stack: "wasmi default recursion depth and value-stack limits",
+            caps: "StoreLimits",
+            counting: self.fuel.then_some(("", "units")),
+            deadline: None,
+        })
     }
 }

@@ -31,6 +31,8 @@ pub struct WasmtimeEngine {
     /// The configuration before any proposal was switched on or off, to probe which proposals
     /// it supports.
     base_config: wt::Config,
+    /// The proposals it supports, probed once (at build when features were asked for).
+    supported: std::sync::OnceLock<Features>,
     /// Whether shared memories are on (then `spectest.shared_memory` exists).
     threads: bool,
 }
@@ -81,10 +83,10 @@ pub(super) fn build(
     ));
     knobs.extend(own);
     let base_config = config.clone();
+    let supported = std::sync::OnceLock::new();
     let mut threads = false;
     if let Some(features) = &options.features {
-        let supported = probe_features(&config);
-        let on = features.intersect(&supported);
+        let on = features.intersect(supported.get_or_init(|| probe_features(&config)));
         threads = on.has("threads");
         // Host-created shared memories (`spectest.shared_memory`) need this too.
         config.shared_memory(threads);
@@ -104,6 +106,7 @@ pub(super) fn build(
         pre_instantiate,
         limits: options.limits,
         base_config,
+        supported,
         threads,
     }))
 }
@@ -205,7 +208,7 @@ impl Engine for WasmtimeEngine {
 
 impl super::Conformance for WasmtimeEngine {
     fn supported_features(&self) -> Features {
-        probe_features(&self.base_config)
+        self.supported.get_or_init(|| probe_features(&self.base_config)).clone()
     }
 
     fn run_wasi(&self, wasm: &[u8], request: &super::wasi::WasiRequest) -> super::wasi::WasiExit {

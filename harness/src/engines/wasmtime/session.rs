@@ -3,7 +3,8 @@
 
 use crate::engines::host;
 use crate::engines::session::{
-    Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value, classify_compile, spectest,
+    Enforcement, Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value,
+    classify_compile, spectest,
 };
 use anyhow::Result;
 use std::sync::Arc;
@@ -162,13 +163,9 @@ fn run_failure(e: wt::Error) -> Failure {
     }
 }
 
-fn harness(e: impl std::fmt::Display) -> Failure {
-    Failure::new(FailureClass::Harness, e.to_string())
-}
-
 impl WasmtimeSession {
     fn instance(&self, id: InstanceId) -> Result<wt::Instance, Failure> {
-        self.instances.get(id.0).copied().ok_or_else(|| harness("no such instance"))
+        self.instances.get(id.0).copied().ok_or_else(|| Failure::harness("no such instance"))
     }
 
     fn arg_value(&mut self, v: &Value, ty: &wt::ValType) -> Result<wt::Val, Failure> {
@@ -180,18 +177,18 @@ impl WasmtimeSession {
             Value::V128(b) => wt::Val::V128(b.into()),
             Value::Ref(RefValue::Null) => match ty {
                 wt::ValType::Ref(r) => wt::Val::null_ref(&r.heap_type().top()),
-                _ => return Err(harness("null reference passed for a number parameter")),
+                _ => return Err(Failure::harness("null reference passed for a number parameter")),
             },
             Value::Ref(RefValue::Extern(Some(n))) => {
-                let r = wt::ExternRef::new(&mut self.store, n).map_err(harness)?;
+                let r = wt::ExternRef::new(&mut self.store, n).map_err(Failure::harness)?;
                 wt::Val::ExternRef(Some(r))
             }
             Value::Ref(RefValue::Host(Some(n))) => {
-                let r = wt::ExternRef::new(&mut self.store, n).map_err(harness)?;
-                let any = wt::AnyRef::convert_extern(&mut self.store, r).map_err(harness)?;
+                let r = wt::ExternRef::new(&mut self.store, n).map_err(Failure::harness)?;
+                let any = wt::AnyRef::convert_extern(&mut self.store, r).map_err(Failure::harness)?;
                 wt::Val::AnyRef(Some(any))
             }
-            Value::Ref(other) => return Err(harness(format!("cannot pass {other:?} as an argument"))),
+            Value::Ref(other) => return Err(Failure::harness(format!("cannot pass {other:?} as an argument"))),
         })
     }
 
@@ -209,20 +206,20 @@ impl WasmtimeSession {
             | wt::Val::ContRef(None) => Value::Ref(RefValue::Null),
             wt::Val::FuncRef(Some(_)) => Value::Ref(RefValue::Func),
             wt::Val::ExternRef(Some(r)) => {
-                let data = r.data(&self.store).map_err(harness)?;
+                let data = r.data(&self.store).map_err(Failure::harness)?;
                 Value::Ref(RefValue::Extern(data.and_then(|d| d.downcast_ref::<u32>().copied())))
             }
             wt::Val::AnyRef(Some(r)) => {
                 let store = &mut self.store;
-                if r.is_i31(&*store).map_err(harness)? {
+                if r.is_i31(&*store).map_err(Failure::harness)? {
                     Value::Ref(RefValue::I31)
-                } else if r.is_struct(&*store).map_err(harness)? {
+                } else if r.is_struct(&*store).map_err(Failure::harness)? {
                     Value::Ref(RefValue::Struct)
-                } else if r.is_array(&*store).map_err(harness)? {
+                } else if r.is_array(&*store).map_err(Failure::harness)? {
                     Value::Ref(RefValue::Array)
                 } else {
-                    let ext = wt::ExternRef::convert_any(&mut *store, *r).map_err(harness)?;
-                    let data = ext.data(&*store).map_err(harness)?;
+                    let ext = wt::ExternRef::convert_any(&mut *store, *r).map_err(Failure::harness)?;
+                    let data = ext.data(&*store).map_err(Failure::harness)?;
                     match data.and_then(|d| d.downcast_ref::<u32>().copied()) {
                         Some(n) => Value::Ref(RefValue::Host(Some(n))),
                         None => Value::Ref(RefValue::Any),
@@ -230,7 +227,7 @@ impl WasmtimeSession {
                 }
             }
             wt::Val::ExnRef(Some(_)) => Value::Ref(RefValue::Exn),
-            wt::Val::ContRef(Some(_)) => return Err(harness("continuation references are not carried")),
+            wt::Val::ContRef(Some(_)) => return Err(Failure::harness("continuation references are not carried")),
         })
     }
 
@@ -253,7 +250,7 @@ impl Session for WasmtimeSession {
     }
 
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
-        let module = self.modules.get(module.0).ok_or_else(|| harness("no such module"))?.clone();
+        let module = self.modules.get(module.0).ok_or_else(|| Failure::harness("no such module"))?.clone();
         // Imports first, so a missing or mismatched one is a link failure, not a trap.
         let pre =
             self.linker.instantiate_pre(&module).map_err(|e| Failure::new(FailureClass::Link, format!("{e:#}")))?;
@@ -270,7 +267,7 @@ impl Session for WasmtimeSession {
 
     fn register(&mut self, name: &str, instance: InstanceId) -> Result<(), Failure> {
         let instance = self.instance(instance)?;
-        self.linker.instance(&mut self.store, name, instance).map_err(harness)?;
+        self.linker.instance(&mut self.store, name, instance).map_err(Failure::harness)?;
         Ok(())
     }
 
@@ -278,11 +275,11 @@ impl Session for WasmtimeSession {
         let instance = self.instance(instance)?;
         let func = instance
             .get_func(&mut self.store, export)
-            .ok_or_else(|| harness(format!("no exported function `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported function `{export}`")))?;
         let ty = func.ty(&self.store);
         let params: Vec<wt::ValType> = ty.params().collect();
         if params.len() != args.len() {
-            return Err(harness(format!("`{export}` takes {} arguments, {} given", params.len(), args.len())));
+            return Err(Failure::harness(format!("`{export}` takes {} arguments, {} given", params.len(), args.len())));
         }
         let mut wargs = Vec::with_capacity(args.len());
         for (a, t) in args.iter().zip(&params) {
@@ -299,7 +296,7 @@ impl Session for WasmtimeSession {
         let instance = self.instance(instance)?;
         let g = instance
             .get_global(&mut self.store, export)
-            .ok_or_else(|| harness(format!("no exported global `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported global `{export}`")))?;
         let v = g.get(&mut self.store);
         self.our_value(&v)
     }
@@ -308,7 +305,7 @@ impl Session for WasmtimeSession {
         let instance = self.instance(instance)?;
         let m = instance
             .get_memory(&mut self.store, export)
-            .ok_or_else(|| harness(format!("no exported memory `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported memory `{export}`")))?;
         Ok(m.data_size(&self.store) as u64)
     }
 
@@ -316,26 +313,18 @@ impl Session for WasmtimeSession {
         let instance = self.instance(instance)?;
         let m = instance
             .get_memory(&mut self.store, export)
-            .ok_or_else(|| harness(format!("no exported memory `{export}`")))?;
+            .ok_or_else(|| Failure::harness(format!("no exported memory `{export}`")))?;
         let mut out = vec![0; len];
-        m.read(&self.store, offset as usize, &mut out).map_err(harness)?;
+        m.read(&self.store, offset as usize, &mut out).map_err(Failure::harness)?;
         Ok(out)
     }
 
     fn limits_in_force(&self) -> Vec<(String, String)> {
-        let mut out = vec![("stack".to_string(), "max_wasm_stack (Wasmtime default, 512 KiB)".to_string())];
-        if let Some(b) = self.limits.max_memory_bytes {
-            out.push(("memory".into(), format!("StoreLimits: {b} bytes per memory")));
-        }
-        if let Some(n) = self.limits.max_table_elements {
-            out.push(("table".into(), format!("StoreLimits: {n} elements per table")));
-        }
-        if self.fuel {
-            out.push(("fuel".into(), format!("{} units", self.limits.fuel.unwrap_or(u64::MAX))));
-        }
-        if let (true, Some(d)) = (self.epochs, self.limits.deadline) {
-            out.push(("deadline".into(), format!("epoch interruption, {} ms", d.as_millis())));
-        }
-        out
+        self.limits.in_force(Enforcement {
+            stack: "max_wasm_stack (Wasmtime default, 512 KiB)",
+            caps: "StoreLimits",
+            counting: self.fuel.then_some(("", "units")),
+            deadline: self.epochs.then_some("epoch interruption"),
+        })
     }
 }

@@ -69,6 +69,9 @@ candidate with a baseline: ratio of medians with a bootstrap interval at the con
 thresholds per scenario from ci/gate.toml (defaults: throughput 5%, cold start and call overhead 10%), Holm \
 correction across cells. A cell regressed only when its whole interval lies beyond its threshold; improvements \
 never fail. Prints a table, writes --markdown and --json verdicts.\n\n\
+File mode cannot re-measure: give it reruns of the candidate with --confirm RERUN.json (repeatable) and a \
+regressed cell fails only when every rerun regresses it against the same baseline too. A rerun needs only the \
+regressed cells; when the gate fails without --confirm it prints the run options that measure them again.\n\n\
 Paired mode (--paired --baseline-module A.wasm --candidate-module B.wasm --export F) runs both modules in the same \
 worker in ABBA rounds and decides on the per-round log ratios; a regression is re-measured once and fails only \
 when confirmed. With --baseline-bin OLD --candidate-bin NEW --module M it compares two wasmgauge binaries (e.g. \
@@ -138,6 +141,9 @@ pub struct GateArgs {
     /// Compare results from different machines (otherwise refused with exit 2).
     #[arg(long)]
     pub allow_cross_machine: bool,
+    /// A rerun of the candidate (repeatable): a regression must reproduce in every one to fail.
+    #[arg(long, value_name = "RERUN.json", conflicts_with = "paired")]
+    pub confirm: Vec<PathBuf>,
     /// Write the verdict as Markdown (for a CI job summary) to this file.
     #[arg(long)]
     pub markdown: Option<PathBuf>,
@@ -414,6 +420,15 @@ fn gate(args: GateArgs) -> ExitCode {
     match gate_inner(&args) {
         Ok(report) => {
             println!("{}", crate::gate::render::table(&report, args.all));
+            if !report.pass && !args.paired && args.confirm.is_empty() {
+                let (scenarios, engines) = report.rerun_selection();
+                println!(
+                    "to confirm: rerun the candidate with `--scenarios {} --engines {}` (and its other run options), \
+                     then gate again with --confirm RERUN.json",
+                    scenarios.join(","),
+                    engines.join(",")
+                );
+            }
             if report.pass { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
         Err(e) => {
@@ -464,7 +479,12 @@ fn gate_inner(args: &GateArgs) -> Result<crate::gate::GateReport> {
         let cand = crate::results::ResultsFile::load(c)?;
         let noise = args.noise.as_ref().map(|p| gate::noise::NoiseFile::load(p)).transpose()?;
         let names = (b.display().to_string(), c.display().to_string());
-        gate::compare(&base, &cand, (&names.0, &names.1), &config, noise.as_ref(), args.allow_cross_machine)?
+        let confirm = args
+            .confirm
+            .iter()
+            .map(|p| Ok((p.display().to_string(), crate::results::ResultsFile::load(p)?)))
+            .collect::<Result<Vec<_>>>()?;
+        gate::compare(&base, &cand, (&names.0, &names.1), &config, noise.as_ref(), args.allow_cross_machine, &confirm)?
     };
     if let Some(p) = &args.markdown {
         std::fs::write(p, gate::render::markdown(&report)).with_context(|| format!("writing {}", p.display()))?;

@@ -111,7 +111,8 @@ fn small_run(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, ResultsFile) {
 }
 
 /// A/A: the noise floor is calibrated on runs of this build, then two further runs of the same
-/// build pass the gate with it.
+/// build pass the gate with it and a third run as the confirmation rerun (`--confirm`), the way
+/// ci/README.md tells a CI job on a shared runner to gate.
 #[test]
 fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
     let _turn = exclusive();
@@ -129,6 +130,7 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let (a, _) = small_run(dir.path(), "a.json", &[]);
     let (b, _) = small_run(dir.path(), "b.json", &[]);
+    let (rerun, _) = small_run(dir.path(), "rerun.json", &[]);
     let md = dir.path().join("verdict.md");
     let json = dir.path().join("verdict.json");
     let out = wasmgauge(&[
@@ -143,12 +145,16 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
         &md.display().to_string(),
         "--json",
         &json.display().to_string(),
+        "--confirm",
+        &rerun.display().to_string(),
     ]);
     assert_eq!(out.status.code(), Some(0), "A/A raised an alarm:\n{}", text(&out));
     let verdict: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(verdict["pass"], true);
     assert!(verdict["cells"].as_array().unwrap().len() > 10);
-    assert!(std::fs::read_to_string(&md).unwrap().contains("wasmgauge gate: PASS"));
+    assert_eq!(verdict["confirmed_by"][0], rerun.display().to_string());
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.contains("wasmgauge gate: PASS") && md.contains("Regressions had to reproduce in the reruns"), "{md}");
 }
 
 #[test]
@@ -169,6 +175,31 @@ fn incomparable_inputs_exit_2_and_say_what_differs() {
         r.save(&p).unwrap();
         p
     };
+    // A cell made 50% slower: a regression the gate asks to confirm; a rerun at the old speed
+    // does not reproduce it (pass), a rerun as slow does (fail); a rerun without it is refused.
+    let mut slow = base.clone();
+    for c in slow.scenarios.throughput.as_mut().unwrap().cells.iter_mut().filter(|c| c.workload == "fib") {
+        let m = c.measurement.as_mut().unwrap();
+        m.per_call_ns.iter_mut().for_each(|v| *v *= 1.5);
+    }
+    let slow_p = write("slow.json", &slow);
+    let out = gate(&slow_p, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--scenarios throughput --engines native,wasmtime-cranelift"), "{}", text(&out));
+    let out = gate(&slow_p, &["--confirm", &a_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("in the candidate was not reproduced by"), "{}", text(&out));
+    let slow_s = slow_p.display().to_string();
+    let out = gate(&slow_p, &["--confirm", &a_s, "--confirm", &slow_s]);
+    assert_eq!(out.status.code(), Some(0), "every rerun must reproduce it: {}", text(&out));
+    let out = gate(&slow_p, &["--confirm", &slow_s]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("reproduced by"), "{}", text(&out));
+    let mut partial = base.clone();
+    partial.scenarios.throughput.as_mut().unwrap().cells.retain(|c| c.workload != "fib");
+    let out = gate(&slow_p, &["--confirm", &write("partial.json", &partial).display().to_string()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("has no cell throughput fib"), "{}", text(&out));
     // Different guest bytes for a cell.
     let mut other = base.clone();
     other.corpus.as_mut().unwrap().modules.insert("fib".into(), "ab".repeat(32));

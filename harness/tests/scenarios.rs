@@ -69,7 +69,9 @@ impl Executor for Repeated {
 }
 
 /// The throughput pipeline (calibrated sampling, summary, ratio with interval) reports the
-/// ratio of a cell made 3x slower on purpose.
+/// ratio of a cell made 3x slower on purpose. The two cells are measured in alternating rounds
+/// and judged on the median round, so a disturbance of the machine that lasts one round (a
+/// busy neighbour on a shared VM) moves one round's ratio, not the verdict.
 #[test]
 fn a_cell_slowed_on_purpose_shows_the_expected_ratio() {
     let _turn = exclusive();
@@ -79,15 +81,27 @@ fn a_cell_slowed_on_purpose_shows_the_expected_ratio() {
     let input = rust_workload("fib").unwrap().input_for(Size::Small);
     let expected = parse_checksum(&module.inputs[0].expected_checksum).unwrap();
     let code = WorkloadCode { name: "fib", wasm: &wasm };
-    let plan = throughput::SamplingPlan { samples: 15, ..Profile::get(ProfileName::Quick).throughput };
+    let plan = throughput::SamplingPlan { samples: 8, ..Profile::get(ProfileName::Quick).throughput };
     let make = || executor::make("wasmtime-cranelift", &EngineOptions::default()).unwrap();
-    let normal = throughput::measure(make().as_mut(), &code, &input, expected, &plan).unwrap();
-    let mut slowed_exec = Repeated { inner: make(), times: 3 };
-    let slowed = throughput::measure(&mut slowed_exec, &code, &input, expected, &plan).unwrap();
-    let ratio = stats::ratio_of_medians(&slowed.per_call_ns, &normal.per_call_ns);
-    assert!((ratio.value - 3.0).abs() <= 0.45, "slowed / normal = {ratio:?}");
-    assert!(ratio.ci95_low <= ratio.value && ratio.value <= ratio.ci95_high);
-    assert!(normal.summary.unwrap().n >= plan.min_samples);
+    let mut rounds = Vec::new();
+    for round in 0..5 {
+        let mut slowed_exec = Repeated { inner: make(), times: 3 };
+        let measure_normal = || throughput::measure(make().as_mut(), &code, &input, expected, &plan).unwrap();
+        // ABBA order across rounds, so neither side always goes first.
+        let (normal, slowed) = if round % 2 == 0 {
+            let n = measure_normal();
+            (n, throughput::measure(&mut slowed_exec, &code, &input, expected, &plan).unwrap())
+        } else {
+            let s = throughput::measure(&mut slowed_exec, &code, &input, expected, &plan).unwrap();
+            (measure_normal(), s)
+        };
+        assert!(normal.summary.unwrap().n >= plan.min_samples);
+        let ratio = stats::ratio_of_medians(&slowed.per_call_ns, &normal.per_call_ns);
+        assert!(ratio.ci95_low <= ratio.value && ratio.value <= ratio.ci95_high, "{ratio:?}");
+        rounds.push(ratio.value);
+    }
+    let median = stats::median(&rounds);
+    assert!((median - 3.0).abs() <= 0.45, "slowed / normal per round = {rounds:?}");
 }
 
 /// Every scenario runs on every engine configuration, reduced to one workload and a time budget.

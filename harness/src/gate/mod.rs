@@ -11,6 +11,11 @@
 //! its calibrated A/A noise, see [`noise`]) is wider than its threshold; otherwise unchanged.
 //! Improvements never fail the gate. Inputs that cannot be compared are an error of their own
 //! kind ([`Incomparable`]) that the CLI turns into exit code 2.
+//!
+//! A file comparison cannot re-measure, and a run's own samples cannot show a disturbance that
+//! lasted the whole run (a noisy neighbour on a shared runner). So file mode takes reruns of the
+//! candidate (`--confirm`): a regressed cell still fails only when every rerun regresses it
+//! against the same baseline too, as paired mode re-measures before it fails ([`confirm`]).
 pub mod config;
 pub mod noise;
 pub mod paired;
@@ -202,6 +207,22 @@ pub struct GateReport {
     pub unchanged: usize,
     /// True when nothing regressed.
     pub pass: bool,
+    /// Reruns of the candidate that regressions had to reproduce in (file mode, `--confirm`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmed_by: Vec<String>,
+}
+
+impl GateReport {
+    /// What to rerun to confirm this report's regressions: the `wasmgauge run` scenarios and
+    /// engine configurations of the regressed cells (empty when nothing regressed).
+    pub fn rerun_selection(&self) -> (Vec<String>, Vec<String>) {
+        let regressed = || self.cells.iter().filter(|c| c.verdict == Verdict::Regressed);
+        let scenarios: std::collections::BTreeSet<String> = regressed()
+            .map(|c| if c.key.scenario == "process-start" { "cold-start".into() } else { c.key.scenario.clone() })
+            .collect();
+        let engines: std::collections::BTreeSet<String> = regressed().map(|c| c.key.engine.clone()).collect();
+        (scenarios.into_iter().collect(), engines.into_iter().collect())
+    }
 }
 
 /// Decides one cell from its bootstrap replicates (ratio candidate / baseline).
@@ -316,6 +337,7 @@ pub fn finish(
         pass: regressed == 0,
         engines,
         cells,
+        confirmed_by: Vec::new(),
     }
 }
 
@@ -325,15 +347,13 @@ fn machine(r: &ResultsFile) -> String {
     format!("{} · {} cores · {} · host {}", e.cpu_model, e.logical_cores, e.arch, e.hostname)
 }
 
-/// Compares two result files cell by cell.
-pub fn compare(
+/// Refuses inputs of different schema versions or (unless allowed) from different machines.
+fn comparable(
     base: &ResultsFile,
     cand: &ResultsFile,
     names: (&str, &str),
-    config: &GateConfig,
-    noise: Option<&noise::NoiseFile>,
     allow_cross_machine: bool,
-) -> Result<GateReport, Incomparable> {
+) -> Result<(), Incomparable> {
     if base.schema_version != cand.schema_version {
         return Err(Incomparable(format!(
             "results schema versions differ: baseline {} has version {}, candidate {} has version {}",
@@ -347,6 +367,52 @@ pub fn compare(
             machine(cand)
         )));
     }
+    Ok(())
+}
+
+/// `x.key: baseline <sha> vs candidate <sha>` when two cells ran different guest bytes.
+fn different_bytes(x: &GateCell, y: &GateCell) -> Option<String> {
+    let short = |v: &[String]| v.iter().map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join("+");
+    (x.modules != y.modules)
+        .then(|| format!("{}: baseline {} vs candidate {}", x.key, short(&x.modules), short(&y.modules)))
+}
+
+/// Judges one cell: baseline samples `x` against candidate samples `y` of the same key.
+fn judge(x: &GateCell, y: &GateCell, config: &GateConfig, noise: Option<&noise::NoiseFile>) -> CellResult {
+    let threshold = config.threshold(&x.key.scenario, &x.key.metric);
+    let reps = stats::ratio_replicates(&y.samples, &x.samples);
+    let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
+    let n = noise.and_then(|n| n.noise_of(&x.key));
+    let (ratio, p_value, mut verdict, mut reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
+    if bm.min(cm) < config.min_time_ns {
+        verdict = Verdict::TooNoisy;
+        reason = format!("below the {} ns resolution floor of the harness", config.min_time_ns);
+    }
+    CellResult {
+        key: x.key.clone(),
+        baseline_median: bm,
+        candidate_median: cm,
+        ratio,
+        threshold,
+        p_value,
+        noise: n,
+        verdict,
+        reason,
+    }
+}
+
+/// Compares two result files cell by cell; a regression must reproduce in every rerun of the
+/// candidate in `confirm` (name, results) to fail the gate.
+pub fn compare(
+    base: &ResultsFile,
+    cand: &ResultsFile,
+    names: (&str, &str),
+    config: &GateConfig,
+    noise: Option<&noise::NoiseFile>,
+    allow_cross_machine: bool,
+    confirm: &[(String, ResultsFile)],
+) -> Result<GateReport, Incomparable> {
+    comparable(base, cand, names, allow_cross_machine)?;
     let (b, c) = (extract(base), extract(cand));
     let cand_by: BTreeMap<&CellKey, &GateCell> = c.iter().map(|x| (&x.key, x)).collect();
     let base_by: BTreeMap<&CellKey, &GateCell> = b.iter().map(|x| (&x.key, x)).collect();
@@ -372,18 +438,7 @@ pub fn compare(
         }
         return Err(Incomparable(format!("missing cells ({})", parts.join(" | "))));
     }
-    let mut differing = Vec::new();
-    for x in &b {
-        let y = cand_by[&x.key];
-        if x.modules != y.modules {
-            differing.push(format!(
-                "{}: baseline {} vs candidate {}",
-                x.key,
-                x.modules.iter().map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join("+"),
-                y.modules.iter().map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join("+")
-            ));
-        }
-    }
+    let differing: Vec<String> = b.iter().filter_map(|x| different_bytes(x, cand_by[&x.key])).collect();
     if !differing.is_empty() {
         return Err(Incomparable(format!(
             "different guest bytes (corpus sha256) for {} cells: {}",
@@ -391,31 +446,62 @@ pub fn compare(
             differing.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
         )));
     }
-    let mut cells = Vec::new();
-    for x in &b {
-        let y = cand_by[&x.key];
-        let threshold = config.threshold(&x.key.scenario, &x.key.metric);
-        let reps = stats::ratio_replicates(&y.samples, &x.samples);
-        let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
-        let n = noise.and_then(|n| n.noise_of(&x.key));
-        let (ratio, p_value, mut verdict, mut reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
-        if bm.min(cm) < config.min_time_ns {
-            verdict = Verdict::TooNoisy;
-            reason = format!("below the {} ns resolution floor of the harness", config.min_time_ns);
-        }
-        cells.push(CellResult {
-            key: x.key.clone(),
-            baseline_median: bm,
-            candidate_median: cm,
-            ratio,
-            threshold,
-            p_value,
-            noise: n,
-            verdict,
-            reason,
-        });
+    let mut cells: Vec<CellResult> = b.iter().map(|x| judge(x, cand_by[&x.key], config, noise)).collect();
+    for (name, rerun) in confirm {
+        comparable(base, rerun, (names.0, name), allow_cross_machine)?;
+        reproduce(&mut cells, &base_by, name, &extract(rerun), config, noise)?;
     }
-    Ok(finish("files", names.0.into(), names.1.into(), config.confidence, cells))
+    let mut report = finish("files", names.0.into(), names.1.into(), config.confidence, cells);
+    report.confirmed_by = confirm.iter().map(|(name, _)| name.clone()).collect();
+    Ok(report)
+}
+
+/// Judges every cell still regressed again, against the same baseline, with the samples of a
+/// rerun of the candidate: it stays regressed only when the rerun regresses it too (its p-value
+/// becomes the larger of the two for Holm's correction); otherwise it is unchanged, with both
+/// figures in its reason. The rerun needs only the regressed cells.
+fn reproduce(
+    cells: &mut [CellResult],
+    base_by: &BTreeMap<&CellKey, &GateCell>,
+    name: &str,
+    rerun: &[GateCell],
+    config: &GateConfig,
+    noise: Option<&noise::NoiseFile>,
+) -> Result<(), Incomparable> {
+    let by: BTreeMap<&CellKey, &GateCell> = rerun.iter().map(|x| (&x.key, x)).collect();
+    for cell in cells.iter_mut().filter(|c| c.verdict == Verdict::Regressed) {
+        let x = base_by[&cell.key];
+        let y = by.get(&cell.key).ok_or_else(|| {
+            Incomparable(format!(
+                "the confirmation run {name} has no cell {} (it regressed in the candidate)",
+                cell.key
+            ))
+        })?;
+        if let Some(d) = different_bytes(x, y) {
+            return Err(Incomparable(format!("the confirmation run {name} ran different guest bytes: {d}")));
+        }
+        let again = judge(x, y, config, noise);
+        if again.verdict == Verdict::Regressed {
+            cell.reason = format!("{}; reproduced by {name} ({})", cell.reason, pct_change(again.ratio.value));
+            cell.p_value = cell.p_value.max(again.p_value);
+        } else {
+            cell.verdict = Verdict::Unchanged;
+            cell.reason = format!(
+                "{} in the candidate was not reproduced by {name} ({} [{}, {}], {})",
+                pct_change(cell.ratio.value),
+                pct_change(again.ratio.value),
+                pct_change(again.ratio.ci95_low),
+                pct_change(again.ratio.ci95_high),
+                again.verdict.text()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A ratio as a signed percentage change: `+4.9%`.
+pub(crate) fn pct_change(ratio: f64) -> String {
+    format!("{:+.1}%", (ratio - 1.0) * 100.0)
 }
 
 #[cfg(test)]
@@ -441,6 +527,51 @@ mod tests {
         // A 7% shift on a cell with 3% A/A noise is within 1.05 x 1.06; a 20% shift is not.
         assert_eq!(decide(&reps_around(1.07, 0.01), 1.07, 0.05, 0.99, Some(0.03)).2, Verdict::Unchanged);
         assert_eq!(decide(&reps_around(1.20, 0.01), 1.20, 0.05, 0.99, Some(0.03)).2, Verdict::Regressed);
+    }
+
+    /// A cell whose 400 samples sit around `level` (a deterministic ±2% spread).
+    fn cell_at(workload: &str, level: f64, sha: &str) -> GateCell {
+        GateCell {
+            key: CellKey {
+                scenario: "throughput".into(),
+                workload: workload.into(),
+                engine: "e".into(),
+                metric: "time_per_call".into(),
+            },
+            samples: (0..400).map(|i| level * (1.0 + 0.02 * (((i * 37) % 101) as f64 / 100.0 - 0.5))).collect(),
+            modules: vec![sha.into()],
+        }
+    }
+
+    #[test]
+    fn a_regression_must_reproduce_in_every_rerun_of_the_candidate() {
+        let config = GateConfig::default();
+        let base = [cell_at("w", 100.0, "aa"), cell_at("v", 100.0, "aa")];
+        let base_by: BTreeMap<&CellKey, &GateCell> = base.iter().map(|x| (&x.key, x)).collect();
+        let judged = || {
+            vec![judge(&base[0], &cell_at("w", 150.0, "aa"), &config, None), judge(&base[1], &base[1], &config, None)]
+        };
+        let cells = judged();
+        assert_eq!((cells[0].verdict, cells[1].verdict), (Verdict::Regressed, Verdict::Unchanged));
+        // A rerun at the baseline's level: not reproduced, so unchanged, with both figures.
+        let mut cells = judged();
+        reproduce(&mut cells, &base_by, "rerun.json", &[cell_at("w", 101.0, "aa")], &config, None).unwrap();
+        assert_eq!(cells[0].verdict, Verdict::Unchanged);
+        assert!(
+            cells[0].reason.contains("+50.0% in the candidate was not reproduced by rerun.json (+1.0%"),
+            "{}",
+            cells[0].reason
+        );
+        // A rerun that is slow too: still regressed. A rerun needs only the regressed cells.
+        let mut cells = judged();
+        reproduce(&mut cells, &base_by, "rerun.json", &[cell_at("w", 148.0, "aa")], &config, None).unwrap();
+        assert_eq!(cells[0].verdict, Verdict::Regressed);
+        assert!(cells[0].reason.contains("reproduced by rerun.json (+48.0%)"), "{}", cells[0].reason);
+        // A rerun that lacks the regressed cell, or ran other guest bytes, cannot confirm anything.
+        let e = reproduce(&mut judged(), &base_by, "r.json", &[cell_at("v", 100.0, "aa")], &config, None).unwrap_err();
+        assert!(e.to_string().contains("r.json has no cell throughput w on e"), "{e}");
+        let e = reproduce(&mut judged(), &base_by, "r.json", &[cell_at("w", 150.0, "bb")], &config, None).unwrap_err();
+        assert!(e.to_string().contains("different guest bytes"), "{e}");
     }
 
     #[test]

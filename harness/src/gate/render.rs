@@ -4,9 +4,7 @@ use crate::output::new_table;
 use comfy_table::{Cell, CellAlignment};
 use std::fmt::Write as _;
 
-fn pct(ratio: f64) -> String {
-    format!("{:+.1}%", (ratio - 1.0) * 100.0)
-}
+use super::pct_change as pct;
 
 fn headline(r: &GateReport) -> String {
     if r.pass {
@@ -106,6 +104,10 @@ pub fn markdown(r: &GateReport) -> String {
         r.mode,
         r.confidence * 100.0
     );
+    if !r.confirmed_by.is_empty() {
+        let runs: Vec<String> = r.confirmed_by.iter().map(|n| format!("`{n}`")).collect();
+        let _ = writeln!(out, "Regressions had to reproduce in the reruns {}.\n", runs.join(", "));
+    }
     out.push_str(
         "| engine | cells | geomean change | regressed | improved | too noisy |\n|---|---:|---:|---:|---:|---:|\n",
     );

@@ -1,5 +1,6 @@
 //! The CI gate: paired mode catches a 10% regression and passes identical modules; A/A file
-//! comparisons pass with a calibrated noise floor; incomparable inputs exit 2; shards merge
+//! comparisons pass with a calibrated noise floor and a confirmation rerun; file-mode regressions
+//! must reproduce in every rerun; incomparable inputs exit 2; shards merge
 //! back into the unsharded matrix; BMF export.
 mod common;
 
@@ -157,6 +158,57 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
     assert!(md.contains("wasmgauge gate: PASS") && md.contains("Regressions had to reproduce in the reruns"), "{md}");
 }
 
+/// File mode with `--confirm`: a regression the gate asks to confirm (printing what to rerun)
+/// fails only when every rerun of the candidate reproduces it; a rerun without the cell is
+/// refused.
+#[test]
+fn file_mode_regressions_must_reproduce_in_every_confirmation_rerun() {
+    let _turn = exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let (_, base) = small_run(dir.path(), "a.json", &["--time-budget", "10"]);
+    let write = |name: &str, r: &ResultsFile| {
+        let p = dir.path().join(name);
+        r.save(&p).unwrap();
+        p
+    };
+    // The fib cells made 50% slower. Their samples are set to a steady ±1% on both sides, so
+    // the machine's noise during the run above cannot make them "too noisy" here.
+    let steady = |r: &ResultsFile, scale: f64| {
+        let mut r = r.clone();
+        for c in r.scenarios.throughput.as_mut().unwrap().cells.iter_mut().filter(|c| c.workload == "fib") {
+            let m = c.measurement.as_mut().unwrap();
+            m.per_call_ns = (0..m.per_call_ns.len()).map(|i| scale * (1000.0 + (i % 21) as f64 - 10.0)).collect();
+        }
+        r
+    };
+    let a_s = write("steady.json", &steady(&base, 1.0)).display().to_string();
+    let gate = |cand: &Path, extra: &[&str]| {
+        let mut args = vec!["gate", "--baseline", &a_s, "--candidate"];
+        let c = cand.display().to_string();
+        args.push(&c);
+        args.extend(extra);
+        wasmgauge(&args)
+    };
+    let slow_p = write("slow.json", &steady(&base, 1.5));
+    let out = gate(&slow_p, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--scenarios throughput --engines native,wasmtime-cranelift"), "{}", text(&out));
+    let out = gate(&slow_p, &["--confirm", &a_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("in the candidate was not reproduced by"), "{}", text(&out));
+    let slow_s = slow_p.display().to_string();
+    let out = gate(&slow_p, &["--confirm", &a_s, "--confirm", &slow_s]);
+    assert_eq!(out.status.code(), Some(0), "every rerun must reproduce it: {}", text(&out));
+    let out = gate(&slow_p, &["--confirm", &slow_s]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("reproduced by"), "{}", text(&out));
+    let mut partial = steady(&base, 1.0);
+    partial.scenarios.throughput.as_mut().unwrap().cells.retain(|c| c.workload != "fib");
+    let out = gate(&slow_p, &["--confirm", &write("partial.json", &partial).display().to_string()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("has no cell throughput fib"), "{}", text(&out));
+}
+
 #[test]
 fn incomparable_inputs_exit_2_and_say_what_differs() {
     let _turn = exclusive();
@@ -175,31 +227,6 @@ fn incomparable_inputs_exit_2_and_say_what_differs() {
         r.save(&p).unwrap();
         p
     };
-    // A cell made 50% slower: a regression the gate asks to confirm; a rerun at the old speed
-    // does not reproduce it (pass), a rerun as slow does (fail); a rerun without it is refused.
-    let mut slow = base.clone();
-    for c in slow.scenarios.throughput.as_mut().unwrap().cells.iter_mut().filter(|c| c.workload == "fib") {
-        let m = c.measurement.as_mut().unwrap();
-        m.per_call_ns.iter_mut().for_each(|v| *v *= 1.5);
-    }
-    let slow_p = write("slow.json", &slow);
-    let out = gate(&slow_p, &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("--scenarios throughput --engines native,wasmtime-cranelift"), "{}", text(&out));
-    let out = gate(&slow_p, &["--confirm", &a_s]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("in the candidate was not reproduced by"), "{}", text(&out));
-    let slow_s = slow_p.display().to_string();
-    let out = gate(&slow_p, &["--confirm", &a_s, "--confirm", &slow_s]);
-    assert_eq!(out.status.code(), Some(0), "every rerun must reproduce it: {}", text(&out));
-    let out = gate(&slow_p, &["--confirm", &slow_s]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("reproduced by"), "{}", text(&out));
-    let mut partial = base.clone();
-    partial.scenarios.throughput.as_mut().unwrap().cells.retain(|c| c.workload != "fib");
-    let out = gate(&slow_p, &["--confirm", &write("partial.json", &partial).display().to_string()]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("has no cell throughput fib"), "{}", text(&out));
     // Different guest bytes for a cell.
     let mut other = base.clone();
     other.corpus.as_mut().unwrap().modules.insert("fib".into(), "ab".repeat(32));

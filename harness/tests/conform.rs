@@ -10,14 +10,7 @@ use wasmgauge::results::ResultsFile;
 fn conform(args: &[&str], out: &Path) -> ResultsFile {
     let output =
         Command::new(env!("CARGO_BIN_EXE_wasmgauge")).arg("conform").args(args).arg("--out").arg(out).output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    ResultsFile::load(out).unwrap()
+    common::results_written(&output, out)
 }
 
 #[test]

@@ -158,6 +158,21 @@ fn a_a_runs_pass_the_gate_with_a_calibrated_noise_floor() {
     assert!(md.contains("wasmgauge gate: PASS") && md.contains("Regressions had to reproduce in the reruns"), "{md}");
 }
 
+/// `wasmgauge gate --baseline BASELINE --candidate CANDIDATE EXTRA...` (file mode).
+fn gate_files(baseline: &str, candidate: &Path, extra: &[&str]) -> Output {
+    let candidate = candidate.display().to_string();
+    let args: Vec<&str> =
+        ["gate", "--baseline", baseline, "--candidate", &candidate].into_iter().chain(extra.iter().copied()).collect();
+    wasmgauge(&args)
+}
+
+/// Saves `r` as `dir/name`.
+fn saved(dir: &Path, name: &str, r: &ResultsFile) -> PathBuf {
+    let p = dir.join(name);
+    r.save(&p).unwrap();
+    p
+}
+
 /// File mode with `--confirm`: a regression the gate asks to confirm (printing what to rerun)
 /// fails only when every rerun of the candidate reproduces it; a rerun without the cell is
 /// refused.
@@ -166,11 +181,7 @@ fn file_mode_regressions_must_reproduce_in_every_confirmation_rerun() {
     let _turn = exclusive();
     let dir = tempfile::tempdir().unwrap();
     let (_, base) = small_run(dir.path(), "a.json", &["--time-budget", "10"]);
-    let write = |name: &str, r: &ResultsFile| {
-        let p = dir.path().join(name);
-        r.save(&p).unwrap();
-        p
-    };
+    let write = |name: &str, r: &ResultsFile| saved(dir.path(), name, r);
     // The fib cells made 50% slower. Their samples are set to a steady ±1% on both sides, so
     // the machine's noise during the run above cannot make them "too noisy" here.
     let steady = |r: &ResultsFile, scale: f64| {
@@ -182,13 +193,7 @@ fn file_mode_regressions_must_reproduce_in_every_confirmation_rerun() {
         r
     };
     let a_s = write("steady.json", &steady(&base, 1.0)).display().to_string();
-    let gate = |cand: &Path, extra: &[&str]| {
-        let mut args = vec!["gate", "--baseline", &a_s, "--candidate"];
-        let c = cand.display().to_string();
-        args.push(&c);
-        args.extend(extra);
-        wasmgauge(&args)
-    };
+    let gate = |cand: &Path, extra: &[&str]| gate_files(&a_s, cand, extra);
     let slow_p = write("slow.json", &steady(&base, 1.5));
     let out = gate(&slow_p, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -215,18 +220,8 @@ fn incomparable_inputs_exit_2_and_say_what_differs() {
     let dir = tempfile::tempdir().unwrap();
     let (a, base) = small_run(dir.path(), "a.json", &["--time-budget", "10"]);
     let a_s = a.display().to_string();
-    let gate = |cand: &Path, extra: &[&str]| {
-        let mut args = vec!["gate", "--baseline", &a_s, "--candidate"];
-        let c = cand.display().to_string();
-        args.push(&c);
-        args.extend(extra);
-        wasmgauge(&args)
-    };
-    let write = |name: &str, r: &ResultsFile| {
-        let p = dir.path().join(name);
-        r.save(&p).unwrap();
-        p
-    };
+    let gate = |cand: &Path, extra: &[&str]| gate_files(&a_s, cand, extra);
+    let write = |name: &str, r: &ResultsFile| saved(dir.path(), name, r);
     // Different guest bytes for a cell.
     let mut other = base.clone();
     other.corpus.as_mut().unwrap().modules.insert("fib".into(), "ab".repeat(32));

@@ -37,6 +37,11 @@ pub fn run_to(args: &[&str], out: &Path) -> wasmgauge::results::ResultsFile {
         .env("WASMGAUGE_ONCE", env!("CARGO_BIN_EXE_wasmgauge-once"))
         .output()
         .unwrap();
+    results_written(&output, out)
+}
+
+/// Panics (with the command's output) unless it exited 0; then loads the results it wrote.
+pub fn results_written(output: &std::process::Output, out: &Path) -> wasmgauge::results::ResultsFile {
     assert_eq!(
         output.status.code(),
         Some(0),

@@ -1,0 +1,159 @@
+//! The narrow engine interface every WebAssembly runtime configuration is driven through.
+//!
+//! An [`Engine`] is one runtime in one configuration (`wasmtime-cranelift`, `wasmi-lazy`, ...).
+//! It compiles bytes to a [`CompiledModule`], serializes/deserializes that where the runtime has
+//! an ahead-of-time artifact, and instantiates it into an [`Instance`] with the harness's host
+//! functions ([`crate::host`]) bound. An instance calls exports and reads/writes its exported
+//! memory. Dropping an instance frees it.
+//!
+//! Each configuration is an adapter file in its runtime's driver (`drivers/<runtime>/src/`),
+//! next to the glue its configurations share; the conformance side of a configuration is a
+//! trait of its own ([`Conformance`]), so a binary that only measures does not link it.
+
+use crate::session::{Session, SessionLimits};
+use anyhow::{Result, bail};
+pub use results::measurements::CallPath;
+pub use results::{EngineInfo, EngineOptions, Features, Limits, Val, ValType};
+use std::any::Any;
+
+/// Fails when `asked` has a limit outside `supported` (a configuration's own list).
+pub fn check_limits(id: &str, asked: &Limits, supported: &Limits) -> Result<()> {
+    match asked.missing_from(supported) {
+        Some(what) => bail!("{id} does not support {what}"),
+        None => Ok(()),
+    }
+}
+
+/// Handle to an export looked up once on an instance, so calls skip the name lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncId(pub usize);
+
+/// A module compiled (or deserialized) by one engine; only that engine can use it.
+pub trait CompiledModule: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// One WebAssembly runtime configuration.
+pub trait Engine: Send + Sync {
+    fn info(&self) -> &EngineInfo;
+    /// Bytes (binary wasm) to a ready module, validation included.
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>>;
+    /// The runtime's ahead-of-time artifact for a module; `Ok(None)` when it has none.
+    fn serialize(&self, module: &dyn CompiledModule) -> Result<Option<Vec<u8>>>;
+    /// Loads an artifact made by [`Engine::serialize`] of this same configuration.
+    fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>>;
+    /// A fresh instance with the host functions of [`crate::host`] bound to its imports.
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+}
+
+/// The conformance side of a configuration: a trait of its own, built by a driver's
+/// conformance table only, so that binaries that only measure (a driver's `once` binary, whose
+/// process start is a benchmark figure) do not link the conformance code and the WASI layers.
+pub trait Conformance {
+    /// The proposals this configuration can run (see [`crate::features`]).
+    fn supported_features(&self) -> Features;
+    /// A conformance session: a store of its own, modules linked by name (see [`crate::session`]).
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>>;
+    /// Runs a WASI preview 1 command module through the runtime's WASI layer.
+    fn run_wasi(&self, wasm: &[u8], request: &crate::wasi::WasiRequest) -> crate::wasi::WasiExit;
+}
+
+/// The call-overhead calls an instance times in a loop of its own (see [`Instance::time_micro`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MicroCall {
+    /// `empty()` of the `empty` micro-module.
+    Empty,
+    /// `add4(a, b, c, d) -> i64` of `add4`.
+    Add4 { args: [i64; 4], expected: i64 },
+    /// `call_host(n) -> i32` of `host_loop`: n guest->host calls of `wasmgauge.tick`.
+    HostLoop { n: i32, expected: i32 },
+    /// `spin(n) -> i64` of `spin`: work proportional to n.
+    Spin { n: i64, expected: i64 },
+}
+
+impl MicroCall {
+    pub fn export(&self) -> &'static str {
+        match self {
+            MicroCall::Empty => "empty",
+            MicroCall::Add4 { .. } => "add4",
+            MicroCall::HostLoop { .. } => "call_host",
+            MicroCall::Spin { .. } => "spin",
+        }
+    }
+}
+
+/// Times `iters` calls of `call`, checking every answer against `expected`; returns the
+/// elapsed nanoseconds. Generic, so each adapter's typed path compiles to a monomorphic loop.
+#[inline(always)]
+pub fn timed_loop<R: PartialEq + std::fmt::Debug>(
+    iters: u64,
+    expected: R,
+    mut call: impl FnMut() -> Result<R>,
+) -> Result<u64> {
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        let got = std::hint::black_box(call()?);
+        if got != expected {
+            bail!("wrong answer: got {got:?}, the native answer is {expected:?}");
+        }
+    }
+    Ok(start.elapsed().as_nanos() as u64)
+}
+
+/// The dynamic path of [`Instance::time_micro`], shared by every adapter: the interface's
+/// `call` with values in a slice.
+pub fn time_micro_dynamic(instance: &mut dyn Instance, call: MicroCall, iters: u64) -> Result<u64> {
+    let f = instance.func(call.export())?;
+    let (args, expected): (Vec<Val>, Vec<Val>) = match call {
+        MicroCall::Empty => (vec![], vec![]),
+        MicroCall::Add4 { args, expected } => (args.iter().map(|a| Val::I64(*a)).collect(), vec![Val::I64(expected)]),
+        MicroCall::HostLoop { n, expected } => (vec![Val::I32(n)], vec![Val::I32(expected)]),
+        MicroCall::Spin { n, expected } => (vec![Val::I64(n)], vec![Val::I64(expected)]),
+    };
+    let mut results = expected.clone();
+    timed_loop(iters, true, || {
+        instance.call(f, std::hint::black_box(&args), &mut results)?;
+        Ok(results == expected)
+    })
+}
+
+/// A live instance. Traps come back as errors naming the trap.
+pub trait Instance {
+    fn func(&mut self, export: &str) -> Result<FuncId>;
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()>;
+    /// Copies `out.len()` bytes from the exported memory `memory` at `offset`.
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()>;
+    /// Copies `bytes` into the exported memory `memory` at `offset`.
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()>;
+    /// Times `iters` calls of a call-overhead export through `path`, verifying every answer;
+    /// returns elapsed nanoseconds. The loop runs inside the adapter (see [`timed_loop`]).
+    fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64>;
+}
+
+/// Downcasts a module to the adapter's own type, with a clear error on a mix-up.
+pub fn downcast<'m, T: 'static>(module: &'m dyn CompiledModule, engine: &str) -> Result<&'m T> {
+    match module.as_any().downcast_ref::<T>() {
+        Some(m) => Ok(m),
+        None => bail!("module was compiled by another engine than {engine}"),
+    }
+}
+
+/// Knobs shared by every compiling configuration: written once here, not per adapter.
+pub fn common_knobs(options: &EngineOptions) -> Vec<(&'static str, String)> {
+    let on_off = |on: bool, what: &str| if on { what.to_string() } else { "off".into() };
+    vec![
+        ("compile_threads", options.compile_threads.to_string()),
+        ("cache", "off".into()),
+        ("fuel", on_off(options.limits.instruction_counting, "on (limit u64::MAX, never exhausted)")),
+        ("epoch_interruption", on_off(options.limits.epoch_interruption, "on (deadline never reached)")),
+    ]
+}
+
+/// The message of a caught panic.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}

@@ -1,0 +1,30 @@
+//! The workload-level interface: prepare a workload with its input, then call it for a checksum.
+//!
+//! Three kinds of executor stand behind it: [`wasm::WasmExecutor`] drives any WebAssembly
+//! engine through the narrow engine interface (compile, instantiate, write the input into guest
+//! memory, call `run`); [`native::NativeExecutor`] calls the same workload source compiled into
+//! the native driver (no isolation); [`subprocess::SubprocessExecutor`] talks over pipes to the
+//! native runner binary in a child process (OS isolation). Scenarios see only this trait, and
+//! get a subject's executor from `Subject::executor`.
+
+pub mod export_call;
+pub mod native;
+pub mod subprocess;
+pub mod wasm;
+
+use anyhow::Result;
+pub use results::measurements::SetupTimes;
+
+/// A workload as every executor needs it: its name (native and subprocess look the kernel up by
+/// name) and its wasm bytes (the wasm executor compiles them).
+pub struct WorkloadCode<'a> {
+    pub name: &'a str,
+    pub wasm: &'a [u8],
+}
+
+pub trait Executor {
+    /// Makes the workload callable with `input` (compile, instantiate, copy input in, ...).
+    fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes>;
+    /// One call of the prepared workload; returns its checksum.
+    fn call(&mut self) -> Result<u64>;
+}

@@ -1,0 +1,551 @@
+//! The `cold-start` scenario: cold start, phase by phase, and process cold start.
+//!
+//! In a driver (one per engine x workload), each repetition times on its own: compile (bytes to
+//! a ready module, validation included), instantiate (a fresh instance from that module), the
+//! first call after instantiation and steady-state calls, and end to end (bytes to the first
+//! verified answer). Where the runtime has an ahead-of-time artifact it is serialized once and
+//! every repetition also times deserialize and artifact-to-first-answer; where it has none the
+//! phase says "not available", never a blank. The `subprocess` baseline times spawn (process
+//! start until the runner answers) instead; `native` has only calls.
+//!
+//! Process cold start is measured from the orchestrator, per engine: from spawning a fresh
+//! process (the driver's lean `wasmgauge-once-<driver>`, or `wasmgauge-runner --once ...` for
+//! `subprocess`) until its answer is read and verified. That is the figure the seed articles
+//! compare with containers.
+use crate::engine::Engine;
+use crate::executor::subprocess::RunnerChild;
+use crate::executor::wasm::{call_run, load_input};
+use crate::scenario::{
+    DriverCell, Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadCell, WorkloadTask, verdict,
+};
+use crate::subject::Subject;
+use crate::summary::View;
+use anyhow::{Context, Result, anyhow, bail};
+use comfy_table::{Cell as TableCell, CellAlignment};
+use protocol::runner::Op;
+use results::format::{fmt_ns, new_table};
+use results::manifest::{ModuleKind, checksum_hex};
+use results::measurements::{ColdStartMeasurement, Phase, ProcessPath};
+use results::plans::ColdStartPlan;
+use results::{CellStatus, ColdStartCell, ColdStartSection, ProcessStartCell, ResultsFile, Size, SubjectKind};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
+
+pub struct ColdStart;
+
+/// A cold-start cell: phases in a driver, or a process start timed from the orchestrator.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "kebab-case")]
+enum Cell {
+    Phases(WorkloadTask<ColdStartPlan>),
+    Process(ProcessCell),
+}
+
+/// One subject's process start on one workload (small input).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ProcessCell {
+    workload: WorkloadCell,
+    kind: SubjectKind,
+    /// Whether the subject has an ahead-of-time artifact to start from.
+    artifact: bool,
+    samples: usize,
+}
+
+/// What the orchestrator measured of a process start.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ProcessMeasurement {
+    path: ProcessPath,
+    command: Vec<String>,
+    samples_ns: Vec<u64>,
+}
+
+impl Scenario for ColdStart {
+    fn name(&self) -> &'static str {
+        "cold-start"
+    }
+
+    fn about(&self) -> &'static str {
+        "compile, deserialize, instantiate, first and steady call, end to end; and a fresh process to its answer"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(self.name()) {
+            results.scenarios.cold_start = Some(ColdStartSection::default());
+        }
+    }
+
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        let plan = run.profile.cold_start.clone().expect("profiles define every plan");
+        let phases = WorkloadTask::plan_all(self.name(), run, &plan, PROCESS_MS + plan.max_cell_ms / 2)?;
+        let mut cells = Vec::new();
+        for mut c in phases {
+            let task: WorkloadTask<ColdStartPlan> = c.cell()?;
+            c.cell = serde_json::to_value(Cell::Phases(task))?;
+            cells.push(c);
+        }
+        if !run.is_selected(self.name()) {
+            return Ok(cells);
+        }
+        // Process cold start: small inputs of the Rust workloads.
+        for m in run.workloads.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
+            for subject in &run.subjects {
+                let caps = subject.capabilities.clone().unwrap_or_default();
+                let cell = Cell::Process(ProcessCell {
+                    workload: WorkloadCell::of(run, m, Some(Size::Small))?,
+                    kind: caps.kind,
+                    artifact: caps.artifact,
+                    samples: plan.process_samples,
+                });
+                let label = format!("process-start {} (small) on {}", m.name, subject.id);
+                let mut c = PlannedCell::new(self.name(), label, &subject.id, run.options, PROCESS_MS * 2, &cell)?;
+                c.place = crate::scenario::Place::Orchestrator;
+                cells.push(c);
+            }
+        }
+        Ok(cells)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let Cell::Phases(task) = serde_json::from_value(cell.clone())? else {
+            bail!("process starts are timed by the orchestrator, not in a driver")
+        };
+        let (wasm, input) = task.workload.inputs()?;
+        let mut exec = ctx.subject.executor();
+        let code = crate::executor::WorkloadCode { name: &task.workload.workload, wasm: &wasm };
+        let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
+        let m = match ctx.subject {
+            Subject::Wasm(engine) => measure_wasm(engine.as_ref(), &wasm, &input, expected, &task.plan)?,
+            Subject::Native { kernels, .. } => {
+                let kernel = kernels
+                    .kernel(&task.workload.workload)
+                    .ok_or_else(|| anyhow!("no native `{}`", task.workload.workload))?;
+                measure_native(kernel, &input, expected, &task.plan)?
+            }
+            Subject::Subprocess { .. } => measure_subprocess(&task.workload.workload, &input, expected, &task.plan)?,
+        };
+        Ok(serde_json::to_value(m)?)
+    }
+
+    fn measure_here(&self, cell: &PlannedCell, ctx: &dyn Orchestrator) -> Result<serde_json::Value> {
+        let Cell::Process(p) = cell.cell()? else { bail!("phases are measured in a driver") };
+        let expected = p.workload.expected_checksum.clone().unwrap_or_default();
+        let input = p.workload.input_path.as_ref().map(|i| i.display().to_string()).unwrap_or_default();
+        let name = p.workload.workload.clone();
+        let (path, command) = match p.kind {
+            SubjectKind::Subprocess => (ProcessPath::Native, runner_once_command(&ctx.runner_binary()?, &name)),
+            SubjectKind::Native => {
+                let exe = ctx.once_binary(&cell.subject)?.display().to_string();
+                let args = ["--engine", &cell.subject, "--workload", &name, "--input", &input];
+                (ProcessPath::Native, std::iter::once(exe).chain(args.map(String::from)).collect())
+            }
+            SubjectKind::Wasm => {
+                let exe = ctx.once_binary(&cell.subject)?.display().to_string();
+                let wasm = p.workload.wasm_path.display().to_string();
+                let args = ["--engine", &cell.subject, "--workload", &name, "--input", &input, "--wasm", &wasm];
+                let mut cmd: Vec<String> = std::iter::once(exe.clone()).chain(args.map(String::from)).collect();
+                if p.artifact {
+                    let artifact = ctx.scratch().join(format!("{}-{name}.artifact", cell.subject));
+                    let made = Command::new(&exe)
+                        .args(&cmd[1..])
+                        .arg("--write-artifact")
+                        .arg(&artifact)
+                        .stderr(Stdio::piped())
+                        .output()?;
+                    if !made.status.success() {
+                        bail!("writing the artifact failed: {}", String::from_utf8_lossy(&made.stderr).trim());
+                    }
+                    cmd.extend(["--artifact".to_string(), artifact.display().to_string()]);
+                    (ProcessPath::Artifact, cmd)
+                } else {
+                    (ProcessPath::Compile, cmd)
+                }
+            }
+        };
+        let samples_ns = time_processes(&command, &expected, p.samples, ctx.timeout())?;
+        Ok(serde_json::to_value(ProcessMeasurement { path, command, samples_ns })?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let section = results.scenarios.cold_start.get_or_insert_with(ColdStartSection::default);
+        let wall_ms = outcome.wall_ms();
+        match cell.cell::<Cell>().expect("planned by this scenario") {
+            Cell::Phases(task) => {
+                let (status, error, measurement) = outcome.settle::<ColdStartMeasurement>();
+                let text = verdict(status, &error, || {
+                    let m = measurement.as_ref().expect("ok has a measurement");
+                    format!("end to end {}", fmt_ns(m.end_to_end.median_ns().unwrap_or(f64::NAN)))
+                });
+                section.cells.push(ColdStartCell {
+                    workload: task.workload.workload,
+                    size: task.workload.size,
+                    engine: cell.subject.clone(),
+                    status,
+                    error,
+                    measurement,
+                    wall_ms,
+                });
+                (status, text)
+            }
+            Cell::Process(p) => {
+                let (status, error, m) = outcome.settle::<ProcessMeasurement>();
+                let mut record = ProcessStartCell {
+                    workload: p.workload.workload,
+                    size: Size::Small,
+                    engine: cell.subject.clone(),
+                    status,
+                    error,
+                    path: ProcessPath::Native,
+                    command: vec![],
+                    samples_ns: vec![],
+                    summary: None,
+                };
+                if let Some(m) = m {
+                    let xs: Vec<f64> = m.samples_ns.iter().map(|&v| v as f64).collect();
+                    record.summary = Some(stats::summarize(&xs));
+                    (record.path, record.command, record.samples_ns) = (m.path, m.command, m.samples_ns);
+                }
+                let text = verdict(record.status, &record.error, || {
+                    fmt_ns(record.summary.as_ref().map(|s| s.median.value).unwrap_or(f64::NAN))
+                });
+                let status = record.status;
+                section.process.push(record);
+                (status, text)
+            }
+        }
+    }
+
+    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+        let Some(workload) = view.rows("cold-start", "end_to_end").into_iter().next() else { return vec![] };
+        let mut table = new_table(
+            [
+                "engine",
+                "compile",
+                "deserialize",
+                "instantiate",
+                "first call",
+                "steady call",
+                "end to end",
+                "process start",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        let phase = |engine: &str, p: &str| -> Option<String> {
+            view.find("cold-start", &workload, engine, p).map(|c| fmt_ns(c.value))
+        };
+        for engine in view.engines_in("cold-start") {
+            let missing = view.missing("cold-start", &workload, &engine);
+            let or = |p: &str, absent: &str| {
+                phase(&engine, p)
+                    .unwrap_or_else(|| if missing.is_empty() { absent.to_string() } else { missing.clone() })
+            };
+            let mut e2e = or("end_to_end", "-");
+            if let Some(a) = phase(&engine, "end_to_end_from_artifact") {
+                e2e = format!("{e2e} (artifact {a})");
+            }
+            let mut first = or("first_call", "-");
+            if let Some(s) = phase(&engine, "spawn") {
+                first = format!("{first} (spawn {s})");
+            }
+            let process = match view.find("process-start", &workload, &engine, "exec_to_answer") {
+                Some(c) => format!("{} ({})", fmt_ns(c.value), c.note),
+                None => view.missing("process-start", &workload, &engine),
+            };
+            let row = [
+                engine.clone(),
+                or("compile", "n/a"),
+                or("deserialize", "not available"),
+                or("instantiate", "n/a"),
+                first,
+                or("steady_call", "-"),
+                e2e,
+                process,
+            ];
+            table.add_row(row.map(|c| TableCell::new(c).set_alignment(CellAlignment::Right)).to_vec());
+        }
+        vec![format!(
+            "Cold start of `{workload}` (medians; process start = exec of a fresh process to its verified answer):\n{table}"
+        )]
+    }
+}
+
+fn ns(d: Duration) -> u64 {
+    d.as_nanos() as u64
+}
+
+pub fn verify(got: u64, expected: u64) -> Result<()> {
+    if got != expected {
+        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
+    }
+    Ok(())
+}
+
+/// Median of `calls` individually timed calls after 3 untimed ones.
+fn steady(calls: usize, mut call: impl FnMut() -> Result<u64>, expected: u64) -> Result<u64> {
+    for _ in 0..3 {
+        verify(call()?, expected)?;
+    }
+    let mut times: Vec<f64> = Vec::with_capacity(calls);
+    for _ in 0..calls.max(1) {
+        let t = Instant::now();
+        verify(black_box(call()?), expected)?;
+        times.push(t.elapsed().as_nanos() as f64);
+    }
+    Ok(stats::median(&times) as u64)
+}
+
+/// Cold start of a workload on a WebAssembly engine.
+pub fn measure_wasm(
+    engine: &dyn Engine,
+    wasm: &[u8],
+    input: &[u8],
+    expected: u64,
+    plan: &ColdStartPlan,
+) -> Result<ColdStartMeasurement> {
+    let cap = Duration::from_millis(plan.max_cell_ms);
+    let began = Instant::now();
+    let (mut compile, mut instantiate, mut first, mut steady_ns, mut e2e) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut deserialize, mut e2e_artifact) = (vec![], vec![]);
+    let mut artifact: Option<Vec<u8>> = None;
+    let mut no_artifact_reason = None;
+    let mut reps = 0;
+    while reps < plan.repetitions.max(1) && (reps == 0 || began.elapsed() < cap) {
+        let t0 = Instant::now();
+        let module = engine.compile(wasm).context("compile")?;
+        let t1 = Instant::now();
+        let mut instance = engine.instantiate(module.as_ref()).context("instantiate")?;
+        let t2 = Instant::now();
+        let (run, args) = load_input(instance.as_mut(), input)?;
+        let t3 = Instant::now();
+        verify(call_run(instance.as_mut(), run, &args)?, expected)?;
+        let t4 = Instant::now();
+        compile.push(ns(t1 - t0));
+        instantiate.push(ns(t2 - t1));
+        first.push(ns(t4 - t3));
+        e2e.push(ns(t4 - t0));
+        steady_ns.push(steady(plan.steady_calls, || call_run(instance.as_mut(), run, &args), expected)?);
+
+        if reps == 0 {
+            match engine.serialize(module.as_ref())? {
+                Some(bytes) => artifact = Some(bytes),
+                None => {
+                    no_artifact_reason =
+                        Some(format!("not available: {} has no ahead-of-time artifact", engine.info().runtime))
+                }
+            }
+        }
+        if let Some(bytes) = &artifact {
+            let t0 = Instant::now();
+            let loaded = engine.deserialize(bytes).context("deserialize")?;
+            let t1 = Instant::now();
+            let mut instance = engine.instantiate(loaded.as_ref())?;
+            let (run, args) = load_input(instance.as_mut(), input)?;
+            verify(call_run(instance.as_mut(), run, &args)?, expected)?;
+            let t2 = Instant::now();
+            deserialize.push(ns(t1 - t0));
+            e2e_artifact.push(ns(t2 - t0));
+        }
+        reps += 1;
+    }
+    let artifact_phase = |samples: Vec<u64>| match &no_artifact_reason {
+        Some(reason) => Phase::NotAvailable { reason: reason.clone() },
+        None => Phase::from_samples(samples),
+    };
+    Ok(ColdStartMeasurement {
+        repetitions: reps,
+        compile: Phase::from_samples(compile),
+        artifact_bytes: artifact.as_ref().map(|a| a.len() as u64),
+        deserialize: artifact_phase(deserialize),
+        instantiate: Phase::from_samples(instantiate),
+        first_call: Phase::from_samples(first),
+        steady_call: Phase::from_samples(steady_ns),
+        spawn: Phase::na("in-process engine: no process is started"),
+        end_to_end: Phase::from_samples(e2e),
+        end_to_end_from_artifact: artifact_phase(e2e_artifact),
+    })
+}
+
+/// A baseline's measurement: native code has no compile, artifact or instantiate phase.
+fn baseline_measurement(
+    repetitions: usize,
+    first_call: Phase,
+    steady_call: Phase,
+    spawn: Phase,
+    end_to_end: Phase,
+) -> ColdStartMeasurement {
+    let compiled = "native code: compiled ahead of time by rustc";
+    ColdStartMeasurement {
+        repetitions,
+        compile: Phase::na(compiled),
+        artifact_bytes: None,
+        deserialize: Phase::na(compiled),
+        instantiate: Phase::na("native code: nothing to instantiate"),
+        first_call,
+        steady_call,
+        spawn,
+        end_to_end,
+        end_to_end_from_artifact: Phase::na(compiled),
+    }
+}
+
+/// Cold start of the `native` baseline: only calls exist; the first call is the first one this
+/// (fresh) worker process makes.
+pub fn measure_native(
+    kernel: fn(&[u8]) -> u64,
+    input: &[u8],
+    expected: u64,
+    plan: &ColdStartPlan,
+) -> Result<ColdStartMeasurement> {
+    let t = Instant::now();
+    verify(black_box(kernel(black_box(input))), expected)?;
+    let first = ns(t.elapsed());
+    let steady_ns = steady(plan.steady_calls, || Ok(kernel(black_box(input))), expected)?;
+    let first = Phase::from_samples(vec![first]);
+    Ok(baseline_measurement(
+        1,
+        first.clone(),
+        Phase::from_samples(vec![steady_ns]),
+        Phase::na("in-process baseline: no process is started"),
+        first,
+    ))
+}
+
+/// Cold start of the `subprocess` baseline: spawn, first call and steady calls per repetition.
+pub fn measure_subprocess(
+    workload: &str,
+    input: &[u8],
+    expected: u64,
+    plan: &ColdStartPlan,
+) -> Result<ColdStartMeasurement> {
+    let cap = Duration::from_millis(plan.max_cell_ms);
+    let began = Instant::now();
+    let (mut spawn, mut first, mut steady_ns, mut e2e) = (vec![], vec![], vec![], vec![]);
+    let mut reps = 0;
+    let answer = |reply: Vec<u8>| -> Result<u64> {
+        Ok(u64::from_le_bytes(reply.as_slice().try_into().map_err(|_| anyhow!("runner sent {} bytes", reply.len()))?))
+    };
+    while reps < plan.repetitions.max(1) && (reps == 0 || began.elapsed() < cap) {
+        let t0 = Instant::now();
+        let mut child = RunnerChild::spawn()?;
+        child.request(Op::Load, workload.as_bytes())?;
+        let t1 = Instant::now();
+        child.request(Op::Input, input)?;
+        let t2 = Instant::now();
+        verify(answer(child.request(Op::Run, &[])?)?, expected)?;
+        let t3 = Instant::now();
+        spawn.push(ns(t1 - t0));
+        first.push(ns(t3 - t2));
+        e2e.push(ns(t3 - t0));
+        steady_ns.push(steady(plan.steady_calls, || answer(child.request(Op::Run, &[])?), expected)?);
+        reps += 1;
+    }
+    Ok(baseline_measurement(
+        reps,
+        Phase::from_samples(first),
+        Phase::from_samples(steady_ns),
+        Phase::from_samples(spawn),
+        Phase::from_samples(e2e),
+    ))
+}
+
+/// Times `samples` fresh processes of `command`, each until it exits and its printed answer is
+/// verified against `expected_hex`.
+pub fn time_processes(command: &[String], expected_hex: &str, samples: usize, timeout: Duration) -> Result<Vec<u64>> {
+    let (program, args) = command.split_first().ok_or_else(|| anyhow!("empty command"))?;
+    let mut out = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let start = Instant::now();
+        let mut cmd = Command::new(program);
+        // No pre_exec hook here: it would force fork+exec of this whole process instead of
+        // posix_spawn, adding the parent's page-table copy to every sample.
+        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().with_context(|| format!("spawning {program}"))?;
+        // The answer is one short line, which fits the pipe buffer: wait first, then read it.
+        let Some(status) = child.wait_timeout(timeout)? else {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("process did not finish within {} s", timeout.as_secs());
+        };
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().expect("piped"), &mut text)?;
+        let elapsed = ns(start.elapsed());
+        if !status.success() {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().expect("piped"), &mut err);
+            bail!("process failed ({status}): {}", err.trim());
+        }
+        if text.trim() != expected_hex {
+            bail!("wrong answer: got {}, the native answer is {expected_hex}", text.trim());
+        }
+        out.push(elapsed);
+    }
+    Ok(out)
+}
+
+/// One request served by a fresh `wasmgauge-runner --once WORKLOAD small` process: exec,
+/// compute, print the answer, exit; the answer is verified (the subprocess baseline's
+/// process-per-request, for density and concurrency; runs in the native driver).
+pub fn fresh_runner_request(workload: &str, expected: u64) -> Result<impl Fn() -> Result<()> + Sync> {
+    let command = runner_once_command(&crate::executor::subprocess::runner_path()?, workload);
+    let expected_hex = checksum_hex(expected);
+    Ok(move || time_processes(&command, &expected_hex, 1, Duration::from_secs(30)).map(|_| ()))
+}
+
+/// The command line of a runner process computing one answer for a workload's small input.
+pub fn runner_once_command(runner: &Path, workload: &str) -> Vec<String> {
+    vec![runner.display().to_string(), "--once".into(), workload.into(), "small".into()]
+}
+
+/// What a `wasmgauge-once-<driver>` process is asked (see [`crate::driver::once_main`]).
+#[derive(Debug, Default)]
+pub struct OnceArgs {
+    pub engine: String,
+    pub workload: String,
+    /// The workload's input, as the orchestrator wrote it.
+    pub input: Option<std::path::PathBuf>,
+    pub wasm: Option<std::path::PathBuf>,
+    /// An artifact written by `--write-artifact` of the same configuration.
+    pub artifact: Option<std::path::PathBuf>,
+    /// Compile `--wasm` and write the configuration's artifact here instead of answering.
+    pub write_artifact: Option<std::path::PathBuf>,
+}
+
+/// The body of a driver's `wasmgauge-once-<driver>`: one fresh process computing one answer
+/// (or writing an artifact).
+pub fn once(table: &[crate::subject::SubjectEntry], a: &OnceArgs) -> Result<()> {
+    let subject = crate::subject::build(table, &a.engine, &results::EngineOptions::default())?;
+    let read = |what: &str, path: Option<&Path>| -> Result<Vec<u8>> {
+        let path = path.ok_or_else(|| anyhow!("--{what} is needed"))?;
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let engine = match &subject {
+        Subject::Native { kernels, .. } => {
+            let kernel = kernels.kernel(&a.workload).ok_or_else(|| anyhow!("unknown workload `{}`", a.workload))?;
+            let input = read("input", a.input.as_deref())?;
+            println!("{:#018x}", black_box(kernel(black_box(&input))));
+            return Ok(());
+        }
+        other => other.engine()?,
+    };
+    if let Some(out) = &a.write_artifact {
+        let module = engine.compile(&read("wasm", a.wasm.as_deref())?)?;
+        match engine.serialize(module.as_ref())? {
+            Some(bytes) => std::fs::write(out, bytes)?,
+            None => bail!("{}: not available (no ahead-of-time artifact)", a.engine),
+        }
+        return Ok(());
+    }
+    let module = match &a.artifact {
+        Some(path) => engine.deserialize(&std::fs::read(path)?)?,
+        None => engine.compile(&read("wasm", a.wasm.as_deref())?)?,
+    };
+    let input = read("input", a.input.as_deref())?;
+    let mut instance = engine.instantiate(module.as_ref())?;
+    let (run, args) = load_input(instance.as_mut(), &input)?;
+    println!("{:#018x}", call_run(instance.as_mut(), run, &args)?);
+    Ok(())
+}

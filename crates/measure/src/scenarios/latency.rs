@@ -1,0 +1,122 @@
+//! The `latency` scenario: per-call latency of every workload in an HdrHistogram (p50, p90,
+//! p99, p99.9, max; the histogram is saved). Workload calls last microseconds or more, so each
+//! is timed on its own with the clock's cost subtracted. The call-overhead benchmarks' latency
+//! (mean call of small batches) is recorded by the call-overhead cell of the same engine.
+use crate::calibration;
+use crate::executor::{Executor, WorkloadCode};
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadTask, verdict};
+use crate::summary::View;
+use anyhow::Result;
+use comfy_table::{Cell as TableCell, CellAlignment};
+use results::format::{fmt_ns, new_table};
+use results::latency::LatencyRecord;
+use results::plans::LatencyPlan;
+use results::{CellStatus, LatencyCell, LatencySection, ResultsFile};
+use std::time::{Duration, Instant};
+
+pub struct Latency;
+
+impl Scenario for Latency {
+    fn name(&self) -> &'static str {
+        "latency"
+    }
+
+    fn about(&self) -> &'static str {
+        "per-call latency percentiles (HdrHistogram) of every workload and call-overhead benchmark"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(self.name()) {
+            results.scenarios.latency = Some(LatencySection::default());
+        }
+    }
+
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        let plan = run.profile.latency.clone().expect("profiles define every plan");
+        let estimate = PROCESS_MS + plan.warmup_ms + plan.max_ms;
+        WorkloadTask::plan_all(self.name(), run, &plan, estimate)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let task: WorkloadTask<LatencyPlan> = serde_json::from_value(cell.clone())?;
+        let (wasm, input) = task.workload.inputs()?;
+        let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
+        let mut exec = ctx.subject.executor();
+        let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
+        Ok(serde_json::to_value(measure_latency(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let (status, error, record) = outcome.settle::<LatencyRecord>();
+        let task: WorkloadTask<LatencyPlan> = cell.cell().expect("planned by this scenario");
+        let text = verdict(status, &error, || {
+            let r = record.as_ref().expect("ok has a record");
+            format!("p50 {} p99 {}", fmt_ns(r.p50_ns as f64), fmt_ns(r.p99_ns as f64))
+        });
+        results.scenarios.latency.get_or_insert_with(LatencySection::default).cells.push(LatencyCell {
+            engine: cell.subject.clone(),
+            kind: "workload".into(),
+            target: task.workload.workload,
+            size: task.workload.size,
+            status,
+            error,
+            record,
+        });
+        (status, text)
+    }
+
+    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+        let rows = view.rows("latency", "p50");
+        if rows.is_empty() {
+            return vec![];
+        }
+        // The floor (an empty call) and the first workload.
+        let mut targets: Vec<String> = rows.iter().filter(|r| r.as_str() == "empty typed").cloned().collect();
+        targets.extend(rows.iter().find(|r| r.contains('/')).cloned());
+        let mut header = vec!["engine".to_string()];
+        header.extend(targets.iter().map(|t| format!("{t} p50 / p99 / p99.9")));
+        let mut table = new_table(header);
+        for engine in view.engines_in("latency") {
+            let mut row = vec![TableCell::new(&engine)];
+            for t in &targets {
+                let q = |m: &str| view.find("latency", t, &engine, m).map(|c| fmt_ns(c.value));
+                let text = match (q("p50"), q("p99"), q("p99.9")) {
+                    (Some(a), Some(b), Some(c)) => format!("{a} / {b} / {c}"),
+                    _ => view.missing("latency", t, &engine),
+                };
+                row.push(TableCell::new(text).set_alignment(CellAlignment::Right));
+            }
+            table.add_row(row);
+        }
+        vec![format!(
+            "Latency percentiles (HdrHistogram; call-overhead values are per-call means of small batches):\n{table}"
+        )]
+    }
+}
+
+/// Per-call latency of a prepared workload: every call timed on its own (workload calls last
+/// microseconds or more, so the clock, whose cost is subtracted, stays a small part) and
+/// verified, then recorded in an HdrHistogram.
+pub fn measure_latency(
+    exec: &mut dyn Executor,
+    code: &WorkloadCode,
+    input: &[u8],
+    expected: u64,
+    plan: &LatencyPlan,
+) -> Result<LatencyRecord> {
+    let (timer_overhead, _) = calibration::clock();
+    exec.prepare(code, input)?;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(plan.warmup_ms) {
+        super::throughput::checked_call(exec, expected)?;
+    }
+    let cap = Duration::from_millis(plan.max_ms);
+    let start = Instant::now();
+    let mut values = Vec::with_capacity(plan.calls as usize);
+    while (values.len() as u64) < plan.calls && (values.len() < 10 || start.elapsed() < cap) {
+        let t = Instant::now();
+        super::throughput::checked_call(exec, expected)?;
+        values.push(((t.elapsed().as_nanos() as f64) - timer_overhead).max(1.0) as u64);
+    }
+    results::latency::record(&values, 1)
+}

@@ -1,0 +1,163 @@
+//! The `sandbox-tax` scenario: what switching a resource limit on costs a workload's
+//! throughput. For each configuration and each limit its capabilities declare (instruction
+//! counting = fuel or metering, epoch interruption, explicit bounds checks instead of guard
+//! pages), the same
+//! workload runs on the configuration without limits and with the limit, in the same driver,
+//! in alternating rounds (so drift hits both sides alike); the figure is the ratio of median
+//! times per call with a bootstrap 95% interval. Every call is verified on both sides.
+use crate::engine::{Engine, EngineOptions, Limits};
+use crate::executor::{Executor, WorkloadCode, wasm::WasmExecutor};
+use crate::scenario::{
+    DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadCell, WorkloadTask, verdict,
+};
+use crate::scenarios::throughput;
+use crate::summary::View;
+use anyhow::Result;
+use results::format::{fmt_estimate, new_table};
+use results::manifest::ModuleKind;
+use results::measurements::TaxMeasurement;
+use results::plans::TaxPlan;
+use results::{CellStatus, ResultsFile, SandboxTaxCell, SandboxTaxSection, Size};
+use serde::{Deserialize, Serialize};
+
+pub struct SandboxTax;
+
+/// One workload on one engine, without and with one limit.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Cell {
+    task: WorkloadTask<TaxPlan>,
+    limits: Limits,
+}
+
+impl Scenario for SandboxTax {
+    fn name(&self) -> &'static str {
+        "sandbox-tax"
+    }
+
+    fn about(&self) -> &'static str {
+        "what fuel/metering, epochs and explicit bounds checks cost each workload (ratio with / without)"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(self.name()) {
+            results.scenarios.sandbox_tax = Some(SandboxTaxSection::default());
+        }
+    }
+
+    /// Every Rust workload at every size on every subject, once per limit it declares.
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        let Some(plan) = run.profile.sandbox_tax.clone().filter(|_| run.is_selected(self.name())) else {
+            return Ok(vec![]);
+        };
+        let estimate = PROCESS_MS
+            + 1_000
+            + 2 * (plan.warmup_ms + plan.rounds as u64 * plan.samples_per_round as u64 * plan.sample_target_ms);
+        let mut cells = Vec::new();
+        for m in run.workloads.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
+            for size in &run.profile.sizes {
+                for subject in &run.subjects {
+                    let declared = subject.capabilities.as_ref().map(|c| c.limits).unwrap_or_default();
+                    for limits in declared.each() {
+                        let task =
+                            WorkloadTask { workload: WorkloadCell::of(run, m, Some(*size))?, plan: plan.clone() };
+                        let label = task.workload.label(&format!("sandbox-tax {}", limits.label()), &subject.id);
+                        let cell = Cell { task, limits };
+                        cells.push(PlannedCell::new(self.name(), label, &subject.id, run.options, estimate, &cell)?);
+                    }
+                }
+            }
+        }
+        Ok(cells)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let cell: Cell = serde_json::from_value(cell.clone())?;
+        let (wasm, input) = cell.task.workload.inputs()?;
+        let code = WorkloadCode { name: &cell.task.workload.workload, wasm: &wasm };
+        let limited = (ctx.rebuild)(&EngineOptions { limits: cell.limits, ..ctx.options.clone() })?;
+        let expected = cell.task.workload.expected()?;
+        let m =
+            measure(ctx.subject.engine()?, limited.engine()?, cell.limits, &code, &input, expected, &cell.task.plan)?;
+        Ok(serde_json::to_value(m)?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let c: Cell = cell.cell().expect("planned by this scenario");
+        let wall_ms = outcome.wall_ms();
+        let (status, error, m) = outcome.settle::<TaxMeasurement>();
+        let text = verdict(status, &error, || format!("x{:.3}", m.as_ref().expect("ok").ratio.value));
+        results.scenarios.sandbox_tax.get_or_insert_with(SandboxTaxSection::default).cells.push(SandboxTaxCell {
+            workload: c.task.workload.workload,
+            size: c.task.workload.size.unwrap_or(Size::Small),
+            engine: cell.subject.clone(),
+            limit: c.limits.label(),
+            status,
+            error,
+            measurement: m,
+            wall_ms,
+        });
+        (status, text)
+    }
+
+    fn summarize(&self, results: &ResultsFile, _view: &View) -> Vec<String> {
+        let Some(section) = &results.scenarios.sandbox_tax else { return vec![] };
+        let mut t = new_table(
+            ["engine", "limit", "size", "workloads", "time with / without (geomean, 95% CI)"]
+                .map(String::from)
+                .to_vec(),
+        );
+        for g in section.geomeans() {
+            t.add_row(vec![
+                comfy_table::Cell::new(&g.engine),
+                comfy_table::Cell::new(&g.limit),
+                comfy_table::Cell::new(g.size.name()),
+                comfy_table::Cell::new(g.workloads),
+                comfy_table::Cell::new(fmt_estimate(&g.ratio, |v| format!("{v:.3}")))
+                    .set_alignment(comfy_table::CellAlignment::Right),
+            ]);
+        }
+        vec![format!("Sandbox tax: time per call with the limit on / without, geometric mean over the workloads:\n{t}")]
+    }
+}
+
+pub fn measure(
+    without: &dyn Engine,
+    with: &dyn Engine,
+    limits: Limits,
+    code: &WorkloadCode,
+    input: &[u8],
+    expected: u64,
+    plan: &TaxPlan,
+) -> Result<TaxMeasurement> {
+    let mut without = WasmExecutor::new(without);
+    let mut with = WasmExecutor::new(with);
+    let calibration = throughput::calibrate();
+    let mut verified = 0;
+    // Prepare and warm up both sides; size each side's batches from its own warm-up.
+    let mut iters = [0u64; 2];
+    for (i, exec) in [&mut without as &mut dyn Executor, &mut with].into_iter().enumerate() {
+        exec.prepare(code, input)?;
+        let (calls, ns) = throughput::warm_up(exec, expected, 3, plan.warmup_ms)?;
+        iters[i] = throughput::batch_iters(calls, ns, plan.sample_target_ms);
+        verified += calls;
+    }
+    let (mut without_ns, mut with_ns) = (Vec::new(), Vec::new());
+    for _ in 0..plan.rounds.max(1) {
+        for (i, (exec, out)) in
+            [(&mut without as &mut dyn Executor, &mut without_ns), (&mut with, &mut with_ns)].into_iter().enumerate()
+        {
+            for _ in 0..plan.samples_per_round.max(1) {
+                let ns = throughput::timed_batch(exec, expected, iters[i])?;
+                out.push(calibration.per_call_ns(ns, iters[i]));
+                verified += iters[i];
+            }
+        }
+    }
+    Ok(TaxMeasurement {
+        limit: limits.label(),
+        ratio: stats::ratio_of_medians(&with_ns, &without_ns),
+        without_ns,
+        with_ns,
+        verified_calls: verified,
+    })
+}

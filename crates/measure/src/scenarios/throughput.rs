@@ -1,0 +1,269 @@
+//! The `throughput` scenario: steady-state time per call of a prepared workload, after an
+//! explicit warm-up, in repeated samples. Every call's answer is compared with the native
+//! checksum; one wrong answer fails the cell, so a cell never yields a number for a wrong result.
+//!
+//! A sample times a batch of calls (the batch size is chosen from the warm-up so one sample
+//! lasts about `sample_target_ms`), which keeps timer cost far under 1% of what is measured.
+//! The clock and the empty-loop cost of this very loop are calibrated in the driver and
+//! subtracted; the raw samples are kept beside the corrected per-call figures and their summary.
+//! After the run, every cell's ratio to `native` and each engine's geometric mean of ratios are
+//! worked out from the samples in the file. The sampler ([`measure`], [`warm_up`],
+//! [`timed_batch`]) is shared with latency, sandbox tax, bring-your-own and the paired gate.
+use crate::calibration::{self, Calibration};
+use crate::executor::{Executor, SetupTimes, WorkloadCode};
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadTask, verdict};
+use crate::summary::View;
+use anyhow::{Result, bail};
+use results::format::{fmt_estimate, fmt_ns, new_table};
+use results::measurements::{Sample, ThroughputMeasurement};
+use results::plans::SamplingPlan;
+use results::{CellStatus, ResultsFile, ThroughputCell, ThroughputSection};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+pub struct Throughput;
+
+impl Scenario for Throughput {
+    fn name(&self) -> &'static str {
+        "throughput"
+    }
+
+    fn about(&self) -> &'static str {
+        "steady-state time per call of every workload, ratio to native with its interval"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(self.name()) {
+            results.scenarios.throughput = Some(ThroughputSection { cells: vec![], engine_geomeans: vec![] });
+        }
+    }
+
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        let plan = &run.profile.throughput;
+        let estimate =
+            PROCESS_MS + plan.warmup_ms + plan.max_cell_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
+        WorkloadTask::plan_all(self.name(), run, plan, estimate)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let task: WorkloadTask<SamplingPlan> = serde_json::from_value(cell.clone())?;
+        let (wasm, input) = task.workload.inputs()?;
+        let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
+        let mut exec = ctx.subject.executor();
+        let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
+        Ok(serde_json::to_value(measure(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let wall_ms = outcome.wall_ms();
+        let (status, error, measurement) = outcome.settle::<ThroughputMeasurement>();
+        let task: WorkloadTask<SamplingPlan> = cell.cell().expect("planned by this scenario");
+        let text = verdict(status, &error, || {
+            let m = measurement.as_ref().expect("ok has a measurement");
+            format!("{} per call ({} calls verified)", fmt_ns(m.median_ns_per_call), m.verified_calls)
+        });
+        results
+            .scenarios
+            .throughput
+            .get_or_insert_with(|| ThroughputSection { cells: vec![], engine_geomeans: vec![] })
+            .cells
+            .push(ThroughputCell {
+                workload: task.workload.workload,
+                size: task.workload.size,
+                engine: cell.subject.clone(),
+                status,
+                error,
+                expected_checksum: task.workload.expected_checksum,
+                measurement,
+                wall_ms,
+                ratio_to_native: None,
+            });
+        (status, text)
+    }
+
+    fn finish(&self, results: &mut ResultsFile) {
+        results.analyze();
+    }
+
+    fn summarize(&self, results: &ResultsFile, view: &View) -> Vec<String> {
+        let Some(t) = &results.scenarios.throughput else { return vec![] };
+        let table = view.matrix("throughput", "time_per_call", |c| {
+            match view.find("throughput", &c.workload, &c.engine, "ratio_to_native") {
+                Some(r) => format!("{} x{:.2}", fmt_ns(c.value), r.value),
+                None => fmt_ns(c.value),
+            }
+        });
+        let mut out = vec![format!(
+            "Throughput: median time per call (x ratio to native); every call verified against the native answer\n{table}\n{}",
+            view.noise("throughput", "time_per_call")
+        )];
+        if !t.engine_geomeans.is_empty() {
+            let mut g = new_table(vec![
+                "engine".into(),
+                "size".into(),
+                "workloads".into(),
+                "geomean ratio to native [95% CI]".into(),
+            ]);
+            for e in &t.engine_geomeans {
+                g.add_row(vec![
+                    e.engine.clone(),
+                    e.size.map(|s| s.name().to_string()).unwrap_or_default(),
+                    e.workloads.to_string(),
+                    fmt_estimate(&e.ratio, |v| format!("x{v:.3}")),
+                ]);
+            }
+            out.push(format!(
+                "Geometric mean over the corpus of each engine's ratio to native, bootstrap 95% interval:\n{g}"
+            ));
+        }
+        out
+    }
+}
+
+/// Times `iters` verified calls: the loop every throughput sample runs (and calibration too).
+pub fn timed_batch(exec: &mut dyn Executor, expected: u64, iters: u64) -> Result<u64> {
+    let start = Instant::now();
+    for _ in 0..iters {
+        checked_call(exec, expected)?;
+    }
+    Ok(start.elapsed().as_nanos() as u64)
+}
+
+/// An executor that does nothing, to measure the cost of the timing loop itself.
+struct NoopExecutor;
+
+impl Executor for NoopExecutor {
+    fn prepare(&mut self, _: &WorkloadCode, _: &[u8]) -> Result<SetupTimes> {
+        Ok(SetupTimes::default())
+    }
+    fn call(&mut self) -> Result<u64> {
+        Ok(black_box(7))
+    }
+}
+
+/// Calibrates the clock and [`timed_batch`]'s own per-iteration cost in this process.
+pub fn calibrate() -> Calibration {
+    let mut noop = NoopExecutor;
+    calibration::calibrate(|iters| timed_batch(&mut noop, 7, iters).unwrap_or(0))
+}
+
+/// One call, its answer checked against the native one.
+pub fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
+    let got = black_box(exec.call()?);
+    if got != expected {
+        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
+    }
+    Ok(())
+}
+
+/// Explicit warm-up: verified calls until at least `min_calls` were made and `min_ms` passed;
+/// returns the calls made and the nanoseconds they took.
+pub fn warm_up(exec: &mut dyn Executor, expected: u64, min_calls: u64, min_ms: u64) -> Result<(u64, u64)> {
+    let budget = Duration::from_millis(min_ms);
+    let start = Instant::now();
+    let mut calls = 0u64;
+    while calls < min_calls || start.elapsed() < budget {
+        checked_call(exec, expected)?;
+        calls += 1;
+    }
+    Ok((calls, start.elapsed().as_nanos() as u64))
+}
+
+/// Calls per timed batch so that a batch lasts about `target_ms`, from a warm-up of `calls`
+/// calls in `ns` nanoseconds (at least one call).
+pub fn batch_iters(calls: u64, ns: u64, target_ms: u64) -> u64 {
+    let per_call_ns = (ns as f64 / calls.max(1) as f64).max(1.0);
+    ((target_ms as f64 * 1e6) / per_call_ns).floor().max(1.0) as u64
+}
+
+/// Prepares `code` on `exec` and measures it under `plan`, verifying every call.
+pub fn measure(
+    exec: &mut dyn Executor,
+    code: &WorkloadCode,
+    input: &[u8],
+    expected: u64,
+    plan: &SamplingPlan,
+) -> Result<ThroughputMeasurement> {
+    let calibration = calibrate();
+    let setup = exec.prepare(code, input)?;
+    let mut verified = 0u64;
+
+    let start = Instant::now();
+    checked_call(exec, expected)?;
+    let first_call_ns = start.elapsed().as_nanos() as u64;
+    verified += 1;
+
+    let (warmup_calls, warmup_ns) = warm_up(exec, expected, plan.warmup_min_calls, plan.warmup_ms)?;
+    verified += warmup_calls;
+    let iters = batch_iters(warmup_calls, warmup_ns, plan.sample_target_ms);
+    let cap = Duration::from_millis(plan.max_cell_ms);
+    let sampling = Instant::now();
+    let mut samples = Vec::with_capacity(plan.samples);
+    while samples.len() < plan.samples && (samples.len() < plan.min_samples || sampling.elapsed() < cap) {
+        let ns = timed_batch(exec, expected, iters)?;
+        samples.push(Sample { iters, ns });
+        verified += iters;
+    }
+    let per_call_ns: Vec<f64> = samples.iter().map(|s| calibration.per_call_ns(s.ns, s.iters)).collect();
+    let summary = stats::summarize(&per_call_ns);
+    Ok(ThroughputMeasurement {
+        setup,
+        first_call_ns,
+        warmup_calls,
+        warmup_ns,
+        iters_per_sample: iters,
+        capped_by_time: samples.len() < plan.samples,
+        verified_calls: verified,
+        median_ns_per_call: summary.median.value,
+        calibration: Some(calibration),
+        per_call_ns,
+        summary: Some(summary),
+        samples,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An executor that answers a scripted sequence, to test verification without a runtime.
+    struct Scripted(Vec<u64>, usize);
+
+    impl Executor for Scripted {
+        fn prepare(&mut self, _: &WorkloadCode, _: &[u8]) -> Result<SetupTimes> {
+            Ok(SetupTimes::default())
+        }
+        fn call(&mut self) -> Result<u64> {
+            self.1 += 1;
+            Ok(self.0[(self.1 - 1).min(self.0.len() - 1)])
+        }
+    }
+
+    fn plan() -> SamplingPlan {
+        SamplingPlan {
+            warmup_ms: 0,
+            warmup_min_calls: 2,
+            samples: 3,
+            sample_target_ms: 0,
+            max_cell_ms: 1000,
+            min_samples: 1,
+        }
+    }
+
+    #[test]
+    fn a_wrong_answer_mid_run_fails_the_cell() {
+        let code = WorkloadCode { name: "x", wasm: &[] };
+        let mut exec = Scripted(vec![7, 7, 7, 7, 8], 0);
+        let err = measure(&mut exec, &code, &[], 7, &plan()).unwrap_err().to_string();
+        assert!(err.contains("wrong answer") && err.contains("0x0000000000000008"), "{err}");
+    }
+
+    #[test]
+    fn every_call_is_counted_as_verified() {
+        let code = WorkloadCode { name: "x", wasm: &[] };
+        let mut exec = Scripted(vec![7], 0);
+        let m = measure(&mut exec, &code, &[], 7, &plan()).unwrap();
+        assert_eq!(m.samples.len(), 3);
+        assert_eq!(m.verified_calls, exec.1 as u64);
+    }
+}

@@ -1,0 +1,1163 @@
+//! The self-contained `index.html`: inline CSS, inline SVG charts, no scripts, nothing fetched.
+//! Written as well-formed XML (polyglot HTML5) so a strict parser can check it.
+use super::charts::{self, BarSeries, LineData, StackRow};
+use super::claims::{self, Verdict};
+use super::markup::{Td, esc, serde_name, table};
+use super::model::{COLD_START_PHASES, GEOMEAN, LATENCY_QUANTILES, Metric, Model};
+use super::tables::{self, fmt_interval, fmt_value};
+use anyhow::Result;
+use plotters::style::RGBColor;
+use std::fmt::Write as _;
+
+const CSS: &str = r#"
+:root { --ink: #1d2330; --muted: #5b6475; --line: #d9dde5; --zebra: #f6f7f9; --accent: #1f5fa8; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--ink); margin: 0 auto; max-width: 1180px; padding: 24px 24px 60px; line-height: 1.45; font-size: 15px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 36px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+p.lede { color: var(--muted); margin: 0 0 14px; }
+nav { font-size: 14px; margin: 10px 0 4px; }
+nav a { margin-right: 14px; color: var(--accent); }
+.caption { color: var(--muted); font-size: 13.5px; margin: 4px 0 10px; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: 6px 0 14px; font-size: 12.5px; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; vertical-align: top; }
+th { background: #eef1f6; text-align: left; font-weight: 600; }
+tbody tr:nth-child(even) td { background: var(--zebra); }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.best { background: #e3f4e1 !important; font-weight: 600; }
+td.na { color: #98a0ad; text-align: center; }
+td.good { background: #e3f4e1 !important; }
+td.bad { background: #fbe0de !important; font-weight: 600; }
+td.warn { background: #fff1cc !important; }
+span.ci { display: block; color: var(--muted); font-size: 11px; font-weight: 400; }
+figure { margin: 8px 0 4px; }
+figure svg { max-width: 100%; height: auto; display: block; }
+ul.legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; }
+ul.legend li { display: flex; align-items: center; gap: 6px; }
+span.sw { display: inline-block; width: 14px; height: 14px; border-radius: 2px; border: 1px solid rgba(0,0,0,.15); }
+.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12.5px; white-space: nowrap; }
+.v-supported { background: #dff3dc; color: #1f6b1a; }
+.v-contradicted { background: #fbe0de; color: #9b1c14; }
+.v-inconclusive { background: #fff1cc; color: #7a5a00; }
+.v-not-measured { background: #eceef2; color: #5b6475; }
+.kv td:first-child { color: var(--muted); white-space: nowrap; }
+code { font-size: 12.5px; background: #f1f3f6; padding: 0 3px; border-radius: 3px; }
+footer { margin-top: 40px; font-size: 13px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 10px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  nav { display: none; }
+  figure, table { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"#;
+
+fn td_text(s: &str) -> Td {
+    Td { html: esc(s), class: "" }
+}
+
+fn td_metric(m: Option<&Metric>) -> Td {
+    match m {
+        None => Td { html: "–".into(), class: "na" },
+        Some(m) => {
+            let ci = fmt_interval(m);
+            let ci = if ci.is_empty() { String::new() } else { format!("<span class=\"ci\">{}</span>", esc(&ci)) };
+            // A percentile-bootstrap interval can miss its own point estimate when the samples are
+            // bimodal; flag it rather than hide it.
+            let outside = m.ci95.is_some_and(|(lo, hi)| m.value < lo || m.value > hi);
+            let mark = if outside { "<sup title=\"estimate outside its bootstrap interval\">†</sup>" } else { "" };
+            Td { html: format!("{}{mark}{ci}", esc(&fmt_value(&m.unit, m.value))), class: "num" }
+        }
+    }
+}
+
+fn legend(out: &mut String, items: &[(String, RGBColor)]) {
+    out.push_str("<ul class=\"legend\">");
+    for (name, color) in items {
+        let _ = write!(
+            out,
+            "<li><span class=\"sw\" style=\"background:{}\"></span>{}</li>",
+            charts::css_color(*color),
+            esc(name)
+        );
+    }
+    out.push_str("</ul>\n");
+}
+
+fn figure(out: &mut String, id: &str, svg: Option<String>, caption: &str) {
+    match svg {
+        Some(svg) => {
+            let _ = write!(
+                out,
+                "<figure id=\"{id}\" class=\"chart\">{svg}</figure>\n<p class=\"caption\">{}</p>\n",
+                esc(caption)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "<p class=\"caption\" id=\"{id}\">No data for this chart in these results.</p>");
+        }
+    }
+}
+
+/// Page builder over one model.
+struct Page<'a> {
+    m: &'a Model,
+    out: String,
+}
+
+impl Page<'_> {
+    fn multi(&self) -> bool {
+        self.m.runs.len() > 1
+    }
+
+    fn engine_index(&self, engine: &str) -> usize {
+        self.m.engines.iter().position(|e| e == engine).unwrap_or(0)
+    }
+
+    /// Series name and colour of (engine, run).
+    fn series(&self, engine: &str, run: usize) -> (String, RGBColor) {
+        let name = if self.multi() { format!("{engine} · {}", self.m.runs[run].label) } else { engine.to_string() };
+        (name, charts::series_color(self.engine_index(engine), run))
+    }
+
+    /// (engine, run) pairs that have the metric, engines in order, runs inside.
+    fn series_keys(&self, scenario: &str, metric: &str) -> Vec<(String, usize)> {
+        let mut keys = Vec::new();
+        for e in self.m.engines_with(scenario, metric) {
+            for run in 0..self.m.runs.len() {
+                if self
+                    .m
+                    .metrics
+                    .iter()
+                    .any(|x| x.run == run && x.engine == e && x.scenario == scenario && x.metric == metric)
+                {
+                    keys.push((e.clone(), run));
+                }
+            }
+        }
+        keys
+    }
+
+    fn run_head(&self, first: &str) -> Vec<String> {
+        let mut h = vec![first.to_string()];
+        if self.multi() {
+            h.push("run".into());
+        }
+        h
+    }
+
+    /// Workloads (or benchmarks) x engines table of one metric, one row per workload and run.
+    /// Scenarios registered without a section of their own on this page: each metric of each,
+    /// as a table (workloads by engines, with intervals).
+    fn registered(&mut self) {
+        let mut names: Vec<String> = Vec::new();
+        for r in &self.m.runs {
+            for name in r.results.scenarios.other.keys() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        self.out.push_str("<section id=\"other-scenarios\"><h2>Other scenarios</h2>");
+        for name in names {
+            let _ = write!(self.out, "<h3 id=\"scenario-{0}\">{0}</h3>", esc(&name));
+            let mut metrics: Vec<String> = Vec::new();
+            for m in self.m.metrics.iter().filter(|m| m.scenario == name) {
+                if !metrics.contains(&m.metric) {
+                    metrics.push(m.metric.clone());
+                }
+            }
+            for metric in metrics {
+                let _ = write!(self.out, "<p class=\"caption\">{}: median with its 95% interval</p>", esc(&metric));
+                let workloads = self.m.workloads(&name, &metric);
+                self.metric_table(&name, &metric, &workloads, "workload");
+            }
+        }
+        self.out.push_str("</section>");
+    }
+
+    fn metric_table(&mut self, scenario: &str, metric: &str, workloads: &[String], first: &str) {
+        let engines = self.m.engines_with(scenario, metric);
+        let mut head = self.run_head(first);
+        head.extend(engines.iter().cloned());
+        let mut rows = Vec::new();
+        for w in workloads {
+            for run in 0..self.m.runs.len() {
+                let cells: Vec<Option<&Metric>> =
+                    engines.iter().map(|e| self.m.find(run, scenario, w, e, metric)).collect();
+                if cells.iter().all(Option::is_none) {
+                    continue;
+                }
+                let mut row = vec![td_text(w)];
+                if self.multi() {
+                    row.push(td_text(&self.m.runs[run].label));
+                }
+                row.extend(cells.into_iter().map(td_metric));
+                rows.push(row);
+            }
+        }
+        table(&mut self.out, &head, rows);
+    }
+
+    fn header(&mut self) {
+        let m = self.m;
+        let first = &m.runs[0].results;
+        let machines: Vec<String> = m
+            .runs
+            .iter()
+            .map(|r| {
+                let e = &r.results.environment;
+                format!("{} ({}, {} cores)", e.hostname, e.cpu_model, e.logical_cores)
+            })
+            .collect();
+        let _ = write!(
+            self.out,
+            "<header><h1>wasmgauge report</h1><p class=\"lede\">{} run{} · {} profile · {} · generated {}</p>",
+            m.runs.len(),
+            if m.runs.len() == 1 { "" } else { "s" },
+            esc(&serde_name(&first.profile.name)),
+            esc(&machines.join(" / ")),
+            esc(&results::now_rfc3339())
+        );
+        self.out.push_str(
+            "<nav><a href=\"#summary\">Summary</a><a href=\"#throughput\">Throughput</a><a href=\"#cold-start\">Cold start</a>\
+             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#conformance\">Conformance</a><a href=\"#claims\">Claims</a>\
+             <a href=\"#problems\">Failures</a><a href=\"#method\">Method</a><a href=\"#runs\">What ran</a><a href=\"#raw\">Raw data</a></nav></header>\n",
+        );
+    }
+
+    fn summary(&mut self) {
+        self.out.push_str("<section id=\"summary\"><h2>Summary</h2>");
+        self.out.push_str(
+            "<p class=\"caption\">Medians with bootstrap 95% intervals; lower is better except in the per-GiB and per-second rows. \
+             Green marks the best WebAssembly configuration in the row (the native baselines are the reference, not contestants). \
+             Throughput, cold-start and process rows are geometric means over the workloads of the corpus; calls are single \
+             benchmarks. For the baselines, the cold-start row is native's first call in a fresh driver process and the subprocess's \
+             spawn → answer. Every answer behind these figures was checked against native's.</p>",
+        );
+        let mut head = vec!["metric".to_string()];
+        head.extend(self.m.engines.iter().cloned());
+        let rows = tables::summary_rows(self.m)
+            .into_iter()
+            .map(|r| {
+                let mut row = vec![td_text(&r.label)];
+                for (i, c) in r.cells.iter().enumerate() {
+                    let mut td = td_metric(c.as_ref());
+                    if r.best == Some(i) {
+                        td.class = "num best";
+                    }
+                    row.push(td);
+                }
+                row
+            })
+            .collect();
+        table(&mut self.out, &head, rows);
+        self.out.push_str("</section>\n");
+    }
+
+    fn throughput(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"throughput\"><h2>Throughput: time per call relative to native</h2>");
+        let workloads = self.m.workloads("throughput", "ratio_to_native");
+        let keys = self.series_keys("throughput", "ratio_to_native");
+        let items: Vec<(String, RGBColor)> = keys.iter().map(|(e, r)| self.series(e, *r)).collect();
+        legend(&mut self.out, &items);
+        // One chart per input size, so labels stay short and groups wide.
+        let mut sizes: Vec<String> = Vec::new();
+        for w in &workloads {
+            let size = w.rsplit_once('/').map(|(_, s)| s.to_string()).unwrap_or_default();
+            if !sizes.contains(&size) {
+                sizes.push(size);
+            }
+        }
+        for (i, size) in sizes.iter().enumerate() {
+            let group: Vec<&String> =
+                workloads.iter().filter(|w| w.rsplit_once('/').map(|(_, s)| s).unwrap_or("") == size).collect();
+            let labels: Vec<String> = group
+                .iter()
+                .map(|w| {
+                    let name = w.rsplit_once('/').map(|(n, _)| n).unwrap_or(w);
+                    if name == GEOMEAN { "geomean".to_string() } else { name.to_string() }
+                })
+                .collect();
+            let series: Vec<BarSeries> = keys
+                .iter()
+                .map(|(e, run)| BarSeries {
+                    color: self.series(e, *run).1,
+                    values: group
+                        .iter()
+                        .map(|w| self.m.find(*run, "throughput", w, e, "ratio_to_native").map(|m| m.estimate()))
+                        .collect(),
+                })
+                .collect();
+            let svg = charts::grouped_bars_log(&labels, &series, "time per call ÷ native (log)", Some(1.0), &|v| {
+                format!("{v}×")
+            })?;
+            let inputs = if size.is_empty() { String::new() } else { format!(" ({size} inputs)") };
+            figure(
+                &mut self.out,
+                &format!("chart-throughput-{i}"),
+                svg,
+                &format!(
+                    "Ratio of each configuration's median time per call to native's on the same workload{inputs} \
+                     (1× = native, line; log scale). Whiskers: bootstrap 95% interval of the ratio. \
+                     \"geomean\": geometric mean over the workloads."
+                ),
+            );
+        }
+        self.out.push_str("<h3>Ratio to native</h3>");
+        self.metric_table("throughput", "ratio_to_native", &workloads, "workload");
+        self.out.push_str("<h3>Median time per call</h3>");
+        let times = self.m.workloads("throughput", "time_per_call");
+        self.metric_table("throughput", "time_per_call", &times, "workload");
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn cold_start(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"cold-start\"><h2>Cold start</h2>");
+        let workloads = self.m.workloads("cold-start", "end_to_end");
+        let Some(w) = workloads.iter().find(|w| !w.starts_with(GEOMEAN)).cloned() else {
+            self.out.push_str("<p class=\"caption\">No cold-start scenario in these results.</p></section>\n");
+            return Ok(());
+        };
+        // Segments: compile, deserialize, instantiate, first call, process exec->answer.
+        let seg_names = [
+            "compile",
+            "deserialize artifact",
+            "instantiate",
+            "first call",
+            "spawn child process",
+            "fresh process: exec → answer",
+        ];
+        let seg_colors = [
+            RGBColor(31, 119, 180),
+            RGBColor(152, 78, 163),
+            RGBColor(255, 127, 14),
+            RGBColor(44, 160, 44),
+            RGBColor(23, 190, 207),
+            RGBColor(140, 140, 140),
+        ];
+        let items: Vec<(String, RGBColor)> =
+            seg_names.iter().zip(seg_colors).map(|(n, c)| (n.to_string(), c)).collect();
+        legend(&mut self.out, &items);
+        let mut rows = Vec::new();
+        let m = self.m;
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let (name, _) = self.series(e, run);
+                let get = |metric: &str| m.find(run, "cold-start", &w, e, metric).map(|x| x.value);
+                let (ins, first) = (get("instantiate"), get("first_call"));
+                if let (Some(c), Some(i), Some(f)) = (get("compile"), ins, first) {
+                    rows.push(StackRow {
+                        label: format!("{name}: from wasm bytes"),
+                        parts: vec![(0, c), (2, i), (3, f)],
+                    });
+                }
+                if let (Some(d), Some(i), Some(f)) = (get("deserialize"), ins, first) {
+                    rows.push(StackRow {
+                        label: format!("{name}: from artifact"),
+                        parts: vec![(1, d), (2, i), (3, f)],
+                    });
+                }
+                if let (None, None, Some(f)) = (get("compile"), get("deserialize"), first) {
+                    // Baselines: native's first call in a fresh driver process; the subprocess's spawn + first call.
+                    match get("spawn") {
+                        Some(sp) => rows.push(StackRow {
+                            label: format!("{name}: spawn + first call"),
+                            parts: vec![(4, sp), (3, f)],
+                        }),
+                        None => rows.push(StackRow { label: format!("{name}: first call"), parts: vec![(3, f)] }),
+                    }
+                }
+                if let Some(p) = m.find(run, "process-start", &w, e, "exec_to_answer") {
+                    rows.push(StackRow {
+                        label: format!("{name}: fresh process ({})", p.note),
+                        parts: vec![(5, p.value)],
+                    });
+                }
+            }
+        }
+        let svg = charts::stacked_hbars(&rows, &seg_colors, "milliseconds (median of each phase)", &|v| {
+            format!("{:.1}", v / 1e6)
+        })?;
+        figure(
+            &mut self.out,
+            "chart-cold-start",
+            svg,
+            &format!(
+                "Cold start of `{w}`, phase by phase (medians, stacked). \"From wasm bytes\" compiles then instantiates; \
+                 \"from artifact\" deserializes a precompiled module; a fresh process is exec of a new OS process to its \
+                 verified answer (the subprocess baseline's native runner, or wasmgauge loading the module)."
+            ),
+        );
+        let mut head = self.run_head("engine");
+        head.extend(COLD_START_PHASES.iter().map(|(_, n)| n.to_string()));
+        head.push("fresh process".into());
+        let mut table_rows = Vec::new();
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let cells: Vec<Option<&Metric>> =
+                    COLD_START_PHASES.iter().map(|(p, _)| m.find(run, "cold-start", &w, e, p)).collect();
+                let process = m.find(run, "process-start", &w, e, "exec_to_answer");
+                if cells.iter().all(Option::is_none) && process.is_none() {
+                    continue;
+                }
+                let mut row = vec![td_text(e)];
+                if self.multi() {
+                    row.push(td_text(&m.runs[run].label));
+                }
+                row.extend(cells.into_iter().map(td_metric));
+                row.push(td_metric(process));
+                table_rows.push(row);
+            }
+        }
+        let _ = write!(self.out, "<h3>Phases of `{}` (median, 95% interval)</h3>", esc(&w));
+        table(&mut self.out, &head, table_rows);
+        self.out.push_str("<h3>Wasm bytes → verified answer, every workload</h3>");
+        self.metric_table("cold-start", "end_to_end", &workloads, "workload");
+        let process = self.m.workloads("process-start", "exec_to_answer");
+        if !process.is_empty() {
+            self.out.push_str("<h3>Fresh process: exec → verified answer, every workload</h3>");
+            self.metric_table("process-start", "exec_to_answer", &process, "workload");
+        }
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn call_overhead(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"call-overhead\"><h2>Call overhead</h2>");
+        let benches = self.m.workloads("call-overhead", "time_per_call");
+        if benches.is_empty() {
+            self.out.push_str("<p class=\"caption\">No call-overhead scenario in these results.</p></section>\n");
+            return Ok(());
+        }
+        let data: Vec<String> = benches.iter().filter(|b| b.starts_with("data ")).cloned().collect();
+        let fixed: Vec<String> = benches.iter().filter(|b| !b.starts_with("data ")).cloned().collect();
+        let keys = self.series_keys("call-overhead", "time_per_call");
+        let mut lines = Vec::new();
+        let mut items = Vec::new();
+        for (e, run) in &keys {
+            let points: Vec<(f64, f64)> = self
+                .m
+                .metrics
+                .iter()
+                .filter(|x| {
+                    x.run == *run && &x.engine == e && x.scenario == "call-overhead" && x.metric == "time_per_call"
+                })
+                .filter_map(|x| Some((x.payload_bytes? as f64, x.value)))
+                .collect();
+            if !points.is_empty() {
+                let (name, color) = self.series(e, *run);
+                items.push((name, color));
+                lines.push(LineData { color, points });
+            }
+        }
+        legend(&mut self.out, &items);
+        let svg = charts::lines_log(
+            &lines,
+            &[],
+            "payload per call (bytes, log)",
+            "time per call (log)",
+            &|v| si_bytes(*v),
+            &|v| charts::axis_ns(*v),
+        )?;
+        figure(
+            &mut self.out,
+            "chart-call-overhead",
+            svg,
+            "Time per call against payload size: the host writes N bytes into guest memory, the guest checksums and inverts \
+             them, the host reads N bytes back (native: the same work on a slice; subprocess: through a pipe). Medians.",
+        );
+        self.out.push_str("<h3>Data round trip: time per call</h3>");
+        self.metric_table("call-overhead", "time_per_call", &data, "payload");
+        self.out.push_str("<h3>Data round trip: payload throughput</h3>");
+        self.metric_table("call-overhead", "throughput", &data, "payload");
+        self.out.push_str(
+            "<h3>Calls without payload</h3><p class=\"caption\">empty: a call to a function that does nothing; add4: four \
+             i64 arguments, one result; typed = the runtime's statically typed call API, dynamic = its untyped one; \
+             guest-to-host: one call from the guest to a host import. Calibrated timer and loop overhead subtracted.</p>",
+        );
+        self.metric_table("call-overhead", "time_per_call", &fixed, "benchmark");
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn latency(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"latency\"><h2>Latency percentiles</h2>");
+        let targets = self.m.workloads("latency", "p50");
+        if targets.is_empty() {
+            self.out.push_str("<p class=\"caption\">No latency scenario in these results.</p></section>\n");
+            return Ok(());
+        }
+        let workload = targets.iter().find(|t| t.contains('/')).cloned();
+        let call = targets.iter().find(|t| t.as_str() == "empty typed").cloned();
+        for (i, target) in [workload, call].into_iter().flatten().enumerate() {
+            let keys: Vec<(String, usize)> = self
+                .series_keys("latency", "p50")
+                .into_iter()
+                .filter(|(e, r)| self.m.find(*r, "latency", &target, e, "p50").is_some())
+                .collect();
+            let mut lines = Vec::new();
+            let mut items = Vec::new();
+            let mut rows = Vec::new();
+            for (e, run) in &keys {
+                let ms: Vec<Option<&Metric>> =
+                    LATENCY_QUANTILES.iter().map(|q| self.m.find(*run, "latency", &target, e, q)).collect();
+                let points: Vec<(f64, f64)> =
+                    ms.iter().enumerate().filter_map(|(i, m)| Some((i as f64, (*m)?.value))).collect();
+                let (name, color) = self.series(e, *run);
+                items.push((name.clone(), color));
+                lines.push(LineData { color, points });
+                let mut row = vec![td_text(&name)];
+                row.extend(ms.into_iter().map(td_metric));
+                rows.push(row);
+            }
+            let _ = write!(self.out, "<h3>{}</h3>", esc(&target));
+            legend(&mut self.out, &items);
+            let svg = charts::lines_log(
+                &lines,
+                LATENCY_QUANTILES,
+                "percentile",
+                "latency (log)",
+                &|v| format!("{v}"),
+                &|v| charts::axis_ns(*v),
+            )?;
+            let mut notes: Vec<String> = Vec::new();
+            for x in self.m.metrics.iter().filter(|x| x.scenario == "latency" && x.workload == target) {
+                if !notes.contains(&x.note) {
+                    notes.push(x.note.clone());
+                }
+            }
+            let note = notes.join("; ");
+            figure(
+                &mut self.out,
+                &format!("chart-latency-{i}"),
+                svg,
+                &format!("HdrHistogram percentiles of `{target}` per engine ({note}; 3 significant digits)."),
+            );
+            let mut head = vec!["engine".to_string()];
+            head.extend(LATENCY_QUANTILES.iter().map(|q| q.to_string()));
+            table(&mut self.out, &head, rows);
+        }
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn hosting(&mut self) -> Result<()> {
+        self.out.push_str("<section id=\"hosting\"><h2>Hosting many instances: memory, density, concurrency</h2>");
+        let m = self.m;
+        let mem_engines = m.engines_with("memory", "bytes_per_instance");
+        let proc_engines = m.engines_with("memory", "process_private_bytes");
+        if mem_engines.is_empty()
+            && proc_engines.is_empty()
+            && m.engines_with("density", "instances_per_gib").is_empty()
+        {
+            self.out.push_str(
+                "<p class=\"caption\">No memory, density or concurrency scenario in these results.</p></section>\n",
+            );
+            return Ok(());
+        }
+        let seg_colors = [RGBColor(255, 127, 14), RGBColor(31, 119, 180), RGBColor(140, 140, 140)];
+        let items: Vec<(String, RGBColor)> = [
+            "host side (runtime, store, instance)",
+            "guest linear memory touched",
+            "one more process (private memory)",
+        ]
+        .iter()
+        .zip(seg_colors)
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+        legend(&mut self.out, &items);
+        let mut rows = Vec::new();
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let (name, _) = self.series(e, run);
+                let get = |metric: &str| {
+                    m.metrics
+                        .iter()
+                        .find(|x| x.run == run && x.scenario == "memory" && &x.engine == e && x.metric == metric)
+                        .map(|x| x.value.max(0.0) / 1024.0)
+                };
+                if let (Some(h), Some(g)) = (get("host_bytes_per_instance"), get("guest_bytes_per_instance")) {
+                    rows.push(StackRow { label: name.clone(), parts: vec![(0, h), (1, g)] });
+                }
+                if let Some(p) = get("process_private_bytes") {
+                    rows.push(StackRow { label: format!("{name} (process)"), parts: vec![(2, p)] });
+                }
+            }
+        }
+        let svg =
+            charts::stacked_hbars(&rows, &seg_colors, "KiB per live instance (slope over 1…1000 instances)", &|v| {
+                format!("{v:.0}")
+            })?;
+        figure(
+            &mut self.out,
+            "chart-memory",
+            svg,
+            "Resident memory each additional live instance of a one-page module (64 KiB, every 4 KiB page written once) \
+             costs: least-squares slope over 1, 10, 100 and 1000 live instances in one driver process, split into what instantiating \
+             added and what touching the guest page added. Runtimes that allocate linear memory zeroed at instantiation \
+             (wasmi) show it all as host side. The subprocess row is the private memory of one runner process serving a request.",
+        );
+        let mut head = self.run_head("engine");
+        head.extend(
+            [
+                "per instance",
+                "host side",
+                "guest touched",
+                "compile (RSS growth)",
+                "artifact",
+                "process private",
+                "process RSS",
+            ]
+            .map(String::from),
+        );
+        let metrics = [
+            "bytes_per_instance",
+            "host_bytes_per_instance",
+            "guest_bytes_per_instance",
+            "compile_rss_bytes",
+            "artifact_bytes",
+            "process_private_bytes",
+            "process_rss_bytes",
+        ];
+        let mut table_rows = Vec::new();
+        for e in &m.engines {
+            for run in 0..m.runs.len() {
+                let cells: Vec<Option<&Metric>> = metrics
+                    .iter()
+                    .map(|metric| {
+                        m.metrics
+                            .iter()
+                            .find(|x| x.run == run && x.scenario == "memory" && &x.engine == e && x.metric == *metric)
+                    })
+                    .collect();
+                if cells.iter().all(Option::is_none) {
+                    continue;
+                }
+                let mut row = vec![td_text(e)];
+                if self.multi() {
+                    row.push(td_text(&m.runs[run].label));
+                }
+                row.extend(cells.into_iter().map(td_metric));
+                table_rows.push(row);
+            }
+        }
+        table(&mut self.out, &head, table_rows);
+
+        for w in m.workloads("density", "instances_per_gib") {
+            let _ = write!(self.out, "<h3>Density: live `{}` instances in the memory budget</h3>", esc(&w));
+            self.out.push_str(
+                "<p class=\"caption\">Instances are added (each gets its input and answers one verified request) until the \
+                 next one could cross the budget, the instance cap or the time cap is hit, or instantiation fails; the driver process \
+                 polls its own resident memory after every instance. Instantiation rate: instantiate and drop in a loop, on one \
+                 thread and on one thread per core sharing the compiled module. Subprocess: processes per second, and per GiB \
+                 from one runner's private memory.</p>",
+            );
+            let mut head = self.run_head("engine");
+            head.extend(
+                [
+                    "live instances",
+                    "stopped by",
+                    "per instance",
+                    "per GiB",
+                    "instantiate/s, 1 thread",
+                    "instantiate/s, all cores",
+                ]
+                .map(String::from),
+            );
+            let mut rows = Vec::new();
+            for e in &m.engines {
+                for run in 0..m.runs.len() {
+                    let get = |metric: &str| m.find(run, "density", &w, e, metric);
+                    let Some(live) = get("live_instances") else { continue };
+                    let mut row = vec![td_text(e)];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    row.push(td_metric(Some(live)));
+                    row.push(td_text(&live.note));
+                    for metric in [
+                        "bytes_per_instance",
+                        "instances_per_gib",
+                        "instantiate_per_s_one_thread",
+                        "instantiate_per_s_all_cores",
+                    ] {
+                        row.push(td_metric(get(metric)));
+                    }
+                    rows.push(row);
+                }
+            }
+            table(&mut self.out, &head, rows);
+        }
+
+        let levels = m.workloads("concurrency", "requests_per_s");
+        if !levels.is_empty() {
+            let threads: Vec<&str> = levels.iter().map(|l| l.trim_end_matches(" threads")).collect();
+            let keys = self.series_keys("concurrency", "requests_per_s");
+            let mut lines = Vec::new();
+            let mut items = Vec::new();
+            for (e, run) in &keys {
+                let points: Vec<(f64, f64)> = levels
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, l)| Some((i as f64, m.find(*run, "concurrency", l, e, "requests_per_s")?.value)))
+                    .collect();
+                let (name, color) = self.series(e, *run);
+                items.push((name, color));
+                lines.push(LineData { color, points });
+            }
+            let workload = m
+                .metrics
+                .iter()
+                .find(|x| x.scenario == "concurrency" && x.metric == "p99")
+                .map(|x| x.note.clone())
+                .unwrap_or_default();
+            let _ = write!(self.out, "<h3>New instance per request: `{}`, 1 … N threads</h3>", esc(&workload));
+            legend(&mut self.out, &items);
+            let svg = charts::lines_log(
+                &lines,
+                &threads,
+                "threads",
+                "requests per second (log)",
+                &|v| format!("{v}"),
+                &|v| format!("{v:.0}"),
+            )?;
+            figure(
+                &mut self.out,
+                "chart-concurrency",
+                svg,
+                &format!(
+                    "Requests per second against threads ({} cores here). A request instantiates the shared compiled module, \
+                     writes the input, calls, verifies and drops the instance; native is a plain call, subprocess a fresh \
+                     process per request.",
+                    m.runs[0].results.environment.logical_cores
+                ),
+            );
+            let engines = m.engines_with("concurrency", "requests_per_s");
+            let mut head = self.run_head("threads");
+            head.extend(engines.iter().map(|e| format!("{e}: req/s · p99")));
+            let mut rows = Vec::new();
+            for l in &levels {
+                for run in 0..m.runs.len() {
+                    let mut row = vec![td_text(l)];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    for e in &engines {
+                        let rps = m.find(run, "concurrency", l, e, "requests_per_s");
+                        let p99 = m.find(run, "concurrency", l, e, "p99");
+                        row.push(match (rps, p99) {
+                            (Some(r), Some(p)) => Td {
+                                html: format!(
+                                    "{}<span class=\"ci\">p99 {}</span>",
+                                    esc(&fmt_value(&r.unit, r.value)),
+                                    esc(&fmt_value(&p.unit, p.value))
+                                ),
+                                class: "num",
+                            },
+                            _ => td_metric(None),
+                        });
+                    }
+                    rows.push(row);
+                }
+            }
+            table(&mut self.out, &head, rows);
+        }
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn sandbox_tax(&mut self) {
+        self.out.push_str("<section id=\"sandbox-tax\"><h2>Sandbox tax: the cost of resource limits</h2>");
+        let m = self.m;
+        let limits: Vec<String> = {
+            let mut v: Vec<String> = Vec::new();
+            for x in m.metrics.iter().filter(|x| x.scenario == "sandbox-tax") {
+                if !v.contains(&x.metric) {
+                    v.push(x.metric.clone());
+                }
+            }
+            v
+        };
+        if limits.is_empty() {
+            self.out.push_str("<p class=\"caption\">No sandbox-tax scenario in these results.</p></section>\n");
+            return;
+        }
+        self.out.push_str(
+            "<p class=\"caption\">Time per call with the limit on ÷ without, same configuration, same driver process, alternating \
+             rounds; every call verified on both sides. fuel = Wasmtime/wasmi fuel or Wasmer's metering middleware (limit never \
+             reached: the counting is what costs); epoch = Wasmtime epoch interruption (deadline never reached); bounds-checks = \
+             explicit checks instead of guard-page reservations. Geometric mean over the workloads with a bootstrap 95% interval.</p>",
+        );
+        let mut head = self.run_head("engine");
+        head.extend(limits.iter().map(|l| l.trim_start_matches("ratio_").to_string()));
+        let mut rows = Vec::new();
+        let geo_keys: std::collections::BTreeSet<String> =
+            limits.iter().flat_map(|l| m.workloads("sandbox-tax", l)).filter(|w| w.starts_with(GEOMEAN)).collect();
+        for key in &geo_keys {
+            for e in &m.engines {
+                for run in 0..m.runs.len() {
+                    let cells: Vec<Option<&Metric>> =
+                        limits.iter().map(|l| m.find(run, "sandbox-tax", key, e, l)).collect();
+                    if cells.iter().all(Option::is_none) {
+                        continue;
+                    }
+                    let mut row =
+                        vec![td_text(&format!("{e} ({})", key.trim_start_matches(GEOMEAN).trim_start_matches('/')))];
+                    if self.multi() {
+                        row.push(td_text(&m.runs[run].label));
+                    }
+                    row.extend(cells.into_iter().map(td_metric));
+                    rows.push(row);
+                }
+            }
+        }
+        table(&mut self.out, &head, rows);
+        self.out.push_str("<h3>Per workload</h3>");
+        for l in &limits {
+            let workloads: Vec<String> =
+                m.workloads("sandbox-tax", l).into_iter().filter(|w| !w.starts_with(GEOMEAN)).collect();
+            let _ = write!(self.out, "<p class=\"caption\">{}</p>", esc(l.trim_start_matches("ratio_")));
+            self.metric_table("sandbox-tax", l, &workloads, "workload");
+        }
+        self.out.push_str("</section>\n");
+    }
+
+    fn claims(&mut self) {
+        self.out.push_str("<section id=\"claims\"><h2>Claims from the field</h2>");
+        self.out.push_str(
+            "<p class=\"caption\">Claims the seed articles (<code>shared/seeds/</code>, listed in <code>shared/design.md</code>) make, \
+             tested against this run's figures. A verdict needs the whole 95% interval on one side of the criterion; a claim \
+             whose scenario is not in the results is \"not measured\".</p>",
+        );
+        let mut head = vec!["claim".to_string(), "source".into()];
+        if self.multi() {
+            head.push("run".into());
+        }
+        head.extend(["criterion".into(), "measured".into(), "verdict".into()]);
+        let mut rows = Vec::new();
+        let per_run: Vec<Vec<claims::ClaimRow>> = (0..self.m.runs.len()).map(|r| claims::evaluate(self.m, r)).collect();
+        // Claim by claim, the runs side by side.
+        for i in 0..per_run.first().map_or(0, Vec::len) {
+            for c in per_run.iter().map(|rows| rows[i].clone()) {
+                let run = c.run;
+                let mut row = vec![td_text(c.claim), td_text(&c.sources.join(", "))];
+                if self.multi() {
+                    row.push(td_text(&self.m.runs[run].label));
+                }
+                row.push(td_text(&c.criterion));
+                row.push(td_text(&c.measured));
+                row.push(Td { html: verdict_badge(c.verdict), class: "" });
+                rows.push(row);
+            }
+        }
+        table(&mut self.out, &head, rows);
+        self.out.push_str("</section>\n");
+    }
+
+    fn problems(&mut self) {
+        self.out.push_str("<section id=\"problems\"><h2>Failures and skipped cells</h2>");
+        if self.m.problems.is_empty() {
+            self.out.push_str("<p>None: every cell ran and every measured answer matched native's.</p></section>\n");
+            return;
+        }
+        let mut head = self.run_head("scenario");
+        head.extend(["workload".into(), "engine".into(), "status".into(), "message".into()]);
+        let rows = self
+            .m
+            .problems
+            .iter()
+            .map(|p| {
+                let mut row = vec![td_text(&p.scenario)];
+                if self.multi() {
+                    row.push(td_text(&self.m.runs[p.run].label));
+                }
+                row.extend([td_text(&p.workload), td_text(&p.engine), td_text(p.status), td_text(&p.message)]);
+                row
+            })
+            .collect();
+        table(&mut self.out, &head, rows);
+        self.out.push_str("</section>\n");
+    }
+
+    fn method(&mut self) {
+        self.out.push_str("<section id=\"method\"><h2>Notes on method</h2><ul>");
+        for (i, run) in self.m.runs.iter().enumerate() {
+            let r = &run.results;
+            let p = &r.profile;
+            let cvs: Vec<f64> = r
+                .scenarios
+                .throughput
+                .iter()
+                .flat_map(|t| t.cells.iter())
+                .filter_map(|c| c.measurement.as_ref()?.summary.as_ref())
+                .map(|s| s.cv)
+                .filter(|v| v.is_finite())
+                .collect();
+            let outliers: usize = r
+                .scenarios
+                .throughput
+                .iter()
+                .flat_map(|t| t.cells.iter())
+                .filter_map(|c| c.measurement.as_ref()?.summary.as_ref())
+                .map(|s| s.outliers.total())
+                .sum();
+            let mut sorted = cvs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let noise = if sorted.is_empty() {
+                "no throughput samples".to_string()
+            } else {
+                format!(
+                    "throughput cells' coefficient of variation: median {:.1}%, worst {:.1}% over {} cells; {} outlier samples \
+                     (Tukey fences) counted and kept",
+                    100.0 * stats::quantile_sorted(&sorted, 0.5),
+                    100.0 * sorted[sorted.len() - 1],
+                    sorted.len(),
+                    outliers
+                )
+            };
+            let _ = write!(
+                self.out,
+                "<li><b>{}</b>: {} profile, {} throughput samples per cell of ≥{} ms each after ≥{} ms warm-up (cells capped at {} ms{}); \
+                 isolation: {}; {}.</li>",
+                esc(&run.label),
+                esc(&serde_name(&p.name)),
+                p.throughput.samples,
+                p.throughput.sample_target_ms,
+                p.throughput.warmup_ms,
+                p.throughput.max_cell_ms,
+                r.budget_scale
+                    .map(|s| format!(", time caps scaled by {s:.2} to fit a {} s budget", r.time_budget_s.unwrap_or(0)))
+                    .unwrap_or_default(),
+                esc(&r.isolation),
+                esc(&noise)
+            );
+            if i == 0 && !r.complete {
+                self.out.push_str(
+                    "<li><b>This run is incomplete</b> (interrupted): it holds only the cells that finished.</li>",
+                );
+            }
+        }
+        self.out.push_str(
+            "<li>Every cell runs in a fresh process of its runtime's driver (its own process group, killed on timeout), so a crash or hang \
+             fails one cell, not the run. Every measured call's answer is compared with the native build of the same source; \
+             a mismatch fails the cell.</li>\
+             <li>Inputs are generated by the host at run time and written into guest memory; results pass through \
+             <code>black_box</code>. Phases (compile, deserialize, instantiate, first call, steady state) are timed separately.</li>\
+             <li>Medians with percentile-bootstrap 95% intervals (2000 resamples, fixed seed). Ratios to native are ratios of \
+             medians with both sides resampled; geometric means over the corpus resample every workload in each replicate.</li>\
+             <li>Sub-microsecond operations are timed in batches; the clock's own cost and the empty loop's are calibrated and \
+             subtracted. Latency percentiles come from HdrHistogram (3 significant digits); very short calls are recorded as \
+             the mean of small batches, which hides tail events shorter than a batch.</li>\
+             <li>A † marks an estimate that lies outside its own bootstrap interval. It happens with few, bimodal samples \
+             (cold-start phases have a handful of repetitions, and e.g. the first instantiations in a fresh process can be \
+             much slower than later ones); read such a figure together with its interval and the per-workload tables.</li>\
+             <li>Compilers run single-threaded (<code>compile_threads = 1</code>) unless the run's knobs say otherwise; caches \
+             are off. Guests are built for <code>wasm32-unknown-unknown</code> without SIMD, while native code may auto-vectorize \
+             (matmul shows this).</li>\
+             <li>Caveats: absolute times depend on the machine (see What ran; a small shared VM is noisy, and its idle cores \
+             add wake-up latency to the subprocess pipe). Compare ratios within one run; across machines compare with care.</li>",
+        );
+        self.out.push_str("</ul></section>\n");
+    }
+
+    fn runs(&mut self) {
+        self.out.push_str("<section id=\"runs\"><h2>What ran, where</h2>");
+        let m = self.m;
+        let mut head = vec!["".to_string()];
+        head.extend(m.runs.iter().map(|r| r.label.clone()));
+        let field = |name: &str, f: &dyn Fn(&super::model::Run) -> String| {
+            let mut row = vec![td_text(name)];
+            row.extend(m.runs.iter().map(|r| td_text(&f(r))));
+            row
+        };
+        let rows = vec![
+            field("results file", &|r| r.file_name()),
+            field("run id", &|r| r.results.run_id.clone()),
+            field("started / finished", &|r| {
+                format!("{} / {}", r.results.started_at, r.results.finished_at.clone().unwrap_or_else(|| "—".into()))
+            }),
+            field("complete", &|r| if r.results.complete { "yes".into() } else { "no (interrupted)".into() }),
+            field("command", &|r| r.results.command.join(" ")),
+            field("profile · scenarios", &|r| {
+                let s: Vec<String> = r.results.scenarios_selected.iter().map(serde_name).collect();
+                format!(
+                    "{} · {}",
+                    serde_name(&r.results.profile.name),
+                    if s.is_empty() { "(schema 1)".into() } else { s.join(", ") }
+                )
+            }),
+            field("CPU", &|r| {
+                let e = &r.results.environment;
+                format!(
+                    "{} · {} logical cores · governor {}",
+                    e.cpu_model,
+                    e.logical_cores,
+                    e.cpu_governor.clone().unwrap_or_else(|| "n/a".into())
+                )
+            }),
+            field("memory", &|r| {
+                r.results
+                    .environment
+                    .memory_total_kib
+                    .map(|k| format!("{:.1} GiB", k as f64 / 1048576.0))
+                    .unwrap_or_default()
+            }),
+            field("OS", &|r| {
+                let e = &r.results.environment;
+                format!("{} {} · kernel {} · host {}", e.os, e.arch, e.kernel, e.hostname)
+            }),
+            field("toolchain", &|r| r.results.environment.rustc.clone()),
+            field("wasmgauge", &|r| {
+                let e = &r.results.environment;
+                format!(
+                    "{} · commit {}{}",
+                    e.harness_version,
+                    e.harness_commit.as_deref().map(|c| &c[..c.len().min(10)]).unwrap_or("unknown"),
+                    if e.harness_dirty == Some(true) { " (dirty)" } else { "" }
+                )
+            }),
+            field("runtimes", &|r| {
+                r.results.environment.runtimes.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+            }),
+            field("shards / merged from", &|r| {
+                if r.results.merged_from.is_empty() {
+                    r.results.shard.clone().map(|s| format!("shard {s}")).unwrap_or_else(|| "—".into())
+                } else {
+                    r.results
+                        .merged_from
+                        .iter()
+                        .map(|m| {
+                            format!(
+                                "{} ({} on {}, {}, {} cores)",
+                                m.run_id,
+                                m.shard.as_deref().unwrap_or("whole"),
+                                m.hostname,
+                                m.cpu_model,
+                                m.logical_cores
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }
+            }),
+            field("corpus manifest sha256", &|r| {
+                r.results
+                    .corpus
+                    .as_ref()
+                    .map(|c| c.manifest_sha256[..16.min(c.manifest_sha256.len())].to_string())
+                    .unwrap_or_default()
+            }),
+        ];
+        self.out.push_str("<div class=\"kv\">");
+        table(&mut self.out, &head, rows);
+        self.out.push_str("</div><h3>Engine configurations and their knobs</h3>");
+        let mut head = vec!["engine".to_string()];
+        if self.multi() {
+            head.push("runs".into());
+        }
+        head.extend(["runtime".into(), "description".into(), "knobs".into()]);
+        let mut seen: Vec<(results::EngineInfo, Vec<String>)> = Vec::new();
+        for r in &m.runs {
+            for e in &r.results.engines {
+                match seen.iter_mut().find(|(s, _)| s == e) {
+                    Some(slot) => slot.1.push(r.label.clone()),
+                    None => seen.push((e.clone(), vec![r.label.clone()])),
+                }
+            }
+        }
+        let rows = seen
+            .iter()
+            .map(|(e, labels)| {
+                let mut row = vec![td_text(&e.id)];
+                if self.multi() {
+                    row.push(td_text(&labels.join(", ")));
+                }
+                let knobs: Vec<String> = e.knobs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                row.extend([
+                    td_text(&format!("{} {}", e.runtime, e.runtime_version)),
+                    td_text(&e.description),
+                    Td { html: knobs.iter().map(|k| esc(k)).collect::<Vec<_>>().join("<br/>"), class: "" },
+                ]);
+                row
+            })
+            .collect();
+        table(&mut self.out, &head, rows);
+        self.out.push_str("</section>\n");
+    }
+
+    fn footer(&mut self, raw: &[String]) {
+        self.out.push_str("<footer id=\"raw\"><b>Raw data beside this page:</b> ");
+        for (i, name) in raw.iter().enumerate() {
+            let _ = write!(self.out, "<a href=\"{0}\">{0}</a> ({1}) · ", esc(name), esc(&self.m.runs[i].label));
+        }
+        self.out.push_str(
+            "<a href=\"results.csv\">results.csv</a> · <a href=\"summary.md\">summary.md</a>. \
+             Generated by <code>wasmgauge report</code> from result files only.</footer>\n",
+        );
+    }
+}
+
+fn verdict_badge(v: Verdict) -> String {
+    let class = serde_name(&v);
+    format!("<span class=\"verdict v-{class}\">{}</span>", v.text())
+}
+
+/// Decimal byte sizes for a log axis: 10 B, 1 kB, 1 MB.
+fn si_bytes(v: f64) -> String {
+    match v {
+        v if v >= 1e6 => format!("{} MB", v / 1e6),
+        v if v >= 1e3 => format!("{} kB", v / 1e3),
+        v => format!("{v} B"),
+    }
+}
+
+/// The whole page; `raw` names the copied result files (same order as the runs).
+pub fn render(model: &Model, raw: &[String]) -> Result<String> {
+    let mut page = Page { m: model, out: String::new() };
+    let title = format!(
+        "wasmgauge report — {}",
+        model.runs.iter().map(|r| r.results.run_id.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    let _ = write!(
+        page.out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+         <title>{}</title><style>{CSS}</style></head><body>\n",
+        esc(&title)
+    );
+    page.header();
+    page.summary();
+    page.claims();
+    page.throughput()?;
+    page.cold_start()?;
+    page.call_overhead()?;
+    page.latency()?;
+    page.hosting()?;
+    page.sandbox_tax();
+    page.registered();
+    page.out.push_str(&super::conformance::html(model));
+    page.problems();
+    page.method();
+    page.runs();
+    page.footer(raw);
+    page.out.push_str("</body></html>\n");
+    Ok(page.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_axis_labels() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(si_bytes(1000.0), "1 kB");
+        assert_eq!(si_bytes(10.0), "10 B");
+    }
+}

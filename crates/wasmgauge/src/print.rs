@@ -1,0 +1,126 @@
+//! What the CLI prints: the tables of a finished run (each scenario's own summary, from the one
+//! flattening of the results file), its failures, the corpus and the engine list.
+use crate::subjects::Subjects;
+use anyhow::Result;
+use results::format::{fmt_ns, new_table};
+use results::manifest::Corpus;
+
+/// Prints every scenario of a finished run, then its failures and the one-line summary.
+pub fn print_run(summary: &crate::run::RunSummary) {
+    let r = &summary.results;
+    let view = measure::summary::View::new(r);
+    for s in measure::scenarios::REGISTRY {
+        for block in s.summarize(r, &view) {
+            println!("\n{block}");
+        }
+    }
+    for p in view.problems.iter().filter(|p| p.status == "failed") {
+        println!("FAILED {} {} on {}: {}", p.scenario, p.workload, p.engine, p.message);
+    }
+    let verified: u64 = r
+        .scenarios
+        .throughput
+        .iter()
+        .flat_map(|t| t.cells.iter())
+        .filter_map(|c| c.measurement.as_ref())
+        .map(|m| m.verified_calls)
+        .sum();
+    println!(
+        "{} failed, {} skipped, {verified} throughput calls verified, wall time {}; results: {}",
+        summary.failed_cells,
+        summary.skipped_cells,
+        fmt_ns(summary.wall.as_nanos() as f64),
+        summary.path.display()
+    );
+}
+
+/// `wasmgauge engines`: every subject of the registry, as its driver describes it (or why it
+/// cannot: the driver is not built).
+pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
+    let infos: Vec<results::EngineInfo> = subjects
+        .all()
+        .iter()
+        .map(|s| {
+            subjects.info(s).unwrap_or_else(|e| {
+                let why =
+                    if json { format!("{e:#}") } else { format!("unavailable: {}", first_words(&format!("{e:#}"))) };
+                let mut info = results::EngineInfo::new(&s.id(), "unavailable", "unknown", &why, &[]);
+                info.driver = Some(s.driver.to_string());
+                info.capabilities = Some(s.capabilities());
+                info
+            })
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&infos)?);
+        return Ok(());
+    }
+    let mut t = new_table(["id", "driver", "runtime", "version", "capabilities", "knobs"].map(String::from).to_vec());
+    for i in &infos {
+        let knobs: Vec<String> = i.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let caps = i.capabilities.as_ref().map(|c| {
+            let mut v = vec![format!("{:?}", c.kind).to_lowercase()];
+            if !c.limits.is_none() {
+                v.push(format!("limits: {}", c.limits.label()));
+            }
+            if let Some(w) = &c.wasi {
+                v.push(format!("wasi: {w}"));
+            }
+            if c.artifact {
+                v.push("artifact".into());
+            }
+            if let Some(p) = c.pooling_capacity {
+                v.push(format!("pool of {p}"));
+            }
+            v.join("\n")
+        });
+        t.add_row(vec![
+            i.id.clone(),
+            i.driver.clone().unwrap_or_default(),
+            i.runtime.clone(),
+            i.runtime_version.clone(),
+            caps.unwrap_or_default(),
+            if knobs.is_empty() { i.description.clone() } else { knobs.join("\n") },
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
+/// The start of a message, for a table cell.
+fn first_words(text: &str) -> String {
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() { format!("{short}...") } else { short }
+}
+
+/// The corpus manifest as a table.
+pub fn print_corpus(corpus: &Corpus) {
+    let mut t = new_table(vec![
+        "name".into(),
+        "kind".into(),
+        "lang".into(),
+        "bytes".into(),
+        "sha256".into(),
+        "exports".into(),
+        "inputs (expected)".into(),
+    ]);
+    for m in &corpus.manifest.modules {
+        let exports: Vec<&str> = m.exports.iter().filter(|e| e.kind == "func").map(|e| e.name.as_str()).collect();
+        let inputs: Vec<String> = m
+            .inputs
+            .iter()
+            .map(|i| format!("{} n={} {} ({})", i.size.name(), i.n, i.n_unit, i.expected_checksum))
+            .chain(m.calls.iter().map(|c| format!("{}{:?} -> {:?}", c.export, c.args, c.results)))
+            .collect();
+        t.add_row(vec![
+            m.name.clone(),
+            serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            m.source_language.clone(),
+            m.bytes.to_string(),
+            m.sha256[..12].to_string(),
+            exports.join(" "),
+            inputs.join("\n"),
+        ]);
+    }
+    println!("{t}");
+}

@@ -1,0 +1,57 @@
+//! Helpers shared by the integration tests: one corpus built per test binary. The tests run the
+//! `wasmgauge` binary, which launches the driver executables built beside it
+//! (`scripts/build-drivers.sh`, run by `scripts/test.sh` before the tests).
+#![allow(dead_code)]
+use results::ResultsFile;
+use results::manifest::Corpus;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// Builds the corpus once into a temporary directory that lives as long as the test binary.
+pub fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<(tempfile::TempDir, Corpus)> = OnceLock::new();
+    &CORPUS
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let corpus = wasmgauge::corpus::build(&repo_root(), dir.path()).expect("corpus builds");
+            (dir, corpus)
+        })
+        .1
+}
+
+/// Runs `wasmgauge run ARGS` on the test corpus, writing to `out`; panics unless it exits 0.
+pub fn run_to(args: &[&str], out: &Path) -> ResultsFile {
+    let corpus = corpus();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .arg("run")
+        .args(args)
+        .arg("--corpus")
+        .arg(&corpus.dir)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    results_written(&output, out)
+}
+
+/// Panics (with the command's output) unless it exited 0; then loads the results it wrote.
+pub fn results_written(output: &std::process::Output, out: &Path) -> ResultsFile {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    ResultsFile::load(out).unwrap()
+}
+
+/// The WebAssembly subjects of the registry, in registry order.
+pub fn wasm_ids() -> Vec<String> {
+    let s = wasmgauge::subjects::Subjects::default();
+    s.all().iter().filter(|s| s.capabilities().is_wasm()).map(|s| s.id()).collect()
+}

@@ -1,0 +1,156 @@
+//! `wasmgauge conform`: small subsets of each part, run end to end through the binary (driver
+//! processes included), then rendered by `report`.
+mod common;
+
+use protocol::client::Launcher;
+use protocol::conform::{ConformJob, WasiRunJob};
+use protocol::wasi::{Preopen, WasiExit, WasiRequest};
+use results::ResultsFile;
+use results::conformance::Containment;
+use std::path::Path;
+use std::process::Command;
+
+fn conform(args: &[&str], out: &Path) -> ResultsFile {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_wasmgauge")).arg("conform").args(args).arg("--out").arg(out).output().unwrap();
+    common::results_written(&output, out)
+}
+
+#[test]
+fn spec_subset_runs_on_every_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("spec.json");
+    let r = conform(&["spec", "--suites", "wasm-v1,wasm-latest", "--files", "i32"], &out);
+    assert_eq!(r.schema_version, results::SCHEMA_VERSION);
+    let spec = r.conformance.unwrap().spec.unwrap();
+    let engines: std::collections::BTreeSet<&str> = spec.files.iter().map(|f| f.engine.as_str()).collect();
+    assert_eq!(engines.len(), common::wasm_ids().len(), "{engines:?}");
+    assert!(engines.contains("wasmtime-cranelift@36"), "the LTS line is checked too: {engines:?}");
+    for f in &spec.files {
+        let expected = conform::spec::count_directives(conform::spec::file_text(&f.suite, &f.file).unwrap());
+        assert_eq!(f.counts.total(), expected, "{f:?}");
+        assert!(f.counts.pass > 100, "{f:?}");
+        if f.engine == "wasmtime-cranelift" {
+            assert_eq!(f.counts.fail + f.counts.crash + f.counts.timeout, 0, "{f:?}");
+        }
+    }
+}
+
+#[test]
+fn hostile_guests_are_contained_and_a_hang_is_caught_by_the_watchdog() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = "infinite_loop,deep_recursion,hostile_host_pointer,memory_grow_past_cap,fill_past_end";
+    let r = conform(&["sandbox", "--cases", cases], &dir.path().join("sandbox.json"));
+    let s = r.conformance.unwrap().sandbox.unwrap();
+    assert_eq!(s.cells.len(), 5 * common::wasm_ids().len());
+    for c in &s.cells {
+        assert_eq!(c.containment, Containment::Contained, "{c:?}");
+    }
+    // A guest looping in a slow host call: Wasmtime's epoch deadline stops it; wasmi has no
+    // wall-clock interruption, so the watchdog kills its driver process and the cell says so.
+    let r = conform(
+        &["sandbox", "--cases", "slow_host_loop", "--engines", "wasmtime-cranelift,wasmi-eager", "--watchdog", "3"],
+        &dir.path().join("hang.json"),
+    );
+    let s = r.conformance.unwrap().sandbox.unwrap();
+    let by = |e: &str| s.cells.iter().find(|c| c.engine == e).unwrap().clone();
+    assert_eq!(by("wasmtime-cranelift").containment, Containment::Contained, "{:?}", by("wasmtime-cranelift"));
+    let wasmi = by("wasmi-eager");
+    assert_eq!(wasmi.containment, Containment::NotContained, "{wasmi:?}");
+    assert!(wasmi.detail.starts_with("hang"), "{wasmi:?}");
+}
+
+#[test]
+fn wasi_grants_what_was_granted_and_the_probe_can_see_an_escape() {
+    let corpus = common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let r = conform(
+        &[
+            "wasi",
+            "--corpus",
+            corpus.dir.to_str().unwrap(),
+            "--engines",
+            "wasmtime-cranelift,wasmer-cranelift,wasmi-eager",
+        ],
+        &dir.path().join("wasi.json"),
+    );
+    let w = r.conformance.unwrap().wasi.unwrap();
+    assert_eq!(w.cells.len(), 15 * 3);
+    for c in &w.cells {
+        let always = c.check.starts_with("escape")
+            || ["args", "env", "exit code", "read granted file"].contains(&c.check.as_str());
+        if always {
+            assert_eq!(c.verdict, "pass", "{c:?}");
+        }
+    }
+    // Negative control: preopen the directory that holds the "outside" file and the same probe
+    // reads it (exit 0), so the escape checks above can fail when a runtime lets a guest out.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("outside.txt"), "visible").unwrap();
+    let request = WasiRequest {
+        args: ["wasi_probe", "read", "/sandbox/outside.txt", "visible"].map(String::from).to_vec(),
+        env: vec![],
+        preopens: vec![Preopen { host: root.path().to_path_buf(), guest: "/sandbox".into(), read_only: false }],
+    };
+    let job = ConformJob::WasiRun(WasiRunJob { wasm: corpus.dir.join("wasi_probe.wasm"), request });
+    let subjects = wasmgauge::subjects::Subjects::default();
+    let req = protocol::Request::Conform(protocol::ConformRequest { subject: "wasmtime-cranelift".into(), job });
+    let exit: WasiExit =
+        serde_json::from_value(subjects.call("wasmtime-cranelift", &req, std::time::Duration::from_secs(60)).unwrap())
+            .unwrap();
+    assert_eq!(exit, WasiExit::Code(0));
+}
+
+#[test]
+fn random_modules_agree_and_the_report_renders_every_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all.json");
+    let corpus = common::corpus();
+    let r = conform(
+        &[
+            "all",
+            "--engines",
+            "wasmtime-cranelift,wasmer-singlepass,wasmi-lazy",
+            "--suites",
+            "wasm-v2",
+            "--files",
+            "br_table",
+            "--cases",
+            "unreachable,divide_by_zero",
+            "--seconds",
+            "3",
+            "--reproducers",
+            dir.path().join("repro").to_str().unwrap(),
+            "--corpus",
+            corpus.dir.to_str().unwrap(),
+        ],
+        &out,
+    );
+    let c = r.conformance.unwrap();
+    let d = c.differential.unwrap();
+    assert!(d.modules >= 40 && d.agreed > 0, "{d:?}");
+    assert!(d.disagreements.is_empty(), "{:?}", d.disagreements);
+    assert!(c.spec.is_some() && c.sandbox.is_some() && c.wasi.is_some());
+
+    let report = dir.path().join("report");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["report", out.to_str().unwrap(), "--out", report.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&html, opts).expect("the page is well-formed XML");
+    let section = doc.descendants().find(|n| n.attribute("id") == Some("conformance")).expect("conformance section");
+    let text: String = section.descendants().filter_map(|n| n.text()).collect();
+    for needle in ["Spec testsuite", "Sandbox containment", "WASI capabilities", "Differential", "wasmi-lazy"] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    // The three conformance claims now have a verdict with a figure.
+    let claims = doc.descendants().find(|n| n.attribute("id") == Some("claims")).unwrap();
+    let claims_text: String = claims.descendants().filter_map(|n| n.text()).collect();
+    assert!(claims_text.contains("guest × configuration cells contained"), "{claims_text}");
+    assert!(claims_text.contains("checks × configurations passed"), "{claims_text}");
+    let md = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(md.contains("### Sandbox containment") && md.contains("### Spec testsuite"), "{md}");
+}

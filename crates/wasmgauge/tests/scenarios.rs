@@ -1,0 +1,151 @@
+//! The scenarios end to end: every scenario on every engine configuration, a scenario added
+//! through the registry alone (`engine-create`, recorded into a generic section), and reading
+//! results written by the foundation (schema 1). The measurement primitives (linearity, a cell
+//! slowed on purpose) are checked inside the drivers (`measure::testkit`).
+mod common;
+
+use results::{CellStatus, ResultsFile};
+use std::process::Command;
+
+/// Tests of this binary that time things or load both cores take turns, so no timing is taken
+/// while another test of ours competes for the CPU.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Every scenario runs on every engine configuration, reduced to one workload and a time budget.
+#[test]
+fn every_scenario_runs_on_every_engine() {
+    let _turn = exclusive();
+    let corpus = common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["run", "--workloads", "fib", "--time-budget", "200", "--memory-budget", "96MiB", "--corpus"])
+        .arg(&corpus.dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}\n{stderr}", String::from_utf8_lossy(&output.stdout));
+    let r = ResultsFile::load(&out).unwrap();
+    assert_eq!(r.schema_version, results::SCHEMA_VERSION);
+    let ids: Vec<String> = r.engines.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, wasmgauge::subjects::Subjects::default().ids());
+    let s = &r.scenarios;
+    for id in &ids {
+        let ok = |status: CellStatus| status == CellStatus::Ok;
+        let t = s.throughput.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+        assert!(ok(t.status) && t.measurement.as_ref().unwrap().summary.is_some(), "throughput {id}");
+        assert!(t.ratio_to_native.is_some(), "ratio {id}");
+        let lat = &s.latency.as_ref().unwrap().cells;
+        assert!(lat.iter().any(|c| c.engine == *id && c.kind == "workload" && c.record.is_some()), "latency {id}");
+        assert!(
+            lat.iter().any(|c| c.engine == *id && c.kind == "call-overhead" && c.record.is_some()),
+            "call latency {id}"
+        );
+        let cold = s.cold_start.as_ref().unwrap();
+        let c = cold.cells.iter().find(|c| c.engine == *id).unwrap();
+        assert!(ok(c.status), "cold start {id}: {:?}", c.error);
+        let p = cold.process.iter().find(|c| c.engine == *id).unwrap();
+        assert!(ok(p.status) && p.summary.is_some(), "process start {id}: {:?}", p.error);
+        let co = s.call_overhead.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+        assert!(ok(co.status), "call overhead {id}: {:?}", co.error);
+        let benches = &co.measurement.as_ref().unwrap().benches;
+        assert!(benches.iter().any(|b| b.bench == "empty" && b.summary.is_some()), "empty call on {id}");
+        assert!(
+            benches.iter().filter(|b| b.bench == "data" && b.gb_per_s.is_some()).count() >= 2,
+            "data sweep on {id}"
+        );
+    }
+    // The hosting scenarios: memory and density on everything with instances or processes,
+    // concurrency everywhere, sandbox tax on every configuration that has limits.
+    for id in &ids {
+        let ok = |status: CellStatus, error: &Option<String>, what: &str| {
+            assert_eq!(status, CellStatus::Ok, "{what} on {id}: {error:?}");
+        };
+        let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
+        if caps.kind != results::SubjectKind::Native {
+            let m = s.memory.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+            ok(m.status, &m.error, "memory");
+            let d = s.density.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+            ok(d.status, &d.error, "density");
+            assert!(d.measurement.as_ref().unwrap().instantiate_per_s_one_thread > 0.0);
+        }
+        let c = s.concurrency.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
+        ok(c.status, &c.error, "concurrency");
+        let points = &c.measurement.as_ref().unwrap().points;
+        assert!(points.len() >= 2 && points.iter().all(|p| p.requests > 0), "concurrency levels on {id}");
+        for limit in caps.limits.each() {
+            let t = s.sandbox_tax.as_ref().unwrap().cells.iter().find(|c| c.engine == *id && c.limit == limit.label());
+            let t = t.unwrap_or_else(|| panic!("no {} tax cell on {id}", limit.label()));
+            ok(t.status, &t.error, "sandbox tax");
+            let ratio = t.measurement.as_ref().unwrap().ratio.value;
+            assert!(ratio > 0.5 && ratio < 20.0, "{} tax on {id}: {ratio}", t.limit);
+        }
+    }
+    let geomeans = &s.throughput.as_ref().unwrap().engine_geomeans;
+    assert_eq!(geomeans.len(), ids.len());
+    let wasmi = r.scenarios.cold_start.as_ref().unwrap().cells.iter().find(|c| c.engine == "wasmi-eager").unwrap();
+    let deser = serde_json::to_value(&wasmi.measurement.as_ref().unwrap().deserialize).unwrap();
+    assert_eq!(deser["status"], "not-available", "{deser}");
+}
+
+/// Results written by the foundation (schema 1) still load, and can be analyzed.
+#[test]
+fn schema_1_results_still_load() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results-v1.json");
+    let mut r = ResultsFile::load(&path).unwrap();
+    assert_eq!(r.schema_version, 1);
+    let t = r.scenarios.throughput.as_mut().unwrap();
+    assert_eq!(t.cells.len(), 6);
+    assert!(t.cells.iter().all(|c| c.measurement.as_ref().unwrap().summary.is_none()));
+    t.analyze("native");
+    let fib = t.cells.iter().find(|c| c.workload == "fib" && c.engine == "wasmi-eager").unwrap();
+    let ratio = fib.ratio_to_native.unwrap();
+    assert!(ratio.value > 1.0 && ratio.ci95_low <= ratio.value, "{ratio:?}");
+    assert!(r.scenarios.cold_start.is_none());
+}
+
+/// A scenario added through the registry alone (one module, one registry line): its cells run
+/// in the drivers, record into a generic section with their figures, and flow through the one
+/// flattening into the gate's cells and the report's CSV.
+#[test]
+fn a_registered_scenario_runs_records_and_reports_without_a_typed_section() {
+    let _turn = exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ec.json");
+    let r = common::run_to(&["--scenarios", "engine-create", "--engines", "wasmi-eager,wasmtime-winch,native"], &out);
+    let section = &r.scenarios.other["engine-create"];
+    assert_eq!(section.plan["repetitions"], 20);
+    let engines: Vec<&str> = section.cells.iter().map(|c| c.engine.as_str()).collect();
+    assert_eq!(engines, ["wasmtime-winch", "wasmi-eager"], "native has no engine to create");
+    for c in &section.cells {
+        assert_eq!(c.status, CellStatus::Ok, "{c:?}");
+        let f = &c.figures[0];
+        assert_eq!((f.metric.as_str(), f.unit.as_str(), f.samples.len()), ("create_engine", "ns", 20));
+        let (lo, hi) = f.ci95.unwrap();
+        assert!(f.value > 0.0 && lo <= f.value && f.value <= hi, "{f:?}");
+    }
+    let keys: Vec<String> = gate::extract(&r).into_iter().map(|c| c.key.to_string()).collect();
+    assert!(keys.contains(&"engine-create  on wasmi-eager (create_engine)".to_string()), "{keys:?}");
+    let report = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .arg("report")
+        .arg(&out)
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(report.join("results.csv")).unwrap();
+    assert!(
+        csv.lines().any(|l| l.contains("engine-create") && l.contains("wasmi-eager") && l.contains("create_engine")),
+        "{csv}"
+    );
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(html.contains("engine-create") && html.contains("create_engine"), "the page shows the figures");
+}

@@ -10,6 +10,8 @@ n="${1:-10}"
 engines="${2:-}"
 bin="${CARGO_TARGET_DIR:-target}/release/wasmgauge"
 cargo build --release --locked -p wasmgauge --quiet
+read -r -a drivers <<<"$("$bin" drivers ${engines:+--engines "$engines"})"
+scripts/build-drivers.sh "${drivers[@]}" >/dev/null
 extra=()
 [[ -n "$engines" ]] && extra=(--engines "$engines")
 gate() {

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build the harness and the guest corpus, run the
-# quick profile (pass other `wasmgauge run` flags through, e.g. --profile full), add the
-# conformance checks (the whole spec testsuite, the sandbox and WASI matrices, 60 s of
-# differential testing) to the same results file, then render the HTML/Markdown/CSV report and
-# print where it is. Exit code is the run's (3 = the run finished but some cells failed; the
-# report is written either way); a conformance command that cannot run at all exits 1.
+# The main job: install what is missing, build the harness, the drivers it needs (all, or the
+# ones of `--engines`) and the guest corpus, run the quick profile (pass other `wasmgauge run`
+# flags through, e.g. --profile full or --engines wasmi-eager,native), add the conformance
+# checks (the whole spec testsuite, the sandbox and WASI matrices, 60 s of differential
+# testing) to the same results file, then render the HTML/Markdown/CSV report and print where
+# it is. Exit code is the run's (3 = the run finished but some cells failed; the report is
+# written either way); a conformance command that cannot run at all exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 cargo build --release --locked -p wasmgauge
 bin="${CARGO_TARGET_DIR:-target}/release/wasmgauge"
+
+# The engines asked for (if any) decide which drivers to build.
+engines=()
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --engines) engines=(--engines "${args[$((i + 1))]}") ;;
+    --engines=*) engines=(--engines "${args[$i]#--engines=}") ;;
+  esac
+done
+read -r -a drivers <<<"$("$bin" drivers "${engines[@]}")"
+# shellcheck disable=SC2068
+scripts/build-drivers.sh ${drivers[@]}
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results="results/run-$stamp.json"
@@ -20,7 +34,7 @@ report="reports/run-$stamp"
 status=0
 "$bin" run --profile quick --out "$results" "$@" || status=$?
 if [[ -f "$results" ]]; then
-  "$bin" conform all --into "$results" --corpus corpus --seconds 60 --reproducers "results/differential-$stamp" \
+  "$bin" conform all --into "$results" --corpus corpus --seconds 60 --reproducers "results/differential-$stamp" "${engines[@]}" \
     || { echo "conformance checks could not run" >&2; status=1; }
   page=$("$bin" report "$results" --out "$report")
   echo "results: $results"

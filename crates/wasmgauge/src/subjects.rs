@@ -84,17 +84,17 @@ const WASMTIME_CONFIGS: [Subject; 4] = [
     line("wasmtime-pulley", "wasmtime", WASMTIME),
 ];
 
-/// Every subject, in report order: each runtime's default version, a second version of a
-/// runtime, then the two baselines.
+/// Every subject, in report order: each runtime family (its default version, then any second
+/// version right after it, so the report shows the two side by side), then the two baselines.
 pub fn registry() -> Vec<Subject> {
     let mut all = WASMTIME_CONFIGS.to_vec();
+    all.extend(versioned(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
     all.extend([
         line("wasmer-cranelift", "wasmer", WASMER),
         line("wasmer-singlepass", "wasmer", WASMER),
         line("wasmi-eager", "wasmi", WASMI),
         line("wasmi-lazy", "wasmi", WASMI),
     ]);
-    all.extend(versioned(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
     all.extend([
         line("native", "native", BASELINE),
         line("subprocess", "native", Caps { kind: SubjectKind::Subprocess, ..BASELINE }),

@@ -203,7 +203,7 @@ fn a_driver_that_is_not_built_is_a_clear_error() {
     let err = stderr(&out);
     assert!(err.contains("the wasmi driver is not built") && err.contains("scripts/build-drivers.sh wasmi"), "{err}");
     let out = wasmgauge(&["drivers", "--engines", "wasmi-lazy,wasmtime-winch@36,native"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "wasmi wasmtime-36 native");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "wasmtime-36 wasmi native");
 }
 
 /// Two builds of the corpus, the second with a fresh cargo target directory so every guest is

@@ -25,7 +25,9 @@ pub fn set_proposal(config: &mut wt::Config, name: &str, _bits: wasmparser::Wasm
         "extended-const" => drop(config.wasm_extended_const(on)),
         "function-references" => drop(config.wasm_function_references(on)),
         "gc" => drop(config.wasm_gc(on)),
-        "exceptions" => drop(config.wasm_exceptions(on)),
+        // 36 has the switch, but its Cranelift cannot translate exception operators ("exception
+        // operators are not yet implemented"): unsupported on this line.
+        "exceptions" => return false,
         "memory64" => drop(config.wasm_memory64(on)),
         "multi-memory" => drop(config.wasm_multi_memory(on)),
         "relaxed-simd" => drop(config.wasm_relaxed_simd(on)),

@@ -148,7 +148,13 @@ fn conform(driver: &Driver, c: &ConformRequest) -> Result<serde_json::Value> {
         }
         ConformJob::WasiRun(job) => {
             let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
-            serde_json::to_value(with(EngineOptions::default())?.run_wasi(&wasm, &job.request))?
+            serde_json::to_value(with(EngineOptions::default())?.run_wasi(&wasm, &job.request).exit)?
+        }
+        ConformJob::WasiCommand(job) => {
+            let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
+            let conformance = with(EngineOptions { features: Some(job.features.clone()), ..Default::default() })?;
+            let outcomes: Vec<_> = job.runs.iter().map(|request| conformance.run_wasi(&wasm, request)).collect();
+            serde_json::to_value(outcomes)?
         }
     })
 }

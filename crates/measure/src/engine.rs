@@ -54,8 +54,9 @@ pub trait Conformance {
     fn supported_features(&self) -> Features;
     /// A conformance session: a store of its own, modules linked by name (see [`crate::session`]).
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>>;
-    /// Runs a WASI preview 1 command module through the runtime's WASI layer.
-    fn run_wasi(&self, wasm: &[u8], request: &crate::wasi::WasiRequest) -> crate::wasi::WasiExit;
+    /// Runs a WASI preview 1 command module through the runtime's WASI layer, each phase timed
+    /// (see [`crate::wasi::run`]).
+    fn run_wasi(&self, wasm: &[u8], request: &crate::wasi::WasiRequest) -> crate::wasi::WasiRunOutcome;
 }
 
 /// The call-overhead calls an instance times in a loop of its own (see [`Instance::time_micro`]).

@@ -162,6 +162,7 @@ pub fn verdict(status: CellStatus, error: &Option<String>, ok: impl FnOnce() -> 
     match status {
         CellStatus::Ok => ok(),
         CellStatus::Skipped => "skipped".into(),
+        CellStatus::Unsupported => format!("unsupported: {}", error.as_deref().unwrap_or("")),
         CellStatus::Failed => format!("FAILED: {}", error.as_deref().unwrap_or("")),
     }
 }

@@ -23,6 +23,21 @@ pub enum ConformJob {
     Differential(DifferentialJob),
     /// One WASI command run through the subject's WASI layer (answer: [`crate::wasi::WasiExit`]).
     WasiRun(WasiRunJob),
+    /// Timed runs of a user's WASI command, one per request, each phase timed (answer:
+    /// `Vec<`[`crate::wasi::WasiRunOutcome`]`>`).
+    WasiCommand(WasiCommandJob),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WasiCommandJob {
+    /// The command module.
+    pub wasm: PathBuf,
+    /// The proposals the configuration is built with (exactly these on): what the module needs,
+    /// and WebAssembly 2.0 where the configuration has it.
+    pub features: Features,
+    /// One request per run, each with its own copies of the granted directories and its own
+    /// stream files, so runs cannot see each other.
+    pub runs: Vec<crate::wasi::WasiRequest>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

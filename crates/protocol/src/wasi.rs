@@ -1,5 +1,6 @@
-//! A WASI command run, as a driver's WASI layer takes it (`ConformJob::WasiRun`, the WASI
-//! checks): arguments, environment and preopened directories in, an exit code out.
+//! A WASI command run, as a driver's WASI layer takes it (`ConformJob::WasiRun` for the WASI
+//! checks, `ConformJob::WasiCommand` for `run --module --wasi`): arguments, environment,
+//! preopened directories and standard streams in; an exit code and the phases' times out.
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -19,6 +20,40 @@ pub struct WasiRequest {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub preopens: Vec<Preopen>,
+    /// Files for the standard streams; `None`: no stdin, stdout and stderr discarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdio: Option<Stdio>,
+}
+
+/// Host files standing in for a run's standard streams.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stdio {
+    /// Read as the guest's stdin; `None`: an empty stdin.
+    pub stdin: Option<PathBuf>,
+    /// Created (truncated) and written with the guest's stdout.
+    pub stdout: PathBuf,
+    pub stderr: PathBuf,
+}
+
+/// The phases of one timed WASI command run, in nanoseconds, each timed inside the driver.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WasiPhases {
+    /// Bytes to a ready module (validation and compilation).
+    pub compile_ns: u64,
+    /// Loading the runtime's ahead-of-time artifact of the module; `None` where it has none.
+    pub artifact_load_ns: Option<u64>,
+    /// A fresh WASI context, store and instance of the module (from the artifact where loaded).
+    pub instantiate_ns: u64,
+    /// `_start` until it returned or the guest exited.
+    pub run_ns: u64,
+}
+
+/// One timed run: how it ended, and its phases when it got as far as running.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WasiRunOutcome {
+    pub exit: WasiExit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<WasiPhases>,
 }
 
 /// How a WASI run ended.

@@ -171,8 +171,8 @@ impl Conformance for WasmerEngine {
         crate::session::new(&self.engine, limits, self.metering, self.threads)
     }
 
-    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiExit {
-        crate::wasi::run(&self.engine, wasm, request)
+    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiRunOutcome {
+        measure::wasi::run(&crate::wasi::Layer(&self.engine), wasm, request)
     }
 }
 

@@ -198,8 +198,8 @@ impl Conformance for WasmtimeEngine {
         self.supported.get_or_init(|| probe_features(&self.base_config)).clone()
     }
 
-    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiExit {
-        crate::wasi::run(&self.engine, wasm, request)
+    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiRunOutcome {
+        measure::wasi::run(&crate::wasi::Layer(&self.engine), wasm, request)
     }
 
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {

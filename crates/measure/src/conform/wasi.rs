@@ -68,8 +68,8 @@ fn run_check(conformance: &dyn Conformance, engine_id: &str, wasm: &[u8], index:
     }
     let mut argv = vec!["wasi_probe".to_string()];
     argv.extend(args);
-    let request = WasiRequest { args: argv, env: vec![("WG_PROBE".into(), "forty two".into())], preopens };
-    let exit = conformance.run_wasi(wasm, &request);
+    let request = WasiRequest { args: argv, env: vec![("WG_PROBE".into(), "forty two".into())], preopens, stdio: None };
+    let exit = conformance.run_wasi(wasm, &request).exit;
     let broken = violations(&root);
     let (verdict, detail) = match (&exit, check.want) {
         (_, _) if !broken.is_empty() => ("fail", format!("host filesystem changed: {}", broken.join("; "))),

@@ -54,11 +54,11 @@ footer { margin-top: 40px; font-size: 13px; color: var(--muted); border-top: 1px
 }
 "#;
 
-fn td_text(s: &str) -> Td {
+pub(crate) fn td_text(s: &str) -> Td {
     Td { html: esc(s), class: "" }
 }
 
-fn td_metric(m: Option<&Metric>) -> Td {
+pub(crate) fn td_metric(m: Option<&Metric>) -> Td {
     match m {
         None => Td { html: "–".into(), class: "na" },
         Some(m) => {
@@ -1141,6 +1141,7 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     page.hosting()?;
     page.sandbox_tax();
     page.registered();
+    page.out.push_str(&super::wasi::html(model));
     page.out.push_str(&super::conformance::html(model));
     page.problems();
     page.method();

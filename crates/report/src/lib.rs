@@ -4,7 +4,8 @@
 //!
 //! [`model`] extracts every figure once; [`tables`], [`claims`], [`charts`], [`html`],
 //! [`markdown`], [`csv_export`] and [`bmf`] only present them; [`markup`] holds the HTML
-//! primitives and [`claim`] the claim types the page and the conformance matrices share.
+//! primitives and [`claim`] the claim types the page and the conformance matrices share;
+//! [`wasi`] draws a user's WASI program (`run --module --wasi`).
 pub mod bmf;
 pub mod charts;
 pub mod claim;
@@ -16,6 +17,7 @@ pub mod markdown;
 pub mod markup;
 pub mod model;
 pub mod tables;
+pub mod wasi;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

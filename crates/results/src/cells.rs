@@ -98,6 +98,7 @@ pub fn status_name(s: CellStatus) -> &'static str {
         CellStatus::Ok => "ok",
         CellStatus::Failed => "failed",
         CellStatus::Skipped => "skipped",
+        CellStatus::Unsupported => "unsupported",
     }
 }
 
@@ -130,6 +131,7 @@ pub fn flatten(r: &ResultsFile) -> (Vec<Cell>, Vec<Problem>) {
     x.latency();
     x.hosting();
     x.export_call();
+    x.wasi_command();
     x.registered();
     (x.cells, x.problems)
 }
@@ -412,6 +414,25 @@ impl Flattener<'_> {
             let n = m.per_call_ns.len();
             let cell = self.push("export-call", &e.export, &c.engine, "time_per_call", "ns", median, Some(n));
             Self::gated(cell, m.per_call_ns.clone(), vec![e.module_sha256.clone()]);
+        }
+    }
+
+    /// `run --module --wasi`: each phase's median over the runs (workload: the module's file
+    /// name), gated on its samples.
+    fn wasi_command(&mut self) {
+        let Some(w) = &self.r.scenarios.wasi_command else { return };
+        let name = std::path::Path::new(&w.module).file_name().map(|n| n.to_string_lossy().into_owned());
+        let workload = name.unwrap_or_else(|| w.module.clone());
+        for c in &w.cells {
+            let why = c.error.as_deref().or(c.unsupported.as_deref());
+            self.problem("wasi-command", &workload, &c.engine, c.status, why);
+            let Some(p) = c.phases.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
+            for (phase, samples) in p.phases() {
+                let est = crate::wasi_command::PhaseTimes::median(samples);
+                let metric = format!("{phase}_time");
+                let cell = self.push("wasi-command", &workload, &c.engine, &metric, "ns", est, Some(samples.len()));
+                Self::gated(cell, samples.to_vec(), vec![w.module_sha256.clone()]);
+            }
         }
     }
 

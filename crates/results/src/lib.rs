@@ -4,16 +4,18 @@
 //! Every file starts with `"schema": "wasmgauge-results"` and `"schema_version"`. This build
 //! writes version [`SCHEMA_VERSION`] and reads every version in [`READABLE_VERSIONS`]; anything
 //! else is refused with a message that says what was found and what is readable. Versions 2
-//! to 5 only added fields and sections (3: memory, density, concurrency, sandbox tax; 4: the
+//! to 6 only added fields and sections (3: memory, density, concurrency, sandbox tax; 4: the
 //! `conformance` section; 5: each engine's driver, driver sha256 and capabilities, and the
-//! sections of registered scenarios without a typed section of their own), so older files load
+//! sections of registered scenarios without a typed section of their own; 6: the
+//! `wasi_command` section of `run --module --wasi`), so older files load
 //! into the same types with the new parts absent. Files are written atomically (a temporary file
 //! renamed over the old one) after every finished cell, so an interrupted run keeps all the
 //! cells it finished (`complete` stays `false`).
 //!
 //! Modules: [`values`] and [`engine`] (what crosses the interfaces), [`plans`] (profiles),
 //! [`measurements`] and [`latency`] (what scenarios measured), [`conformance`], [`generic`]
-//! (sections of registered scenarios), [`environment`], [`manifest`] (the corpus manifest) and
+//! (sections of registered scenarios), [`wasi_command`] (a user's WASI program),
+//! [`environment`], [`manifest`] (the corpus manifest) and
 //! [`cells`], the one flattening of a results file into figures that the gate, merge, report,
 //! BMF export and terminal tables all read.
 
@@ -28,6 +30,7 @@ pub mod manifest;
 pub mod measurements;
 pub mod plans;
 pub mod values;
+pub mod wasi_command;
 
 pub use engine::{Capabilities, EngineInfo, EngineOptions, Features, Limits, SubjectKind};
 pub use environment::Environment;
@@ -45,11 +48,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 5;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5];
+pub const SCHEMA_VERSION: u32 = 6;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
-/// stored uncalibrated per-call times; versions 2 to 5 store calibrated ones in the same cells.
+/// stored uncalibrated per-call times; versions 2 to 6 store calibrated ones in the same cells.
 pub fn cells_comparable(a: u32, b: u32) -> bool {
     a == b || (a >= 2 && b >= 2)
 }
@@ -346,6 +349,9 @@ pub struct Scenarios {
     pub throughput: Option<ThroughputSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_call: Option<ExportCallSection>,
+    /// `run --module APP.wasm --wasi` (schema 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasi_command: Option<wasi_command::WasiCommandSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencySection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

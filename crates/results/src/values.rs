@@ -128,6 +128,9 @@ pub enum CellStatus {
     Failed,
     /// Not run: the time budget was used up first (schema 2).
     Skipped,
+    /// Not run: the configuration lacks something the module needs, a proposal or a WASI
+    /// feature (schema 6). Neither a failure nor a disagreement.
+    Unsupported,
 }
 
 #[cfg(test)]

@@ -16,16 +16,22 @@ use results::{CellStatus, EngineOptions, ExportCallSection, ResultsFile, Val, no
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub struct ModuleRequest {
-    pub module: PathBuf,
-    pub export: String,
-    pub args: Vec<String>,
+/// What both bring-your-own modes (`--export`, `--wasi`) take besides the module: which
+/// configurations, the profile, where the results go, the timeout, the engine options.
+pub struct ModuleSettings {
     pub engines: Vec<String>,
     pub profile: ProfileName,
     pub out: Option<PathBuf>,
     pub results_dir: PathBuf,
     pub timeout_s: Option<u64>,
     pub options: EngineOptions,
+}
+
+pub struct ModuleRequest {
+    pub module: PathBuf,
+    pub export: String,
+    pub args: Vec<String>,
+    pub settings: ModuleSettings,
 }
 
 /// Reads a module (wasm binary or WAT text), validates it and finds the export's signature.
@@ -76,19 +82,20 @@ pub struct ModuleSummary {
 pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
     let (wasm, sig) = load_module(&req.module, &req.export)?;
     let args = parse_args(&req.export, &sig, &req.args)?;
-    let chosen: Vec<_> = subjects.resolve(&req.engines)?.into_iter().filter(|s| s.capabilities().is_wasm()).collect();
+    let chosen: Vec<_> =
+        subjects.resolve(&req.settings.engines)?.into_iter().filter(|s| s.capabilities().is_wasm()).collect();
     if chosen.is_empty() {
         bail!("baselines need the workload's source; choose at least one WebAssembly engine for --module");
     }
-    let mut profile = Profile::get(req.profile);
-    if let Some(t) = req.timeout_s {
+    let mut profile = Profile::get(req.settings.profile);
+    if let Some(t) = req.settings.timeout_s {
         profile.cell_timeout_s = t;
     }
     let timeout = Duration::from_secs(profile.cell_timeout_s);
     let mut staged = tempfile::Builder::new().prefix("wasmgauge-module-").suffix(".wasm").tempfile()?;
     std::io::Write::write_all(&mut staged, &wasm)?;
 
-    let mut results = crate::run::new_results(profile.clone(), &req.options, subjects, &chosen)?;
+    let mut results = crate::run::new_results(profile.clone(), &req.settings.options, subjects, &chosen)?;
     results.scenarios.export_call = Some(ExportCallSection {
         module: req.module.display().to_string(),
         module_sha256: sha256_hex(&wasm),
@@ -97,7 +104,11 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
         engines_agree: false,
         cells: Vec::new(),
     });
-    let path = req.out.clone().unwrap_or_else(|| crate::run::default_results_path(&req.results_dir, "module"));
+    let path = req
+        .settings
+        .out
+        .clone()
+        .unwrap_or_else(|| crate::run::default_results_path(&req.settings.results_dir, "module"));
     let task = ExportCallTask {
         wasm_path: staged.path().to_path_buf(),
         export: req.export.clone(),
@@ -111,7 +122,7 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
         let id = subject.id();
         eprintln!("wasmgauge: {} on {id} ...", req.export);
         let label = format!("export-call {} on {id}", req.export);
-        let cell = PlannedCell::new(ExportCall.name(), label, &id, &req.options, 0, &task)?;
+        let cell = PlannedCell::new(ExportCall.name(), label, &id, &req.settings.options, 0, &task)?;
         let outcome = crate::run::measure_cell(subjects, &cell, &here, timeout);
         ExportCall.record(&mut results, &cell, outcome);
         results.save(&path).context("saving results")?;

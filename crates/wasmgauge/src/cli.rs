@@ -241,6 +241,7 @@ pub struct CalibrateArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("module_mode").args(["export", "wasi"])))]
 pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_parser = parse_profile, default_value = "quick")]
@@ -284,8 +285,9 @@ pub struct RunArgs {
     /// Threads a compiler may use per module (default 1, the fair setting).
     #[arg(long, default_value_t = 1)]
     pub compile_threads: usize,
-    /// Bring your own module: run this .wasm/.wat on every WebAssembly engine and compare results.
-    #[arg(long, requires = "export")]
+    /// Bring your own module: run this .wasm/.wat on every WebAssembly engine and compare
+    /// results; with --export F one exported function, with --wasi a WASI command.
+    #[arg(long, requires = "module_mode")]
     pub module: Option<PathBuf>,
     /// With --module: the exported function to call.
     #[arg(long, requires = "module")]
@@ -293,6 +295,27 @@ pub struct RunArgs {
     /// With --module: one argument per parameter, in order (repeat the flag).
     #[arg(long = "arg", allow_hyphen_values = true, requires = "module")]
     pub args: Vec<String>,
+    /// With --module: run it as a WASI preview 1 command (its `_start`) on every configuration
+    /// with a WASI layer, --runs times each, and check they agree on exit code, stdout and the
+    /// files written in granted directories (exit 3 when they do not). Arguments after `--`.
+    #[arg(long, requires = "module")]
+    pub wasi: bool,
+    /// With --wasi: grant a directory, seen by the guest as GUEST (default: HOST as written).
+    /// Every run works on a fresh copy of it. Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]", value_parser = crate::wasi_command::parse_dir, requires = "wasi")]
+    pub dirs: Vec<results::wasi_command::GrantedDir>,
+    /// With --wasi: an environment variable for the guest. Repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = crate::wasi_command::parse_env, requires = "wasi")]
+    pub env: Vec<(String, String)>,
+    /// With --wasi: a file the guest reads as its stdin (default: empty).
+    #[arg(long, requires = "wasi")]
+    pub stdin: Option<PathBuf>,
+    /// With --wasi: timed runs per configuration (phases: median with a 95% interval).
+    #[arg(long, default_value_t = 5, requires = "wasi")]
+    pub runs: usize,
+    /// With --wasi: the command's arguments (after the program name).
+    #[arg(last = true, value_name = "ARGS", requires = "wasi")]
+    pub wasi_args: Vec<String>,
 }
 
 /// The registered scenarios, with what each measures, for `--scenarios`.
@@ -574,18 +597,40 @@ fn calibrate(args: CalibrateArgs, subjects: &Subjects) -> Result<ExitCode> {
 
 fn run(args: RunArgs, subjects: &Subjects) -> Result<ExitCode> {
     let options = EngineOptions { compile_threads: args.compile_threads.max(1), ..Default::default() };
-    if let (Some(module), Some(export)) = (args.module, args.export) {
+    let settings = |args: &RunArgs, options: &EngineOptions| crate::bring_your_own::ModuleSettings {
+        engines: args.engines.clone(),
+        profile: args.profile,
+        out: args.out.clone(),
+        results_dir: args.results_dir.clone(),
+        timeout_s: args.timeout,
+        options: options.clone(),
+    };
+    if let (Some(module), true) = (&args.module, args.wasi) {
+        let settings = settings(&args, &options);
+        let summary = crate::wasi_command::run(
+            &crate::wasi_command::WasiCommandRequest {
+                module: module.clone(),
+                args: args.wasi_args,
+                env: args.env,
+                dirs: args.dirs,
+                stdin: args.stdin,
+                runs: args.runs,
+                settings,
+            },
+            subjects,
+        )?;
+        crate::print::print_wasi_command(&summary);
+        let ok = summary.disagreements.is_empty() && summary.failed_cells == 0;
+        let agree = summary.results.scenarios.wasi_command.as_ref().is_some_and(|s| s.engines_agree);
+        return Ok(if ok && agree { ExitCode::SUCCESS } else { ExitCode::from(3) });
+    }
+    if let (Some(module), Some(export)) = (&args.module, &args.export) {
         let summary = crate::bring_your_own::run(
             &crate::bring_your_own::ModuleRequest {
-                module,
-                export,
-                args: args.args,
-                engines: args.engines,
-                profile: args.profile,
-                out: args.out,
-                results_dir: args.results_dir,
-                timeout_s: args.timeout,
-                options,
+                module: module.clone(),
+                export: export.clone(),
+                args: args.args.clone(),
+                settings: settings(&args, &options),
             },
             subjects,
         )?;

@@ -2,7 +2,7 @@
 //! definitions and the dispatch, [`print`] what is printed; the orchestration it adds is
 //! [`subjects`] (the subject registry, finding and launching drivers), [`run`] (the generic
 //! runner over the scenario registry), [`corpus`] (`corpus build`), [`bring_your_own`]
-//! (`run --module`), [`paired`] (the paired gate's measuring side), [`conform_cmd`] and
+//! (`run --module --export`), [`wasi_command`] (`run --module --wasi`), [`paired`] (the paired gate's measuring side), [`conform_cmd`] and
 //! [`environment`]. It links no runtime crate: every runtime is a driver executable it launches.
 
 pub mod bring_your_own;
@@ -15,3 +15,4 @@ pub mod print;
 pub mod progress;
 pub mod run;
 pub mod subjects;
+pub mod wasi_command;

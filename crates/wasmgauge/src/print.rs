@@ -94,6 +94,38 @@ fn first_words(text: &str) -> String {
 }
 
 /// The corpus manifest as a table.
+/// The table of `run --module --wasi`, the first lines of stdout, each disagreement and where
+/// the results went.
+pub fn print_wasi_command(summary: &crate::wasi_command::WasiSummary) {
+    let Some(section) = summary.results.scenarios.wasi_command.as_ref() else { return };
+    println!("{}", crate::wasi_command::table(section));
+    let first = section.cells.iter().find_map(|c| c.observed.as_ref().map(|o| (&c.engine, o)));
+    if let Some((engine, o)) = first {
+        if !o.stdout.head.is_empty() {
+            println!("stdout ({engine}, first lines):");
+            for line in &o.stdout.head {
+                println!("  | {line}");
+            }
+        }
+        for f in &o.files {
+            let what =
+                f.sha256.as_deref().map(|h| format!("{} B, sha256 {}", f.bytes, &h[..16])).unwrap_or("deleted".into());
+            println!("file {}: {what}", f.path);
+        }
+    }
+    for d in &summary.disagreements {
+        println!("DISAGREEMENT: {d}");
+    }
+    let verdict = if section.engines_agree {
+        "all configurations that ran agree on exit code, stdout and files"
+    } else if section.cells.iter().all(|c| c.observed.is_none()) {
+        "no configuration ran the command"
+    } else {
+        "CONFIGURATIONS DISAGREE"
+    };
+    println!("{verdict}; results: {}", summary.path.display());
+}
+
 pub fn print_corpus(corpus: &Corpus) {
     let mut t = new_table(vec![
         "name".into(),

@@ -289,7 +289,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
         match status {
             CellStatus::Failed => failed += 1,
             CellStatus::Skipped => skipped += 1,
-            CellStatus::Ok => {}
+            CellStatus::Ok | CellStatus::Unsupported => {}
         }
         progress.finish(&cell.label, &text);
         results.save(&path)?;

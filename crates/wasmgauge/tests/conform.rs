@@ -91,6 +91,7 @@ fn wasi_grants_what_was_granted_and_the_probe_can_see_an_escape() {
         args: ["wasi_probe", "read", "/sandbox/outside.txt", "visible"].map(String::from).to_vec(),
         env: vec![],
         preopens: vec![Preopen { host: root.path().to_path_buf(), guest: "/sandbox".into(), read_only: false }],
+        stdio: None,
     };
     let job = ConformJob::WasiRun(WasiRunJob { wasm: corpus.dir.join("wasi_probe.wasm"), request });
     let subjects = wasmgauge::subjects::Subjects::default();

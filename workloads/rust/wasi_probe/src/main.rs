@@ -9,6 +9,11 @@
 //!
 //! Actions: `read PATH EXPECTED`, `write PATH TEXT`, `create-in DIR`, `args A B ...`,
 //! `env NAME VALUE`, `clock`, `random`, `exit N`.
+//!
+//! Two more behave like a small command for `run --module --wasi` and its tests: `transform DIR`
+//! reads stdin, prints a greeting (`$WG_GREETING`) and the byte count to stdout, and writes stdin
+//! upper-cased to a new file `DIR/out.txt` (refused, exit 1, if it already exists: a run that
+//! sees an earlier run's file fails); `noise` prints 16 random bytes in hex (different every run).
 use std::process::exit;
 
 fn io<T>(r: std::io::Result<T>) -> T {
@@ -75,6 +80,25 @@ fn main() {
             exit(if ok && a != b && a.iter().any(|x| *x != 0) { 0 } else { 2 })
         }
         Some("exit") => exit(arg(2).parse().unwrap_or(2)),
+        Some("transform") => {
+            use std::io::{Read, Write};
+            let mut input = Vec::new();
+            io(std::io::stdin().read_to_end(&mut input));
+            let greeting = std::env::var("WG_GREETING").unwrap_or_else(|_| "hello".into());
+            println!("{greeting} from wasi_probe: {} bytes on stdin", input.len());
+            let path = format!("{}/out.txt", arg(2).trim_end_matches('/'));
+            let mut out = io(std::fs::OpenOptions::new().write(true).create_new(true).open(path));
+            io(out.write_all(&input.to_ascii_uppercase()));
+            exit(0)
+        }
+        Some("noise") => {
+            let mut a = [0u8; 16];
+            if !random_bytes(&mut a) {
+                exit(2)
+            }
+            println!("{}", a.iter().map(|b| format!("{b:02x}")).collect::<String>());
+            exit(0)
+        }
         _ => exit(2),
     }
 }

@@ -1,0 +1,136 @@
+//! The `wasi_command` section (schema 6): a user's WASI command module run by
+//! `wasmgauge run --module APP.wasm --wasi` on every configuration with a WASI layer. Per
+//! configuration: how each run ended, what it wrote (stdout, stderr, files in the granted
+//! directories) and how long each phase took; and whether the configurations agree.
+use crate::values::CellStatus;
+use serde::{Deserialize, Serialize};
+use stats::Estimate;
+
+/// A directory granted to the guest: `--dir HOST[::GUEST]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantedDir {
+    pub host: String,
+    pub guest: String,
+}
+
+/// What a run wrote to one stream.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamDigest {
+    pub sha256: String,
+    pub bytes: u64,
+    /// The first lines (at most [`HEAD_LINES`], each cut at [`HEAD_LINE_CHARS`] characters).
+    pub head: Vec<String>,
+}
+
+pub const HEAD_LINES: usize = 5;
+pub const HEAD_LINE_CHARS: usize = 200;
+
+impl StreamDigest {
+    pub fn of(bytes: &[u8]) -> StreamDigest {
+        let text = String::from_utf8_lossy(bytes);
+        StreamDigest {
+            sha256: crate::manifest::sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+            head: text.lines().take(HEAD_LINES).map(|l| l.chars().take(HEAD_LINE_CHARS).collect()).collect(),
+        }
+    }
+}
+
+/// A file a run created, changed or deleted inside a granted directory.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileChange {
+    /// The guest's path (`GUEST/relative/path`).
+    pub path: String,
+    /// `None`: deleted.
+    pub sha256: Option<String>,
+    pub bytes: u64,
+}
+
+/// What one run observably did: exit code, streams, files. Two runs agree when these are equal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observed {
+    pub exit_code: i32,
+    pub stdout: StreamDigest,
+    pub stderr: StreamDigest,
+    pub files: Vec<FileChange>,
+}
+
+impl Observed {
+    /// Exit code, stdout and files are equal (stderr is shown, not compared: runtimes may
+    /// word their own diagnostics differently).
+    pub fn agrees_with(&self, other: &Observed) -> bool {
+        self.exit_code == other.exit_code && self.stdout.sha256 == other.stdout.sha256 && self.files == other.files
+    }
+}
+
+/// Each phase's times over the runs, in nanoseconds, and their medians with 95% intervals.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseTimes {
+    pub compile_ns: Vec<f64>,
+    /// Empty where the configuration has no ahead-of-time artifact.
+    pub artifact_load_ns: Vec<f64>,
+    pub instantiate_ns: Vec<f64>,
+    pub run_ns: Vec<f64>,
+}
+
+impl PhaseTimes {
+    /// `(phase, samples)` of the phases that have samples, in run order.
+    pub fn phases(&self) -> Vec<(&'static str, &[f64])> {
+        [
+            ("compile", self.compile_ns.as_slice()),
+            ("artifact_load", self.artifact_load_ns.as_slice()),
+            ("instantiate", self.instantiate_ns.as_slice()),
+            ("run", self.run_ns.as_slice()),
+        ]
+        .into_iter()
+        .filter(|(_, s)| !s.is_empty())
+        .collect()
+    }
+
+    /// The median of a phase with its 95% bootstrap interval.
+    pub fn median(samples: &[f64]) -> Estimate {
+        stats::median_estimate(samples)
+    }
+}
+
+/// One configuration's runs of the command.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WasiCommandCell {
+    pub engine: String,
+    pub status: CellStatus,
+    /// Why the configuration cannot run this module (a proposal it lacks, a WASI feature its
+    /// layer cannot express); such a cell is neither a failure nor a disagreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsupported: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// What the first run did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Observed>,
+    /// Runs whose exit code, streams or files differ from the first run's, by index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs_differing: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<PhaseTimes>,
+    /// The timeout the driver ran under (it scales with the module's size and the runs).
+    pub timeout_s: u64,
+    pub wall_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WasiCommandSection {
+    pub module: String,
+    pub module_sha256: String,
+    pub module_bytes: u64,
+    /// `argv` after the program name.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<GrantedDir>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+    pub runs: usize,
+    /// True when every configuration that ran agrees on exit code, stdout and files (and each
+    /// configuration's runs agree with each other).
+    pub engines_agree: bool,
+    pub cells: Vec<WasiCommandCell>,
+}

@@ -1,0 +1,582 @@
+//! `run --module APP.wasm --wasi [--dir HOST[::GUEST]]... [--env K=V]... [--stdin FILE]
+//! [--runs N] -- ARGS...`: runs a user's WASI command (`_start`) on every configuration whose
+//! subject declares a WASI layer, each in a fresh process of its driver, `N` timed runs each.
+//!
+//! Before compiling, each configuration's proposals (its driver's answer) are checked against
+//! what the module needs: a module needing a proposal the configuration lacks is "unsupported"
+//! there, never a failure or a disagreement. Every run gets fresh copies of the granted
+//! directories and its own stdin/stdout/stderr files; afterwards the orchestrator digests the
+//! streams and lists every file created, changed or deleted in the copies. All configurations
+//! must agree on exit code, stdout and files (and each configuration's runs with each other).
+use crate::corpus::inspect;
+use crate::subjects::{Subject, Subjects};
+use anyhow::{Context, Result, anyhow, bail};
+use measure::features::{PROPOSALS, validates};
+use protocol::client::Launcher;
+use protocol::conform::{ConformJob, WasiCommandJob};
+use protocol::wasi::{Preopen, Stdio, WasiExit, WasiRequest, WasiRunOutcome};
+use protocol::{ConformRequest, Request};
+use results::format::{fmt_ns, new_table};
+use results::manifest::sha256_hex;
+use results::plans::Profile;
+use results::wasi_command::{
+    FileChange, GrantedDir, Observed, PhaseTimes, StreamDigest, WasiCommandCell, WasiCommandSection,
+};
+use results::{CellStatus, Features, ResultsFile, now_rfc3339};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The module every WASI preview 1 import comes from.
+pub const WASI_MODULE: &str = "wasi_snapshot_preview1";
+
+pub struct WasiCommandRequest {
+    pub module: PathBuf,
+    /// `argv` after the program name.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<GrantedDir>,
+    pub stdin: Option<PathBuf>,
+    pub runs: usize,
+    pub settings: crate::bring_your_own::ModuleSettings,
+}
+
+/// `--dir HOST[::GUEST]`: the guest sees HOST under GUEST (default: HOST as written).
+pub fn parse_dir(s: &str) -> Result<GrantedDir, String> {
+    let (host, guest) = match s.split_once("::") {
+        Some((h, g)) => (h, g),
+        None => (s, s),
+    };
+    if host.is_empty() || guest.is_empty() {
+        return Err(format!("`{s}` is not a directory grant: use HOST or HOST::GUEST, e.g. ./data::/data"));
+    }
+    Ok(GrantedDir { host: host.into(), guest: guest.into() })
+}
+
+/// `--env K=V`.
+pub fn parse_env(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.into(), v.into())),
+        _ => Err(format!("`{s}` is not an environment variable: use NAME=VALUE")),
+    }
+}
+
+/// Reads a WASI command module (binary or WAT): it may import only WASI preview 1 and must
+/// export `_start`.
+pub fn load_command(path: &Path) -> Result<Vec<u8>> {
+    let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    if let Some(other) = shape.imports.iter().find(|i| !i.starts_with(&format!("{WASI_MODULE}."))) {
+        bail!(
+            "{} imports `{other}`; a WASI command run with --wasi may import only {WASI_MODULE} (WASI preview 1)",
+            path.display()
+        );
+    }
+    if !shape.exports.iter().any(|e| e.kind == "func" && e.name == "_start") {
+        bail!(
+            "{} exports no `_start`: it is not a WASI command (for one export of a module, use --export)",
+            path.display()
+        );
+    }
+    Ok(wasm)
+}
+
+/// The proposals `wasm` needs: each one it does not validate without (all others on). The
+/// configurations run it with exactly these switched on.
+pub fn needed_proposals(wasm: &[u8]) -> Features {
+    let all = Features::of(&PROPOSALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    let names = PROPOSALS.iter().filter(|(_, bits)| !bits.is_empty()).map(|(n, _)| *n).filter(|n| {
+        let mut without = all.clone();
+        without.0.remove(*n);
+        !validates(wasm, &without)
+    });
+    Features::of(&names.collect::<Vec<_>>())
+}
+
+/// What keeps a configuration that supports `supported` from running a module that needs
+/// `needed`: the proposals it lacks, comma-separated; `None` when it can run it.
+pub fn missing_proposals(wasm: &[u8], needed: &Features, supported: &Features) -> Option<String> {
+    let missing: Vec<&str> = needed.0.iter().filter(|n| !supported.has(n)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Some(missing.join(", "));
+    }
+    (!validates(wasm, supported)).then(|| "the module does not validate with this configuration's proposals".into())
+}
+
+/// The cell timeout: the profile's, plus per run 30 s and 4 s per MB of module (compiling a
+/// 50 MB module with Cranelift takes about 30 s on 2 cores).
+pub fn timeout_for(profile_timeout_s: u64, module_bytes: u64, runs: usize) -> u64 {
+    profile_timeout_s + runs as u64 * (30 + 4 * module_bytes.div_ceil(1 << 20))
+}
+
+/// Every regular file under `root`, by path relative to it, with its sha256 and size.
+fn digest_tree(root: &Path) -> Result<BTreeMap<String, (String, u64)>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                let bytes = std::fs::read(entry.path())?;
+                let rel = entry.path().strip_prefix(root)?.to_string_lossy().into_owned();
+                out.insert(rel, (sha256_hex(&bytes), bytes.len() as u64));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Copies the tree `from` into `to` (created).
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Files created, changed or deleted in `after` relative to `before`, named by guest path.
+fn changes(
+    guest: &str,
+    before: &BTreeMap<String, (String, u64)>,
+    after: &BTreeMap<String, (String, u64)>,
+) -> Vec<FileChange> {
+    let name = |rel: &str| format!("{}/{rel}", guest.trim_end_matches('/'));
+    let mut out: Vec<FileChange> = after
+        .iter()
+        .filter(|(rel, d)| before.get(*rel) != Some(d))
+        .map(|(rel, (sha, bytes))| FileChange { path: name(rel), sha256: Some(sha.clone()), bytes: *bytes })
+        .collect();
+    out.extend(before.keys().filter(|rel| !after.contains_key(*rel)).map(|rel| FileChange {
+        path: name(rel),
+        sha256: None,
+        bytes: 0,
+    }));
+    out.sort();
+    out
+}
+
+/// The files one run works in: its directory copies and stream files.
+struct RunPlace {
+    dirs: Vec<PathBuf>,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+pub struct WasiSummary {
+    pub path: PathBuf,
+    pub results: ResultsFile,
+    /// Configurations whose observed behaviour differs from the first one that ran, each with
+    /// a description of the difference.
+    pub disagreements: Vec<String>,
+    pub failed_cells: usize,
+}
+
+pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary> {
+    let wasm = load_command(&req.module)?;
+    if req.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    for d in &req.dirs {
+        if !Path::new(&d.host).is_dir() {
+            bail!("--dir {}: no such directory", d.host);
+        }
+    }
+    if let Some(stdin) = &req.stdin
+        && !stdin.is_file()
+    {
+        bail!("--stdin {}: no such file", stdin.display());
+    }
+    let chosen = wasi_subjects(subjects, &req.settings.engines)?;
+    let mut profile = Profile::get(req.settings.profile);
+    let timeout_s =
+        req.settings.timeout_s.unwrap_or_else(|| timeout_for(profile.cell_timeout_s, wasm.len() as u64, req.runs));
+    profile.cell_timeout_s = timeout_s;
+    let mut staged = tempfile::Builder::new().prefix("wasmgauge-wasi-").suffix(".wasm").tempfile()?;
+    std::io::Write::write_all(&mut staged, &wasm)?;
+    eprintln!("wasi: checking which proposals {} needs ...", req.module.display());
+    let needed = needed_proposals(&wasm);
+    let originals: Vec<BTreeMap<String, (String, u64)>> =
+        req.dirs.iter().map(|d| digest_tree(Path::new(&d.host))).collect::<Result<_>>()?;
+
+    let mut results = crate::run::new_results(profile, &req.settings.options, subjects, &chosen)?;
+    results.scenarios.wasi_command = Some(WasiCommandSection {
+        module: req.module.display().to_string(),
+        module_sha256: sha256_hex(&wasm),
+        module_bytes: wasm.len() as u64,
+        args: req.args.clone(),
+        env: req.env.clone(),
+        dirs: req.dirs.clone(),
+        stdin: req.stdin.as_ref().map(|p| p.display().to_string()),
+        runs: req.runs,
+        engines_agree: false,
+        cells: Vec::new(),
+    });
+    let path =
+        req.settings.out.clone().unwrap_or_else(|| crate::run::default_results_path(&req.settings.results_dir, "wasi"));
+    let scratch = tempfile::tempdir()?;
+    let program = req.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "app".into());
+    let mb = wasm.len() as f64 / 1048576.0;
+    // Each configuration's first stdout, for the diff of a disagreement.
+    let mut stdouts: BTreeMap<String, String> = BTreeMap::new();
+    for (i, subject) in chosen.iter().enumerate() {
+        let id = subject.id();
+        eprintln!(
+            "wasi [{}/{}] {id}: {} run(s) of {program} ({mb:.1} MB: compile, load, instantiate, _start; timeout {timeout_s} s) ...",
+            i + 1,
+            chosen.len(),
+            req.runs
+        );
+        let started = Instant::now();
+        let place = Place {
+            wasm: &wasm,
+            staged: staged.path(),
+            needed: &needed,
+            originals: &originals,
+            scratch: scratch.path(),
+        };
+        let (mut cell, stdout) = measure_subject(subjects, &id, req, &place, timeout_s);
+        if let Some(text) = stdout {
+            stdouts.insert(id.clone(), text);
+        }
+        cell.wall_ms = started.elapsed().as_millis() as u64;
+        eprintln!("wasi [{}/{}] {id}: {}", i + 1, chosen.len(), cell_line(&cell));
+        results.scenarios.wasi_command.as_mut().expect("created above").cells.push(cell);
+        results.save(&path).context("saving results")?;
+    }
+    let section = results.scenarios.wasi_command.as_mut().expect("created above");
+    let disagreements = disagreements(section, &stdouts);
+    let ran = section.cells.iter().filter(|c| c.status == CellStatus::Ok).count();
+    section.engines_agree = ran > 0 && disagreements.is_empty();
+    let failed_cells = section.cells.iter().filter(|c| c.status == CellStatus::Failed).count();
+    results.complete = true;
+    results.finished_at = Some(now_rfc3339());
+    results.save(&path)?;
+    Ok(WasiSummary { path, results, disagreements, failed_cells })
+}
+
+/// The configurations asked for that have a WASI layer; naming one without is an error.
+fn wasi_subjects<'a>(subjects: &'a Subjects, engines: &[String]) -> Result<Vec<&'a Subject>> {
+    let resolved = subjects.resolve(engines)?;
+    if let Some(s) = resolved.iter().find(|s| !engines.is_empty() && s.capabilities().wasi.is_none()) {
+        bail!("{} has no WASI layer; configurations with one: {}", s.id(), with_wasi(subjects).join(", "));
+    }
+    let chosen: Vec<&Subject> = resolved.into_iter().filter(|s| s.capabilities().wasi.is_some()).collect();
+    if chosen.is_empty() {
+        bail!("no configuration with a WASI layer chosen; those with one: {}", with_wasi(subjects).join(", "));
+    }
+    Ok(chosen)
+}
+
+fn with_wasi(subjects: &Subjects) -> Vec<String> {
+    subjects
+        .resolve(&[])
+        .unwrap_or_default()
+        .iter()
+        .filter(|s| s.capabilities().wasi.is_some())
+        .map(|s| s.id())
+        .collect()
+}
+
+fn blank_cell(id: &str, timeout_s: u64) -> WasiCommandCell {
+    WasiCommandCell {
+        engine: id.to_string(),
+        status: CellStatus::Ok,
+        unsupported: None,
+        error: None,
+        observed: None,
+        runs_differing: Vec::new(),
+        phases: None,
+        timeout_s,
+        wall_ms: 0,
+    }
+}
+
+/// What every configuration's runs share: the module (bytes, staged file, the proposals it
+/// needs), the granted directories' original contents, and the scratch directory.
+struct Place<'a> {
+    wasm: &'a [u8],
+    staged: &'a Path,
+    needed: &'a Features,
+    originals: &'a [BTreeMap<String, (String, u64)>],
+    scratch: &'a Path,
+}
+
+fn measure_subject(
+    subjects: &Subjects,
+    id: &str,
+    req: &WasiCommandRequest,
+    place: &Place,
+    timeout_s: u64,
+) -> (WasiCommandCell, Option<String>) {
+    let mut cell = blank_cell(id, timeout_s);
+    let fail = |mut cell: WasiCommandCell, status: CellStatus, why: String| {
+        cell.status = status;
+        if status == CellStatus::Unsupported {
+            cell.unsupported = Some(why);
+        } else {
+            cell.error = Some(why);
+        }
+        (cell, None)
+    };
+    // Proposals, before anything is compiled.
+    let ask = Request::Conform(ConformRequest { subject: id.into(), job: ConformJob::Features });
+    let supported: Features = match subjects.call(id, &ask, Duration::from_secs(120)) {
+        Ok(v) => match serde_json::from_value(v) {
+            Ok(f) => f,
+            Err(e) => return fail(cell, CellStatus::Failed, format!("the driver's proposal list: {e}")),
+        },
+        Err(e) => return fail(cell, CellStatus::Failed, format!("asking for its proposals: {e}")),
+    };
+    if let Some(why) = missing_proposals(place.wasm, place.needed, &supported) {
+        return fail(cell, CellStatus::Unsupported, why);
+    }
+    // Fresh directory copies and stream files for every run.
+    let base = place.scratch.join(id.replace(['@', '/'], "_"));
+    let mut places: Vec<RunPlace> = Vec::new();
+    let mut requests = Vec::new();
+    for run in 0..req.runs {
+        let at = base.join(format!("run-{run}"));
+        if let Err(e) = std::fs::create_dir_all(&at) {
+            return fail(cell, CellStatus::Failed, format!("creating {}: {e}", at.display()));
+        }
+        let mut run_place = RunPlace { dirs: Vec::new(), stdout: at.join("stdout"), stderr: at.join("stderr") };
+        let mut preopens = Vec::new();
+        for (k, d) in req.dirs.iter().enumerate() {
+            let copy = at.join(format!("dir-{k}"));
+            if let Err(e) = copy_tree(Path::new(&d.host), &copy) {
+                return fail(cell, CellStatus::Failed, format!("copying {}: {e:#}", d.host));
+            }
+            preopens.push(Preopen { host: copy.clone(), guest: d.guest.clone(), read_only: false });
+            run_place.dirs.push(copy);
+        }
+        let mut args = vec![req.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()];
+        args.extend(req.args.iter().cloned());
+        requests.push(WasiRequest {
+            args,
+            env: req.env.clone(),
+            preopens,
+            stdio: Some(Stdio {
+                stdin: req.stdin.clone(),
+                stdout: run_place.stdout.clone(),
+                stderr: run_place.stderr.clone(),
+            }),
+        });
+        places.push(run_place);
+    }
+    // WebAssembly 2.0 where the configuration has it (as runtimes default to), plus what the
+    // module needs (some runtimes tie one proposal to another: Wasmtime's exceptions need GC types).
+    let mut features = place.needed.clone();
+    features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
+    let job = ConformJob::WasiCommand(WasiCommandJob { wasm: place.staged.to_path_buf(), features, runs: requests });
+    let ask = Request::Conform(ConformRequest { subject: id.into(), job });
+    let outcomes: Vec<WasiRunOutcome> = match subjects.call(id, &ask, Duration::from_secs(timeout_s)) {
+        Ok(v) => match serde_json::from_value(v) {
+            Ok(o) => o,
+            Err(e) => return fail(cell, CellStatus::Failed, format!("the driver's answer: {e}")),
+        },
+        Err(e) => return fail(cell, CellStatus::Failed, e.to_string()),
+    };
+    let mut phases = PhaseTimes::default();
+    let mut observed: Vec<Observed> = Vec::new();
+    let mut first_stdout = None;
+    for (run, (outcome, run_place)) in outcomes.iter().zip(&places).enumerate() {
+        let code = match &outcome.exit {
+            WasiExit::Code(c) => *c,
+            WasiExit::Unsupported(m) => return fail(cell, CellStatus::Unsupported, m.clone()),
+            WasiExit::Error(m) => return fail(cell, CellStatus::Failed, format!("run {}: {m}", run + 1)),
+        };
+        match observe(code, run_place, req, place.originals) {
+            Ok((o, stdout)) => {
+                observed.push(o);
+                first_stdout.get_or_insert(stdout);
+            }
+            Err(e) => return fail(cell, CellStatus::Failed, format!("reading what run {} wrote: {e:#}", run + 1)),
+        }
+        if let Some(p) = &outcome.phases {
+            phases.compile_ns.push(p.compile_ns as f64);
+            if let Some(a) = p.artifact_load_ns {
+                phases.artifact_load_ns.push(a as f64);
+            }
+            phases.instantiate_ns.push(p.instantiate_ns as f64);
+            phases.run_ns.push(p.run_ns as f64);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    if observed.len() != req.runs {
+        return fail(cell, CellStatus::Failed, format!("{} answers for {} runs", observed.len(), req.runs));
+    }
+    cell.runs_differing = (1..observed.len()).filter(|&i| !observed[i].agrees_with(&observed[0])).collect();
+    cell.observed = observed.into_iter().next();
+    cell.phases = Some(phases);
+    (cell, first_stdout)
+}
+
+/// What a finished run left behind: its exit code, streams and file changes; and its stdout as
+/// text (the first 4 MiB), for diffs.
+fn observe(
+    code: i32,
+    place: &RunPlace,
+    req: &WasiCommandRequest,
+    originals: &[BTreeMap<String, (String, u64)>],
+) -> Result<(Observed, String)> {
+    let read = |p: &Path| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+    let mut files = Vec::new();
+    for ((d, copy), before) in req.dirs.iter().zip(&place.dirs).zip(originals) {
+        files.extend(changes(&d.guest, before, &digest_tree(copy)?));
+    }
+    let stdout = read(&place.stdout)?;
+    let text = String::from_utf8_lossy(&stdout[..stdout.len().min(4 << 20)]).into_owned();
+    let observed = Observed {
+        exit_code: code,
+        stdout: StreamDigest::of(&stdout),
+        stderr: StreamDigest::of(&read(&place.stderr)?),
+        files,
+    };
+    Ok((observed, text))
+}
+
+/// Each configuration that differs from the first one that ran, and how (stdout diffed from
+/// `stdouts`, each configuration's first stdout, where present); and each one whose runs differ
+/// from each other.
+pub fn disagreements(section: &WasiCommandSection, stdouts: &BTreeMap<String, String>) -> Vec<String> {
+    let ran: Vec<(&str, &Observed, &[usize])> = section
+        .cells
+        .iter()
+        .filter(|c| c.status == CellStatus::Ok)
+        .filter_map(|c| c.observed.as_ref().map(|o| (c.engine.as_str(), o, c.runs_differing.as_slice())))
+        .collect();
+    let mut out = Vec::new();
+    for (engine, _, differing) in &ran {
+        if !differing.is_empty() {
+            let runs: Vec<String> = differing.iter().map(|i| (i + 1).to_string()).collect();
+            out.push(format!("{engine}: run(s) {} differ from its run 1", runs.join(", ")));
+        }
+    }
+    let Some((reference, first, _)) = ran.first() else { return out };
+    for (engine, o, _) in ran.iter().skip(1) {
+        if !o.agrees_with(first) {
+            out.push(format!(
+                "{engine} differs from {reference}:\n{}",
+                describe_difference(
+                    (reference, first, stdouts.get(*reference).map(String::as_str)),
+                    (engine, o, stdouts.get(*engine).map(String::as_str)),
+                )
+            ));
+        }
+    }
+    out
+}
+
+/// The most diff lines shown for a stdout that differs.
+const DIFF_LINES: usize = 24;
+
+/// A short diff of two runs: exit codes, stdout (the full texts where given, else the first
+/// lines; at most [`DIFF_LINES`] lines of unified diff) and file lists.
+pub fn describe_difference(
+    (a_name, a, a_text): (&str, &Observed, Option<&str>),
+    (b_name, b, b_text): (&str, &Observed, Option<&str>),
+) -> String {
+    let mut lines = Vec::new();
+    if a.exit_code != b.exit_code {
+        lines.push(format!("  exit code: {a_name} {}, {b_name} {}", a.exit_code, b.exit_code));
+    }
+    if a.stdout.sha256 != b.stdout.sha256 {
+        lines.push(format!("  stdout: {a_name} {} bytes, {b_name} {} bytes", a.stdout.bytes, b.stdout.bytes));
+        let (ta, tb) = match (a_text, b_text) {
+            (Some(ta), Some(tb)) => (ta.to_string(), tb.to_string()),
+            _ => (a.stdout.head.join("\n"), b.stdout.head.join("\n")),
+        };
+        let diff = similar::TextDiff::from_lines(&ta, &tb);
+        let unified = diff.unified_diff().context_radius(1).header(a_name, b_name).to_string();
+        let shown: Vec<&str> = unified.lines().collect();
+        lines.extend(shown.iter().take(DIFF_LINES).map(|l| format!("    {l}")));
+        if shown.len() > DIFF_LINES {
+            lines.push(format!("    ... {} more diff lines", shown.len() - DIFF_LINES));
+        }
+    }
+    let files = |o: &Observed| -> BTreeMap<String, Option<String>> {
+        o.files.iter().map(|f| (f.path.clone(), f.sha256.clone())).collect()
+    };
+    let (fa, fb) = (files(a), files(b));
+    for path in fa.keys().chain(fb.keys()).collect::<std::collections::BTreeSet<_>>() {
+        let short = |s: Option<&Option<String>>| match s {
+            None => "untouched".to_string(),
+            Some(None) => "deleted".to_string(),
+            Some(Some(h)) => format!("sha256 {}", &h[..12]),
+        };
+        if fa.get(path) != fb.get(path) {
+            lines.push(format!("  file {path}: {a_name} {}, {b_name} {}", short(fa.get(path)), short(fb.get(path))));
+        }
+    }
+    lines.join("\n")
+}
+
+/// One line per finished configuration for the progress output.
+fn cell_line(c: &WasiCommandCell) -> String {
+    match (c.status, &c.observed, &c.phases) {
+        (CellStatus::Unsupported, _, _) => format!("unsupported: {}", c.unsupported.as_deref().unwrap_or("")),
+        (CellStatus::Ok, Some(o), Some(p)) => format!(
+            "exit {}, stdout {} B, {} file(s) changed; compile {}, run {}",
+            o.exit_code,
+            o.stdout.bytes,
+            o.files.len(),
+            fmt_ns(stats::median(&p.compile_ns)),
+            fmt_ns(stats::median(&p.run_ns))
+        ),
+        _ => format!("FAILED: {}", c.error.as_deref().unwrap_or("")),
+    }
+}
+
+/// engine | exit | stdout | files | each phase's median [95% interval] | verdict.
+pub fn table(section: &WasiCommandSection) -> comfy_table::Table {
+    let mut t = new_table(
+        ["engine", "exit", "stdout", "files", "compile", "artifact load", "instantiate", "run _start", "agrees"]
+            .map(String::from)
+            .to_vec(),
+    );
+    let reference = section.cells.iter().filter(|c| c.status == CellStatus::Ok).find_map(|c| c.observed.as_ref());
+    let est = |s: &[f64]| {
+        if s.is_empty() {
+            "–".to_string()
+        } else {
+            let e = PhaseTimes::median(s);
+            format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
+        }
+    };
+    for c in &section.cells {
+        let mut row = vec![c.engine.clone()];
+        match (&c.observed, &c.phases) {
+            (Some(o), Some(p)) if c.status == CellStatus::Ok => {
+                row.push(o.exit_code.to_string());
+                row.push(format!("{} B, sha256 {}", o.stdout.bytes, &o.stdout.sha256[..12]));
+                row.push(o.files.len().to_string());
+                for s in [&p.compile_ns, &p.artifact_load_ns, &p.instantiate_ns, &p.run_ns] {
+                    row.push(est(s));
+                }
+                let agrees = reference.is_some_and(|r| o.agrees_with(r)) && c.runs_differing.is_empty();
+                row.push(if agrees { "yes".into() } else { "NO".into() });
+            }
+            _ => {
+                let why = match c.status {
+                    CellStatus::Unsupported => format!("unsupported: {}", c.unsupported.as_deref().unwrap_or("")),
+                    _ => format!("FAILED: {}", c.error.as_deref().unwrap_or("")),
+                };
+                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.push(why);
+            }
+        }
+        t.add_row(row);
+    }
+    t
+}

@@ -13,6 +13,8 @@ impl WasiLayer for Layer<'_> {
     type Module = wt::Module;
     type Ready = (wt::Store<WasiP1Ctx>, wt::Instance);
 
+    // `wasmtime::Error` is anyhow's in 36 and a type of its own in 48: `Ok(..?)` converts.
+    #[allow(clippy::needless_question_mark)]
     fn compile(&self, wasm: &[u8]) -> anyhow::Result<wt::Module> {
         Ok(wt::Module::from_binary(self.0, wasm)?)
     }
@@ -21,6 +23,7 @@ impl WasiLayer for Layer<'_> {
         Ok(Some(module.serialize()?))
     }
 
+    #[allow(clippy::needless_question_mark)]
     fn load_artifact(&self, artifact: &[u8]) -> anyhow::Result<wt::Module> {
         // SAFETY: the artifact was serialized just before by this same engine.
         Ok(unsafe { wt::Module::deserialize(self.0, artifact)? })

@@ -31,10 +31,7 @@ pub fn html(model: &Model) -> String {
 }
 
 fn section(out: &mut String, model: &Model, run: usize, s: &WasiCommandSection) {
-    let workload = std::path::Path::new(&s.module)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| s.module.clone());
+    let workload = s.workload();
     let dirs: Vec<String> = s.dirs.iter().map(|d| format!("{} as {}", d.host, d.guest)).collect();
     let _ = write!(
         out,
@@ -53,7 +50,7 @@ fn section(out: &mut String, model: &Model, run: usize, s: &WasiCommandSection) 
             "<strong>The configurations disagree</strong> (or none ran)."
         }
     );
-    let reference = s.cells.iter().filter(|c| c.status == CellStatus::Ok).find_map(|c| c.observed.as_ref());
+    let reference = s.reference();
     let mut head: Vec<String> = ["configuration", "exit", "stdout", "files written"].map(String::from).to_vec();
     head.extend(PHASES.iter().map(|(_, h)| h.to_string()));
     head.push("agrees".into());
@@ -76,8 +73,7 @@ fn section(out: &mut String, model: &Model, run: usize, s: &WasiCommandSection) 
                 for (metric, _) in PHASES {
                     row.push(td_metric(model.find(run, "wasi-command", &workload, &c.engine, metric)));
                 }
-                let agrees = reference.is_some_and(|r| o.agrees_with(r)) && c.runs_differing.is_empty();
-                row.push(if agrees {
+                row.push(if s.agrees(c) {
                     Td { html: "yes".into(), class: "good" }
                 } else {
                     Td { html: "<strong>no</strong>".into(), class: "bad" }

@@ -421,8 +421,7 @@ impl Flattener<'_> {
     /// name), gated on its samples.
     fn wasi_command(&mut self) {
         let Some(w) = &self.r.scenarios.wasi_command else { return };
-        let name = std::path::Path::new(&w.module).file_name().map(|n| n.to_string_lossy().into_owned());
-        let workload = name.unwrap_or_else(|| w.module.clone());
+        let workload = w.workload();
         for c in &w.cells {
             let why = c.error.as_deref().or(c.unsupported.as_deref());
             self.problem("wasi-command", &workload, &c.engine, c.status, why);

@@ -134,3 +134,24 @@ pub struct WasiCommandSection {
     pub engines_agree: bool,
     pub cells: Vec<WasiCommandCell>,
 }
+
+impl WasiCommandSection {
+    /// The module's file name: the workload key of its flattened cells.
+    pub fn workload(&self) -> String {
+        let name = std::path::Path::new(&self.module).file_name().map(|n| n.to_string_lossy().into_owned());
+        name.unwrap_or_else(|| self.module.clone())
+    }
+
+    /// What the first configuration that ran observed: the others are compared with it.
+    pub fn reference(&self) -> Option<&Observed> {
+        self.cells.iter().filter(|c| c.status == CellStatus::Ok).find_map(|c| c.observed.as_ref())
+    }
+
+    /// Whether `cell` ran and agrees with the reference, its runs with each other.
+    pub fn agrees(&self, cell: &WasiCommandCell) -> bool {
+        match (cell.observed.as_ref().filter(|_| cell.status == CellStatus::Ok), self.reference()) {
+            (Some(o), Some(r)) => o.agrees_with(r) && cell.runs_differing.is_empty(),
+            _ => false,
+        }
+    }
+}

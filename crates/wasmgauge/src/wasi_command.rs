@@ -166,6 +166,11 @@ fn changes(
     out
 }
 
+/// The guest's program name (`argv[0]`): the module's file name.
+fn program_name(module: &Path) -> String {
+    module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "app".into())
+}
+
 /// The files one run works in: its directory copies and stream files.
 struct RunPlace {
     dirs: Vec<PathBuf>,
@@ -225,7 +230,7 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     let path =
         req.settings.out.clone().unwrap_or_else(|| crate::run::default_results_path(&req.settings.results_dir, "wasi"));
     let scratch = tempfile::tempdir()?;
-    let program = req.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "app".into());
+    let program = program_name(&req.module);
     let mb = wasm.len() as f64 / 1048576.0;
     // Each configuration's first stdout, for the diff of a disagreement.
     let mut stdouts: BTreeMap<String, String> = BTreeMap::new();
@@ -360,7 +365,7 @@ fn measure_subject(
             preopens.push(Preopen { host: copy.clone(), guest: d.guest.clone(), read_only: false });
             run_place.dirs.push(copy);
         }
-        let mut args = vec![req.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()];
+        let mut args = vec![program_name(&req.module)];
         args.extend(req.args.iter().cloned());
         requests.push(WasiRequest {
             args,
@@ -545,7 +550,6 @@ pub fn table(section: &WasiCommandSection) -> comfy_table::Table {
             .map(String::from)
             .to_vec(),
     );
-    let reference = section.cells.iter().filter(|c| c.status == CellStatus::Ok).find_map(|c| c.observed.as_ref());
     let est = |s: &[f64]| {
         if s.is_empty() {
             "–".to_string()
@@ -564,8 +568,7 @@ pub fn table(section: &WasiCommandSection) -> comfy_table::Table {
                 for s in [&p.compile_ns, &p.artifact_load_ns, &p.instantiate_ns, &p.run_ns] {
                     row.push(est(s));
                 }
-                let agrees = reference.is_some_and(|r| o.agrees_with(r)) && c.runs_differing.is_empty();
-                row.push(if agrees { "yes".into() } else { "NO".into() });
+                row.push(if section.agrees(c) { "yes".into() } else { "NO".into() });
             }
             _ => {
                 let why = match c.status {

@@ -6,6 +6,7 @@
 //! for a runtime's default version) as `WG_ID_SUFFIX`, and its folder name under `drivers/` as
 //! `WG_DRIVER`; and `cfg(wasmtime_36)` when the lockfile pins Wasmtime 36 (the LTS line).
 include!("../build-support/rustc_version.rs");
+include!("../build-support/locked_version.rs");
 
 /// Crates whose versions a driver may report (absent ones are `unknown`).
 const CRATES: &[&str] = &["wasmtime", "wasmtime-wasi", "wasmer", "wasmer-wasix", "wasmi", "wasmi_wasi"];
@@ -40,16 +41,4 @@ fn main() {
     let folder = std::path::Path::new(&manifest_dir).file_name().map(|f| f.to_string_lossy().into_owned());
     println!("cargo:rustc-env=WG_DRIVER={}", folder.unwrap_or_default());
     record_rustc_version("WG_RUSTC");
-}
-
-/// The version of `[[package]] name = "<krate>"` in a Cargo.lock.
-fn locked_version(lock: &str, krate: &str) -> Option<String> {
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{krate}\"") {
-            let next = lines.next()?;
-            return next.trim().strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string);
-        }
-    }
-    None
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wasmgauge needs on a fresh machine: the wasm targets for the active toolchain
-# (rustup does not auto-install them here) and checks the toolchain is new enough.
+# (rustup does not auto-install them here), checks the toolchain is new enough, and installs
+# the C toolchain of the corpus's C WASI programs (Debian packages clang, lld, wasi-libc,
+# libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins).
 # With --browser also headless Chromium (Debian package `chromium`), which the report's browser
 # test drives; when it cannot be installed this fails loudly.
 set -euo pipefail
@@ -20,11 +22,26 @@ for target in wasm32-unknown-unknown wasm32-wasip1; do
   fi
 done
 
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+apt_updated=""
+apt_install() {
+  if [[ -z "$apt_updated" ]]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1 \
+  || [[ ! -f /usr/include/wasm32-wasi/stdio.h ]] || ! ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1; then
+  echo "setup: installing clang, lld, wasi-libc and libclang-rt-dev-wasm32 (Debian) for the C WASI workloads"
+  apt_install clang lld wasi-libc libclang-rt-dev-wasm32
+  [[ -f /usr/include/wasm32-wasi/stdio.h ]] || { echo "setup: wasi-libc could not be installed" >&2; exit 1; }
+fi
+
 if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then
   echo "setup: installing chromium (Debian package) for the report browser test"
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  apt_install chromium
   command -v chromium >/dev/null || { echo "setup: chromium could not be installed" >&2; exit 1; }
 fi

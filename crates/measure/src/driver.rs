@@ -148,13 +148,13 @@ fn conform(driver: &Driver, c: &ConformRequest) -> Result<serde_json::Value> {
         }
         ConformJob::WasiRun(job) => {
             let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
-            serde_json::to_value(with(EngineOptions::default())?.run_wasi(&wasm, &job.request).exit)?
+            let outcomes = with(EngineOptions::default())?.run_wasi(&wasm, std::slice::from_ref(&job.request), false);
+            serde_json::to_value(outcomes.into_iter().next().map(|o| o.exit))?
         }
         ConformJob::WasiCommand(job) => {
             let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
             let conformance = with(EngineOptions { features: Some(job.features.clone()), ..Default::default() })?;
-            let outcomes: Vec<_> = job.runs.iter().map(|request| conformance.run_wasi(&wasm, request)).collect();
-            serde_json::to_value(outcomes)?
+            serde_json::to_value(conformance.run_wasi(&wasm, &job.runs, job.compile_once))?
         }
     })
 }

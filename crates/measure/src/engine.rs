@@ -54,9 +54,15 @@ pub trait Conformance {
     fn supported_features(&self) -> Features;
     /// A conformance session: a store of its own, modules linked by name (see [`crate::session`]).
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>>;
-    /// Runs a WASI preview 1 command module through the runtime's WASI layer, each phase timed
-    /// (see [`crate::wasi::run`]).
-    fn run_wasi(&self, wasm: &[u8], request: &crate::wasi::WasiRequest) -> crate::wasi::WasiRunOutcome;
+    /// Runs a WASI preview 1 command module through the runtime's WASI layer once per request,
+    /// each phase timed; with `compile_once`, compiled once for all of them (see
+    /// [`crate::wasi::run_many`]).
+    fn run_wasi(
+        &self,
+        wasm: &[u8],
+        requests: &[crate::wasi::WasiRequest],
+        compile_once: bool,
+    ) -> Vec<crate::wasi::WasiRunOutcome>;
 }
 
 /// The call-overhead calls an instance times in a loop of its own (see [`Instance::time_micro`]).

@@ -55,6 +55,28 @@ pub fn validates(wasm: &[u8], features: &Features) -> bool {
     wasmparser::Validator::new_with_features(flags(features)).validate_all(wasm).is_ok()
 }
 
+/// The proposals `wasm` needs: each one it does not validate without (all others on). The
+/// configurations run it with exactly these switched on.
+pub fn needed_proposals(wasm: &[u8]) -> Features {
+    let all = Features::of(&PROPOSALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    let names = PROPOSALS.iter().filter(|(_, bits)| !bits.is_empty()).map(|(n, _)| *n).filter(|n| {
+        let mut without = all.clone();
+        without.0.remove(*n);
+        !validates(wasm, &without)
+    });
+    Features::of(&names.collect::<Vec<_>>())
+}
+
+/// What keeps a configuration that supports `supported` from running a module that needs
+/// `needed`: the proposals it lacks, comma-separated; `None` when it can run it.
+pub fn missing_proposals(wasm: &[u8], needed: &Features, supported: &Features) -> Option<String> {
+    let missing: Vec<&str> = needed.0.iter().filter(|n| !supported.has(n)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Some(missing.join(", "));
+    }
+    (!validates(wasm, supported)).then(|| "the module does not validate with this configuration's proposals".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

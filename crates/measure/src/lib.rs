@@ -5,7 +5,8 @@
 //! conformance side), [`subject`] (what a driver measures: a configuration or a baseline),
 //! [`executor`] (the workload-level interface over all three kinds), [`calibration`],
 //! [`memstat`], [`micro`] (native twins of the WAT micro-modules), [`host`] (host functions),
-//! [`session`], [`features`] and [`wasi`] (the conformance interface), [`conform`] (the
+//! [`session`], [`features`] and [`wasi`] (the conformance interface), [`wasi_files`] (what a WASI
+//! run left behind, observed from the orchestrator), [`conform`] (the
 //! in-driver halves of `wasmgauge conform`), [`paired`] (the paired gate's rounds) and
 //! [`driver`] (the executable's body). In the orchestrator: the planning, recording and
 //! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait, and
@@ -32,3 +33,4 @@ pub mod subject;
 pub mod summary;
 pub mod testkit;
 pub mod wasi;
+pub mod wasi_files;

@@ -185,6 +185,8 @@ pub trait Orchestrator {
     fn scratch(&self) -> &Path;
     /// How long one process may take.
     fn timeout(&self) -> Duration;
+    /// Sends `request` to a fresh process of `subject`'s driver and returns its answer.
+    fn call(&self, subject: &str, request: &protocol::Request, timeout: Duration) -> Result<serde_json::Value>;
 }
 
 /// One workload at one size on one subject: what every workload scenario's cell names.
@@ -260,6 +262,8 @@ impl WorkloadCell {
 pub fn sizes_of(run: &RunPlan, module: &ModuleEntry) -> Vec<Option<Size>> {
     match module.kind {
         results::manifest::ModuleKind::Adversarial => vec![None],
+        // Run as commands by `wasi-programs`, never called like a workload.
+        results::manifest::ModuleKind::WasiProgram => vec![],
         _ => run.profile.sizes.iter().copied().map(Some).collect(),
     }
 }

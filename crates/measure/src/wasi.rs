@@ -33,34 +33,39 @@ pub trait WasiLayer {
     fn start(&self, ready: Self::Ready) -> WasiExit;
 }
 
-/// One run of `wasm` on `layer`: compile, load the artifact where there is one (the instance
-/// is made from it), instantiate, start; each phase timed on its own.
-pub fn run<L: WasiLayer>(layer: &L, wasm: &[u8], request: &WasiRequest) -> WasiRunOutcome {
-    if let Some(why) = layer.unsupported(request) {
-        return WasiRunOutcome { exit: WasiExit::Unsupported(why), phases: None };
-    }
-    let failed =
-        |what: &str, e: anyhow::Error| WasiRunOutcome { exit: WasiExit::Error(format!("{what}: {e:#}")), phases: None };
+/// A compiled module ready for runs, with what compiling (and loading the artifact) took.
+struct Prepared<M> {
+    module: M,
+    compile_ns: u64,
+    artifact_load_ns: Option<u64>,
+}
+
+fn failed(what: &str, e: anyhow::Error) -> WasiRunOutcome {
+    WasiRunOutcome { exit: WasiExit::Error(format!("{what}: {e:#}")), phases: None }
+}
+
+/// Compiles `wasm`, then loads the runtime's artifact of it where there is one (runs are made
+/// from the loaded module); each step timed.
+fn prepare<L: WasiLayer>(layer: &L, wasm: &[u8]) -> Result<Prepared<L::Module>, WasiRunOutcome> {
     let t = Instant::now();
-    let compiled = match layer.compile(wasm) {
-        Ok(m) => m,
-        Err(e) => return failed("compile", e),
-    };
+    let compiled = layer.compile(wasm).map_err(|e| failed("compile", e))?;
     let compile_ns = t.elapsed().as_nanos() as u64;
-    let (module, artifact_load_ns) = match layer.artifact(&compiled) {
-        Ok(None) => (compiled, None),
+    match layer.artifact(&compiled) {
+        Ok(None) => Ok(Prepared { module: compiled, compile_ns, artifact_load_ns: None }),
         Ok(Some(bytes)) => {
             drop(compiled);
             let t = Instant::now();
-            match layer.load_artifact(&bytes) {
-                Ok(m) => (m, Some(t.elapsed().as_nanos() as u64)),
-                Err(e) => return failed("load artifact", e),
-            }
+            let module = layer.load_artifact(&bytes).map_err(|e| failed("load artifact", e))?;
+            Ok(Prepared { module, compile_ns, artifact_load_ns: Some(t.elapsed().as_nanos() as u64) })
         }
-        Err(e) => return failed("serialize", e),
-    };
+        Err(e) => Err(failed("serialize", e)),
+    }
+}
+
+/// Instantiates a prepared module for `request` and starts it; both timed.
+fn start<L: WasiLayer>(layer: &L, p: &Prepared<L::Module>, request: &WasiRequest) -> WasiRunOutcome {
     let t = Instant::now();
-    let ready = match layer.instantiate(&module, request) {
+    let ready = match layer.instantiate(&p.module, request) {
         Ok(r) => r,
         Err(e) => return failed("instantiate", e),
     };
@@ -68,7 +73,43 @@ pub fn run<L: WasiLayer>(layer: &L, wasm: &[u8], request: &WasiRequest) -> WasiR
     let t = Instant::now();
     let exit = layer.start(ready);
     let run_ns = t.elapsed().as_nanos() as u64;
-    WasiRunOutcome { exit, phases: Some(WasiPhases { compile_ns, artifact_load_ns, instantiate_ns, run_ns }) }
+    let phases = WasiPhases { compile_ns: p.compile_ns, artifact_load_ns: p.artifact_load_ns, instantiate_ns, run_ns };
+    WasiRunOutcome { exit, phases: Some(phases) }
+}
+
+/// One run of `wasm` on `layer`: compile, load the artifact where there is one (the instance
+/// is made from it), instantiate, start; each phase timed on its own.
+pub fn run<L: WasiLayer>(layer: &L, wasm: &[u8], request: &WasiRequest) -> WasiRunOutcome {
+    if let Some(why) = layer.unsupported(request) {
+        return WasiRunOutcome { exit: WasiExit::Unsupported(why), phases: None };
+    }
+    match prepare(layer, wasm) {
+        Ok(p) => start(layer, &p, request),
+        Err(outcome) => outcome,
+    }
+}
+
+/// One run per request: each compiled anew ([`run`]), or with `compile_once` all made from one
+/// compile (every run's phases then carry that compile's figures).
+pub fn run_many<L: WasiLayer>(
+    layer: &L,
+    wasm: &[u8],
+    requests: &[WasiRequest],
+    compile_once: bool,
+) -> Vec<WasiRunOutcome> {
+    if !compile_once {
+        return requests.iter().map(|r| run(layer, wasm, r)).collect();
+    }
+    if let Some(why) = requests.iter().find_map(|r| layer.unsupported(r)) {
+        return requests
+            .iter()
+            .map(|_| WasiRunOutcome { exit: WasiExit::Unsupported(why.clone()), phases: None })
+            .collect();
+    }
+    match prepare(layer, wasm) {
+        Ok(p) => requests.iter().map(|r| start(layer, &p, r)).collect(),
+        Err(outcome) => requests.iter().map(|_| outcome.clone()).collect(),
+    }
 }
 
 /// Opens a request's stream files: stdin (or `None`), stdout and stderr (created, truncated).

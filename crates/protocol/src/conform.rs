@@ -38,6 +38,10 @@ pub struct WasiCommandJob {
     /// One request per run, each with its own copies of the granted directories and its own
     /// stream files, so runs cannot see each other.
     pub runs: Vec<crate::wasi::WasiRequest>,
+    /// Compile (and load the artifact) once, then instantiate and start once per run; every
+    /// run's phases then repeat that one compile's figures. Otherwise each run compiles anew.
+    #[serde(default)]
+    pub compile_once: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -16,8 +16,10 @@ pub mod html;
 pub mod markdown;
 pub mod markup;
 pub mod model;
+pub mod page;
 pub mod tables;
 pub mod wasi;
+pub mod wasi_guests;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! The page's section on `run --module --wasi`: per run with a `wasi_command` section, the
 //! agreement table (exit code, stdout, files written, verdict per configuration) and each
 //! phase's median with its interval (from the flattened cells).
-use super::html::{td_metric, td_text};
 use super::markup::{Td, esc, table};
 use super::model::Model;
+use super::page::{td_metric, td_text};
 use results::CellStatus;
 use results::wasi_command::WasiCommandSection;
 use std::fmt::Write as _;

@@ -7,7 +7,8 @@
 //! to 6 only added fields and sections (3: memory, density, concurrency, sandbox tax; 4: the
 //! `conformance` section; 5: each engine's driver, driver sha256 and capabilities, and the
 //! sections of registered scenarios without a typed section of their own; 6: the
-//! `wasi_command` section of `run --module --wasi`), so older files load
+//! `wasi_command` section of `run --module --wasi`; 7: the corpus record describes every module:
+//! kind, language, toolchain, size, WASI), so older files load
 //! into the same types with the new parts absent. Files are written atomically (a temporary file
 //! renamed over the old one) after every finished cell, so an interrupted run keeps all the
 //! cells it finished (`complete` stays `false`).
@@ -48,11 +49,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 6;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6];
+pub const SCHEMA_VERSION: u32 = 7;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
-/// stored uncalibrated per-call times; versions 2 to 6 store calibrated ones in the same cells.
+/// stored uncalibrated per-call times; versions 2 to 7 store calibrated ones in the same cells.
 pub fn cells_comparable(a: u32, b: u32) -> bool {
     a == b || (a >= 2 && b >= 2)
 }
@@ -63,6 +64,34 @@ pub struct CorpusRecord {
     pub manifest_sha256: String,
     /// Module name -> sha256 of its wasm.
     pub modules: std::collections::BTreeMap<String, String>,
+    /// What each module is (schema 7; empty in older files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub described: Vec<CorpusModule>,
+}
+
+/// One corpus module as a results file describes it (schema 7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CorpusModule {
+    pub name: String,
+    pub kind: manifest::ModuleKind,
+    pub language: String,
+    pub bytes: u64,
+    pub is_wasi: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<manifest::Toolchain>,
+}
+
+impl CorpusModule {
+    pub fn of(m: &manifest::ModuleEntry) -> CorpusModule {
+        CorpusModule {
+            name: m.name.clone(),
+            kind: m.kind,
+            language: m.source_language.clone(),
+            bytes: m.bytes as u64,
+            is_wasi: m.is_wasi,
+            toolchain: m.toolchain.clone(),
+        }
+    }
 }
 
 /// One workload x size x engine cell of the throughput scenario.

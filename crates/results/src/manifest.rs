@@ -6,12 +6,13 @@
 use crate::values::{Size, ValType};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const MANIFEST_SCHEMA: &str = "wasmgauge-corpus";
-pub const MANIFEST_VERSION: u32 = 1;
+/// Version 2: WASI programs (kind `wasi-program`, their native twins and expected runs) and
+/// every module's toolchain.
+pub const MANIFEST_VERSION: u32 = 2;
 /// The WASI probe guest's file name in a corpus (not a manifest module: it imports WASI).
 pub const WASI_PROBE_FILE: &str = "wasi_probe.wasm";
 
@@ -24,6 +25,43 @@ pub enum ModuleKind {
     WatMicro,
     /// A guest that traps or hangs on purpose.
     Adversarial,
+    /// A WASI command program (imports WASI preview 1, exports `_start`) with a native twin
+    /// built from the same source (manifest version 2).
+    WasiProgram,
+}
+
+/// What built a module: compiler or assembler, its version, the target, and what built the
+/// native twin (manifest version 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toolchain {
+    /// `rustc`, `clang + wasi-libc`, `wat`.
+    pub name: String,
+    pub version: String,
+    /// `wasm32-unknown-unknown`, `wasm32-wasip1`, `wasm32-wasi`.
+    pub target: String,
+    /// The compiler of the native twin (`rustc 1.95.0`, `cc (Debian 12.2.0-14) 12.2.0`); empty
+    /// where the twin is not a compiled program of its own.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub native: String,
+    /// The engine or library compiled into the module (`SQLite 3.50.2 (...)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeds: Option<String>,
+}
+
+/// How a WASI program is run and what its native twin did (manifest version 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WasiProgramEntry {
+    /// The native twin's executable, relative to the corpus directory.
+    pub native: String,
+    pub native_sha256: String,
+    /// Arguments after the program name; `{dir}` stands for the data directory (the guest's
+    /// `guest_dir`, the native twin's host copy).
+    pub args: Vec<String>,
+    /// The data directory (relative to the corpus directory); every run gets a fresh copy.
+    pub data_dir: String,
+    pub guest_dir: String,
+    /// What the native twin did with these arguments: every engine must do the same.
+    pub expected: crate::wasi_command::Observed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +113,14 @@ pub struct ModuleEntry {
     /// Micro-module calls with the native twin's results.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<MicroCallOwned>,
+    /// Whether it imports WASI preview 1 (a WASI program).
+    #[serde(default)]
+    pub is_wasi: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<Toolchain>,
+    /// A WASI program's run and its native twin's observation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasi: Option<WasiProgramEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,9 +142,7 @@ pub struct Corpus {
     pub manifest: Manifest,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use crate::values::sha256_hex;
 
 pub fn checksum_hex(v: u64) -> String {
     format!("{v:#018x}")
@@ -142,6 +186,17 @@ impl Corpus {
             if sha256_hex(&wasm) != m.sha256 {
                 bail!("corpus file {} does not match its manifest hash; rebuild with `wasmgauge corpus build`", m.file);
             }
+            if let Some(w) = &m.wasi {
+                let twin = dir.join(&w.native);
+                let bytes =
+                    std::fs::read(&twin).with_context(|| format!("reading the native twin {}", twin.display()))?;
+                if sha256_hex(&bytes) != w.native_sha256 {
+                    bail!(
+                        "native twin {} does not match its manifest hash; rebuild with `wasmgauge corpus build`",
+                        w.native
+                    );
+                }
+            }
         }
         Ok(corpus)
     }
@@ -155,9 +210,11 @@ impl Corpus {
         std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
     }
 
-    /// Names of the modules a `run` measures by default: the Rust workloads.
+    /// Names of the modules a `run` measures by default: the Rust workloads and the WASI
+    /// programs (each scenario takes the kinds it measures).
     pub fn default_workloads(&self) -> Vec<&str> {
-        self.manifest.modules.iter().filter(|m| m.kind == ModuleKind::RustWorkload).map(|m| m.name.as_str()).collect()
+        let measured = |k: ModuleKind| matches!(k, ModuleKind::RustWorkload | ModuleKind::WasiProgram);
+        self.manifest.modules.iter().filter(|m| measured(m.kind)).map(|m| m.name.as_str()).collect()
     }
 
     /// Checks a user's workload list against the corpus (workloads and adversarial guests can

@@ -133,6 +133,12 @@ pub enum CellStatus {
     Unsupported,
 }
 
+/// The lowercase hex sha256 of `bytes`: how every file, module and stream is named by content.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ impl StreamDigest {
     pub fn of(bytes: &[u8]) -> StreamDigest {
         let text = String::from_utf8_lossy(bytes);
         StreamDigest {
-            sha256: crate::manifest::sha256_hex(bytes),
+            sha256: crate::values::sha256_hex(bytes),
             bytes: bytes.len() as u64,
             head: text.lines().take(HEAD_LINES).map(|l| l.chars().take(HEAD_LINE_CHARS).collect()).collect(),
         }

@@ -162,11 +162,14 @@ pub fn micro_module(name: &str) -> Option<&'static MicroModule> {
 }
 
 /// Where cargo puts build output for this repository.
-fn cargo_target_dir(repo: &Path) -> PathBuf {
+pub(crate) fn cargo_target_dir(repo: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo.join("target"))
 }
 
 pub const RUST_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The `wat` crate's version (the assembler of the WAT modules), as Cargo.lock resolved it.
+const WAT_VERSION: &str = env!("WG_WAT_VERSION");
 
 /// Compiles every Rust workload to wasm with cargo and returns the directory of the artifacts.
 fn cargo_build_workloads(repo: &Path) -> Result<PathBuf> {
@@ -237,6 +240,9 @@ fn entry(
         exports: shape.exports,
         inputs: Vec::new(),
         calls: Vec::new(),
+        is_wasi: false,
+        toolchain: None,
+        wasi: None,
     })
 }
 
@@ -302,6 +308,30 @@ pub fn build(repo: &Path, out: &Path) -> Result<Corpus> {
     }
 
     build_wasi_probe(repo, out)?;
+    // The Rust workloads' and the WAT modules' toolchains.
+    let rustc = crate::corpus_wasi::rustc_version()?;
+    for m in &mut modules {
+        m.toolchain = Some(match m.kind {
+            ModuleKind::RustWorkload => Toolchain {
+                name: "rustc".into(),
+                version: rustc.trim_start_matches("rustc ").into(),
+                target: RUST_TARGET.into(),
+                native: rustc.clone(),
+                embeds: None,
+            },
+            _ => Toolchain {
+                name: "wat (Rust crate)".into(),
+                version: WAT_VERSION.into(),
+                target: "wasm32".into(),
+                native: String::new(),
+                embeds: None,
+            },
+        });
+    }
+    for (e, wasm) in crate::corpus_wasi::build_all(repo, out)? {
+        std::fs::write(out.join(&e.file), &wasm).with_context(|| format!("writing {}", e.file))?;
+        modules.push(e);
+    }
 
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.into(),

@@ -131,10 +131,11 @@ pub fn print_corpus(corpus: &Corpus) {
         "name".into(),
         "kind".into(),
         "lang".into(),
+        "toolchain".into(),
         "bytes".into(),
         "sha256".into(),
         "exports".into(),
-        "inputs (expected)".into(),
+        "inputs or run (expected)".into(),
     ]);
     for m in &corpus.manifest.modules {
         let exports: Vec<&str> = m.exports.iter().filter(|e| e.kind == "func").map(|e| e.name.as_str()).collect();
@@ -143,11 +144,25 @@ pub fn print_corpus(corpus: &Corpus) {
             .iter()
             .map(|i| format!("{} n={} {} ({})", i.size.name(), i.n, i.n_unit, i.expected_checksum))
             .chain(m.calls.iter().map(|c| format!("{}{:?} -> {:?}", c.export, c.args, c.results)))
+            .chain(m.wasi.iter().map(|w| {
+                format!(
+                    "_start {} (exit {}, stdout {} B, {} file(s))",
+                    w.args.join(" "),
+                    w.expected.exit_code,
+                    w.expected.stdout.bytes,
+                    w.expected.files.len()
+                )
+            }))
             .collect();
+        let toolchain = m.toolchain.as_ref().map(|t| {
+            let embeds = t.embeds.as_ref().map(|e| format!("\n{e}")).unwrap_or_default();
+            format!("{} {}{embeds}", t.name, t.version)
+        });
         t.add_row(vec![
             m.name.clone(),
             serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
             m.source_language.clone(),
+            toolchain.unwrap_or_default(),
             m.bytes.to_string(),
             m.sha256[..12].to_string(),
             exports.join(" "),

@@ -166,6 +166,10 @@ impl Orchestrator for Here<'_> {
     fn timeout(&self) -> Duration {
         self.timeout
     }
+    fn call(&self, subject: &str, request: &Request, timeout: Duration) -> Result<serde_json::Value> {
+        use protocol::client::Launcher;
+        self.subjects.call(subject, request, timeout).map_err(|e| anyhow::anyhow!("{e}"))
+    }
 }
 
 /// Runs one planned cell where it belongs, in its subject's driver or from here.
@@ -256,6 +260,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
         dir: corpus.dir.display().to_string(),
         manifest_sha256: corpus.manifest_sha256()?,
         modules: corpus.manifest.modules.iter().map(|m| (m.name.clone(), m.sha256.clone())).collect(),
+        described: corpus.manifest.modules.iter().map(results::CorpusModule::of).collect(),
     });
     results.scenarios_selected = scenarios.clone();
     results.time_budget_s = req.time_budget_s;

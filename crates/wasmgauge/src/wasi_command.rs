@@ -11,7 +11,8 @@
 use crate::corpus::inspect;
 use crate::subjects::{Subject, Subjects};
 use anyhow::{Context, Result, anyhow, bail};
-use measure::features::{PROPOSALS, validates};
+use measure::features::{missing_proposals, needed_proposals};
+use measure::wasi_files::{RunDir, RunFiles, copy_tree, digest_tree};
 use protocol::client::Launcher;
 use protocol::conform::{ConformJob, WasiCommandJob};
 use protocol::wasi::{Preopen, Stdio, WasiExit, WasiRequest, WasiRunOutcome};
@@ -19,9 +20,7 @@ use protocol::{ConformRequest, Request};
 use results::format::{fmt_ns, new_table};
 use results::manifest::sha256_hex;
 use results::plans::Profile;
-use results::wasi_command::{
-    FileChange, GrantedDir, Observed, PhaseTimes, StreamDigest, WasiCommandCell, WasiCommandSection,
-};
+use results::wasi_command::{GrantedDir, Observed, PhaseTimes, WasiCommandCell, WasiCommandSection};
 use results::{CellStatus, Features, ResultsFile, now_rfc3339};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,101 +80,15 @@ pub fn load_command(path: &Path) -> Result<Vec<u8>> {
     Ok(wasm)
 }
 
-/// The proposals `wasm` needs: each one it does not validate without (all others on). The
-/// configurations run it with exactly these switched on.
-pub fn needed_proposals(wasm: &[u8]) -> Features {
-    let all = Features::of(&PROPOSALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
-    let names = PROPOSALS.iter().filter(|(_, bits)| !bits.is_empty()).map(|(n, _)| *n).filter(|n| {
-        let mut without = all.clone();
-        without.0.remove(*n);
-        !validates(wasm, &without)
-    });
-    Features::of(&names.collect::<Vec<_>>())
-}
-
-/// What keeps a configuration that supports `supported` from running a module that needs
-/// `needed`: the proposals it lacks, comma-separated; `None` when it can run it.
-pub fn missing_proposals(wasm: &[u8], needed: &Features, supported: &Features) -> Option<String> {
-    let missing: Vec<&str> = needed.0.iter().filter(|n| !supported.has(n)).map(String::as_str).collect();
-    if !missing.is_empty() {
-        return Some(missing.join(", "));
-    }
-    (!validates(wasm, supported)).then(|| "the module does not validate with this configuration's proposals".into())
-}
-
 /// The cell timeout: the profile's, plus per run 30 s and 4 s per MB of module (compiling a
 /// 50 MB module with Cranelift takes about 30 s on 2 cores).
 pub fn timeout_for(profile_timeout_s: u64, module_bytes: u64, runs: usize) -> u64 {
     profile_timeout_s + runs as u64 * (30 + 4 * module_bytes.div_ceil(1 << 20))
 }
 
-/// Every regular file under `root`, by path relative to it, with its sha256 and size.
-fn digest_tree(root: &Path) -> Result<BTreeMap<String, (String, u64)>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else if kind.is_file() {
-                let bytes = std::fs::read(entry.path())?;
-                let rel = entry.path().strip_prefix(root)?.to_string_lossy().into_owned();
-                out.insert(rel, (sha256_hex(&bytes), bytes.len() as u64));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Copies the tree `from` into `to` (created).
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
-/// Files created, changed or deleted in `after` relative to `before`, named by guest path.
-fn changes(
-    guest: &str,
-    before: &BTreeMap<String, (String, u64)>,
-    after: &BTreeMap<String, (String, u64)>,
-) -> Vec<FileChange> {
-    let name = |rel: &str| format!("{}/{rel}", guest.trim_end_matches('/'));
-    let mut out: Vec<FileChange> = after
-        .iter()
-        .filter(|(rel, d)| before.get(*rel) != Some(d))
-        .map(|(rel, (sha, bytes))| FileChange { path: name(rel), sha256: Some(sha.clone()), bytes: *bytes })
-        .collect();
-    out.extend(before.keys().filter(|rel| !after.contains_key(*rel)).map(|rel| FileChange {
-        path: name(rel),
-        sha256: None,
-        bytes: 0,
-    }));
-    out.sort();
-    out
-}
-
 /// The guest's program name (`argv[0]`): the module's file name.
 fn program_name(module: &Path) -> String {
     module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "app".into())
-}
-
-/// The files one run works in: its directory copies and stream files.
-struct RunPlace {
-    dirs: Vec<PathBuf>,
-    stdout: PathBuf,
-    stderr: PathBuf,
 }
 
 pub struct WasiSummary {
@@ -348,14 +261,14 @@ fn measure_subject(
     }
     // Fresh directory copies and stream files for every run.
     let base = place.scratch.join(id.replace(['@', '/'], "_"));
-    let mut places: Vec<RunPlace> = Vec::new();
+    let mut places: Vec<RunFiles> = Vec::new();
     let mut requests = Vec::new();
     for run in 0..req.runs {
         let at = base.join(format!("run-{run}"));
         if let Err(e) = std::fs::create_dir_all(&at) {
             return fail(cell, CellStatus::Failed, format!("creating {}: {e}", at.display()));
         }
-        let mut run_place = RunPlace { dirs: Vec::new(), stdout: at.join("stdout"), stderr: at.join("stderr") };
+        let mut run_place = RunFiles { dirs: Vec::new(), stdout: at.join("stdout"), stderr: at.join("stderr") };
         let mut preopens = Vec::new();
         for (k, d) in req.dirs.iter().enumerate() {
             let copy = at.join(format!("dir-{k}"));
@@ -363,7 +276,7 @@ fn measure_subject(
                 return fail(cell, CellStatus::Failed, format!("copying {}: {e:#}", d.host));
             }
             preopens.push(Preopen { host: copy.clone(), guest: d.guest.clone(), read_only: false });
-            run_place.dirs.push(copy);
+            run_place.dirs.push(RunDir { guest: &d.guest, copy, before: &place.originals[k] });
         }
         let mut args = vec![program_name(&req.module)];
         args.extend(req.args.iter().cloned());
@@ -383,7 +296,12 @@ fn measure_subject(
     // module needs (some runtimes tie one proposal to another: Wasmtime's exceptions need GC types).
     let mut features = place.needed.clone();
     features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
-    let job = ConformJob::WasiCommand(WasiCommandJob { wasm: place.staged.to_path_buf(), features, runs: requests });
+    let job = ConformJob::WasiCommand(WasiCommandJob {
+        wasm: place.staged.to_path_buf(),
+        features,
+        runs: requests,
+        compile_once: false,
+    });
     let ask = Request::Conform(ConformRequest { subject: id.into(), job });
     let outcomes: Vec<WasiRunOutcome> = match subjects.call(id, &ask, Duration::from_secs(timeout_s)) {
         Ok(v) => match serde_json::from_value(v) {
@@ -401,7 +319,7 @@ fn measure_subject(
             WasiExit::Unsupported(m) => return fail(cell, CellStatus::Unsupported, m.clone()),
             WasiExit::Error(m) => return fail(cell, CellStatus::Failed, format!("run {}: {m}", run + 1)),
         };
-        match observe(code, run_place, req, place.originals) {
+        match run_place.observe(code) {
             Ok((o, stdout)) => {
                 observed.push(o);
                 first_stdout.get_or_insert(stdout);
@@ -425,30 +343,6 @@ fn measure_subject(
     cell.observed = observed.into_iter().next();
     cell.phases = Some(phases);
     (cell, first_stdout)
-}
-
-/// What a finished run left behind: its exit code, streams and file changes; and its stdout as
-/// text (the first 4 MiB), for diffs.
-fn observe(
-    code: i32,
-    place: &RunPlace,
-    req: &WasiCommandRequest,
-    originals: &[BTreeMap<String, (String, u64)>],
-) -> Result<(Observed, String)> {
-    let read = |p: &Path| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
-    let mut files = Vec::new();
-    for ((d, copy), before) in req.dirs.iter().zip(&place.dirs).zip(originals) {
-        files.extend(changes(&d.guest, before, &digest_tree(copy)?));
-    }
-    let stdout = read(&place.stdout)?;
-    let text = String::from_utf8_lossy(&stdout[..stdout.len().min(4 << 20)]).into_owned();
-    let observed = Observed {
-        exit_code: code,
-        stdout: StreamDigest::of(&stdout),
-        stderr: StreamDigest::of(&read(&place.stderr)?),
-        files,
-    };
-    Ok((observed, text))
 }
 
 /// Each configuration that differs from the first one that ran, and how (stdout diffed from

@@ -152,8 +152,13 @@ impl Conformance for WasmiEngine {
         crate::session::new(&self.engine, limits, self.fuel)
     }
 
-    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiRunOutcome {
-        measure::wasi::run(&crate::wasi::Layer(&self.engine), wasm, request)
+    fn run_wasi(
+        &self,
+        wasm: &[u8],
+        requests: &[measure::wasi::WasiRequest],
+        compile_once: bool,
+    ) -> Vec<measure::wasi::WasiRunOutcome> {
+        measure::wasi::run_many(&crate::wasi::Layer(&self.engine), wasm, requests, compile_once)
     }
 }
 

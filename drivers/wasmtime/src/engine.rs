@@ -198,8 +198,13 @@ impl Conformance for WasmtimeEngine {
         self.supported.get_or_init(|| probe_features(&self.base_config)).clone()
     }
 
-    fn run_wasi(&self, wasm: &[u8], request: &measure::wasi::WasiRequest) -> measure::wasi::WasiRunOutcome {
-        measure::wasi::run(&crate::wasi::Layer(&self.engine), wasm, request)
+    fn run_wasi(
+        &self,
+        wasm: &[u8],
+        requests: &[measure::wasi::WasiRequest],
+        compile_once: bool,
+    ) -> Vec<measure::wasi::WasiRunOutcome> {
+        measure::wasi::run_many(&crate::wasi::Layer(&self.engine), wasm, requests, compile_once)
     }
 
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {

@@ -69,7 +69,7 @@ fn run_check(conformance: &dyn Conformance, engine_id: &str, wasm: &[u8], index:
     let mut argv = vec!["wasi_probe".to_string()];
     argv.extend(args);
     let request = WasiRequest { args: argv, env: vec![("WG_PROBE".into(), "forty two".into())], preopens, stdio: None };
-    let exit = conformance.run_wasi(wasm, &request).exit;
+    let exit = conformance.run_wasi(wasm, std::slice::from_ref(&request), false).remove(0).exit;
     let broken = violations(&root);
     let (verdict, detail) = match (&exit, check.want) {
         (_, _) if !broken.is_empty() => ("fail", format!("host filesystem changed: {}", broken.join("; "))),

@@ -3,7 +3,8 @@
 //! of [`REGISTRY`]: `throughput`, `latency`, `cold-start` (phases and process start),
 //! `memory` (bytes per live instance), `density` (instances per memory budget, instantiation
 //! rate), `concurrency` (new instance per request on 1..N threads), `sandbox-tax` (the cost of
-//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary) and
+//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `wasi-programs` (the
+//! corpus's WASI programs against their native twins), `wasi-io` (one WASI call) and
 //! `engine-create` (building an engine; not in the default set).
 
 pub mod call_overhead;
@@ -16,6 +17,8 @@ pub mod latency;
 pub mod memory;
 pub mod sandbox_tax;
 pub mod throughput;
+pub mod wasi_io;
+pub mod wasi_programs;
 
 use crate::scenario::Scenario;
 
@@ -29,6 +32,8 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &concurrency::Concurrency,
     &sandbox_tax::SandboxTax,
     &call_overhead::CallOverhead,
+    &wasi_programs::WasiPrograms,
+    &wasi_io::WasiIo,
     &engine_create::EngineCreate,
 ];
 

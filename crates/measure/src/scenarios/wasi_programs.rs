@@ -1,0 +1,357 @@
+//! The `wasi-programs` scenario: the corpus's WASI programs (Rust, C, JavaScript on QuickJS,
+//! SQLite; see `corpus build`) run as commands on every configuration with a WASI layer and as
+//! their native twins. Per cell: `runs` runs, each in a fresh copy of the program's data
+//! directory; every run's exit code, stdout and written files must equal what the native twin
+//! produced when the corpus was built (a run that differs fails the cell: no number comes from a
+//! wrong answer). Figures: compile (from bytes, once per cell), artifact load where the
+//! configuration has one, instantiate and run `_start` (per run); for the native twin, the whole
+//! process from spawn to exit (so its `run` includes exec, about a millisecond, and wasm's does
+//! not). Compile time against module size, per configuration, is read from these cells and the
+//! cold-start cells.
+use crate::features::needed_proposals;
+use crate::scenario::{
+    Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, record_generic,
+};
+use crate::summary::View;
+use crate::wasi_files::{RunDir, RunFiles, copy_tree, digest_tree, run_native, with_dir};
+use anyhow::{Context, Result, anyhow, bail};
+use protocol::conform::{ConformJob, WasiCommandJob};
+use protocol::wasi::{Preopen, Stdio, WasiExit, WasiRequest, WasiRunOutcome};
+use protocol::{ConformRequest, Request};
+use results::format::fmt_ns;
+use results::generic::Figure;
+use results::manifest::{ModuleEntry, ModuleKind};
+use results::plans::ProfileName;
+use results::wasi_command::Observed;
+use results::{CellStatus, Features, ResultsFile, SubjectKind};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub struct WasiPrograms;
+
+const NAME: &str = "wasi-programs";
+
+/// One WASI program of the corpus, as a cell takes it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Program {
+    pub name: String,
+    pub wasm: PathBuf,
+    pub module_bytes: u64,
+    pub native: PathBuf,
+    /// Its data directory in the corpus; every run gets a fresh copy.
+    pub data_dir: PathBuf,
+    pub guest_dir: String,
+    /// Arguments after the program name; `{dir}` is the data directory.
+    pub args: Vec<String>,
+    /// What the native twin did when the corpus was built.
+    pub expected: Observed,
+    /// The proposals the module needs: each configuration is built with exactly these.
+    pub features: Features,
+}
+
+impl Program {
+    /// The corpus's WASI programs among `modules`.
+    pub fn all_in(run: &RunPlan) -> Result<Vec<Program>> {
+        run.workloads.iter().filter(|m| m.kind == ModuleKind::WasiProgram).map(|m| Program::of(run, m)).collect()
+    }
+
+    fn of(run: &RunPlan, m: &ModuleEntry) -> Result<Program> {
+        let w =
+            m.wasi.as_ref().ok_or_else(|| anyhow!("`{}` is a WASI program without its run in the manifest", m.name))?;
+        let wasm = run.corpus_dir.join(&m.file);
+        let bytes = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+        Ok(Program {
+            name: m.name.clone(),
+            wasm,
+            module_bytes: m.bytes as u64,
+            native: run.corpus_dir.join(&w.native),
+            data_dir: run.corpus_dir.join(&w.data_dir),
+            guest_dir: w.guest_dir.clone(),
+            args: w.args.clone(),
+            expected: w.expected.clone(),
+            features: needed_proposals(&bytes),
+        })
+    }
+
+    /// The cell timeout for a module this big: compiling takes up to 4 s per MB here.
+    pub fn timeout(&self, base: Duration) -> Duration {
+        base + Duration::from_secs(4 * self.module_bytes.div_ceil(1 << 20))
+    }
+}
+
+/// Whether a subject takes part: a configuration with a WASI layer, or the native baseline
+/// (the programs' native twins).
+pub fn takes_part(s: &results::EngineInfo) -> Option<bool> {
+    let c = s.capabilities.as_ref()?;
+    if c.kind == SubjectKind::Native {
+        Some(true)
+    } else if c.wasi.is_some() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The runs of one program on one subject: fresh copies of its data directory, stream files
+/// and the WASI requests naming them.
+pub struct PreparedRuns<'a> {
+    pub files: Vec<RunFiles<'a>>,
+    pub requests: Vec<WasiRequest>,
+    /// The arguments of each run, `{dir}` still in them.
+    pub args: Vec<Vec<String>>,
+}
+
+impl<'a> PreparedRuns<'a> {
+    /// Prepares one run per entry of `args` under `base`, each with a fresh copy of `data` (or
+    /// an empty directory when there is none) granted as `guest`.
+    pub fn new(
+        base: &Path,
+        data: Option<&Path>,
+        guest: &'a str,
+        before: &'a crate::wasi_files::Tree,
+        program_name: &str,
+        args: Vec<Vec<String>>,
+    ) -> Result<PreparedRuns<'a>> {
+        let mut files = Vec::new();
+        let mut requests = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let at = base.join(format!("run-{i}"));
+            let copy = at.join("dir");
+            match data {
+                Some(d) => copy_tree(d, &copy)?,
+                None => std::fs::create_dir_all(&copy).with_context(|| format!("creating {}", copy.display()))?,
+            }
+            let f = RunFiles {
+                dirs: vec![RunDir { guest, copy: copy.clone(), before }],
+                stdout: at.join("stdout"),
+                stderr: at.join("stderr"),
+            };
+            let mut argv = vec![program_name.to_string()];
+            argv.extend(with_dir(a, guest));
+            requests.push(WasiRequest {
+                args: argv,
+                env: Vec::new(),
+                preopens: vec![Preopen { host: copy, guest: guest.to_string(), read_only: false }],
+                stdio: Some(Stdio { stdin: None, stdout: f.stdout.clone(), stderr: f.stderr.clone() }),
+            });
+            files.push(f);
+        }
+        Ok(PreparedRuns { files, requests, args })
+    }
+
+    /// Runs them on the native twin `program`: each run's exit code, observation and wall time.
+    pub fn run_native(&self, program: &Path) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        let mut out = Vec::new();
+        for (f, a) in self.files.iter().zip(&self.args) {
+            let dir = f.dirs[0].copy.to_string_lossy().into_owned();
+            let (code, ns) = run_native(program, &with_dir(a, &dir), &f.stdout, &f.stderr)?;
+            out.push((f.observe(code)?.0, Some(PhasesNs { run: ns, ..Default::default() })));
+        }
+        Ok(out)
+    }
+
+    /// Runs them in one process of `subject`'s driver, compiling once.
+    pub fn run_wasm(
+        &self,
+        orch: &dyn Orchestrator,
+        subject: &str,
+        wasm: &Path,
+        features: &Features,
+        timeout: Duration,
+    ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        let job = ConformJob::WasiCommand(WasiCommandJob {
+            wasm: wasm.to_path_buf(),
+            features: features.clone(),
+            runs: self.requests.clone(),
+            compile_once: true,
+        });
+        let answer = orch.call(subject, &Request::Conform(ConformRequest { subject: subject.into(), job }), timeout)?;
+        let outcomes: Vec<WasiRunOutcome> = serde_json::from_value(answer).context("the driver's answer")?;
+        if outcomes.len() != self.files.len() {
+            bail!("{} answers for {} runs", outcomes.len(), self.files.len());
+        }
+        let mut out = Vec::new();
+        for (i, (o, f)) in outcomes.iter().zip(&self.files).enumerate() {
+            let code = match &o.exit {
+                WasiExit::Code(c) => *c,
+                WasiExit::Unsupported(m) => bail!("unsupported: {m}"),
+                WasiExit::Error(m) => bail!("run {}: {m}", i + 1),
+            };
+            let phases = o.phases.as_ref().map(|p| PhasesNs {
+                compile: p.compile_ns,
+                artifact_load: p.artifact_load_ns,
+                instantiate: p.instantiate_ns,
+                run: p.run_ns,
+            });
+            out.push((f.observe(code)?.0, phases));
+        }
+        Ok(out)
+    }
+}
+
+/// One run's phases in nanoseconds (a native twin has only `run`: its whole process).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhasesNs {
+    pub compile: u64,
+    pub artifact_load: Option<u64>,
+    pub instantiate: u64,
+    pub run: u64,
+}
+
+/// An error when `got` differs from `want` (exit code, stdout or files), saying how.
+pub fn check(got: &Observed, want: &Observed, what: &str) -> Result<()> {
+    if got.agrees_with(want) {
+        return Ok(());
+    }
+    let mut why = Vec::new();
+    if got.exit_code != want.exit_code {
+        why.push(format!("exit code {} (native twin: {})", got.exit_code, want.exit_code));
+    }
+    if got.stdout.sha256 != want.stdout.sha256 {
+        why.push(format!(
+            "stdout {} bytes, first line `{}` (native twin: {} bytes, `{}`)",
+            got.stdout.bytes,
+            got.stdout.head.first().map(String::as_str).unwrap_or(""),
+            want.stdout.bytes,
+            want.stdout.head.first().map(String::as_str).unwrap_or("")
+        ));
+    }
+    if got.files != want.files {
+        let names = |o: &Observed| o.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>().join(", ");
+        why.push(format!("files [{}] differ from the native twin's [{}]", names(got), names(want)));
+    }
+    if got.exit_code != want.exit_code && !got.stderr.head.is_empty() {
+        why.push(format!("stderr: {}", got.stderr.head.join(" / ")));
+    }
+    bail!("{what}: wrong output: {}", why.join("; "))
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Cell {
+    program: Program,
+    runs: usize,
+    /// The subject is the native baseline: run the native twin.
+    native: bool,
+}
+
+/// The measurement of one cell: every run's phases.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Measurement {
+    pub module_bytes: u64,
+    /// The native twin: `run` is its whole process.
+    pub process: bool,
+    pub runs: Vec<PhasesNs>,
+    /// Compiled once, before the first run.
+    pub compile_ns: Option<u64>,
+}
+
+fn runs_for(profile: ProfileName) -> usize {
+    match profile {
+        ProfileName::Quick => 3,
+        ProfileName::Full => 10,
+    }
+}
+
+impl Scenario for WasiPrograms {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn about(&self) -> &'static str {
+        "the corpus's WASI programs (Rust, C, SQLite, JavaScript on QuickJS) as commands, checked against their native twins: compile, instantiate, run"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(NAME) {
+            begin_generic(results, NAME, serde_json::json!({ "runs": runs_for(run.profile.name) }));
+        }
+    }
+
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        if !run.is_selected(NAME) {
+            return Ok(vec![]);
+        }
+        let mut cells = Vec::new();
+        for program in Program::all_in(run)? {
+            for s in &run.subjects {
+                let Some(native) = takes_part(s) else { continue };
+                let cell = Cell { program: program.clone(), runs: runs_for(run.profile.name), native };
+                let label = format!("{NAME} {} on {}", program.name, s.id);
+                let mut planned = PlannedCell::new(NAME, label, &s.id, run.options, PROCESS_MS + 4_000, &cell)?;
+                planned.place = crate::scenario::Place::Orchestrator;
+                cells.push(planned);
+            }
+        }
+        Ok(cells)
+    }
+
+    fn measure(&self, _ctx: &crate::scenario::DriverCell, _cell: &serde_json::Value) -> Result<serde_json::Value> {
+        bail!("{NAME} runs its programs from the orchestrator")
+    }
+
+    fn measure_here(&self, planned: &PlannedCell, orch: &dyn Orchestrator) -> Result<serde_json::Value> {
+        let cell: Cell = planned.cell()?;
+        let p = &cell.program;
+        let base = orch.scratch().join(format!("{NAME}-{}-{}", p.name, planned.subject.replace(['@', '/'], "_")));
+        let before = digest_tree(&p.data_dir)?;
+        let args = vec![p.args.clone(); cell.runs.max(1)];
+        let program_name = format!("{}.wasm", p.name);
+        let prepared = PreparedRuns::new(&base, Some(&p.data_dir), &p.guest_dir, &before, &program_name, args)?;
+        let observed = if cell.native {
+            prepared.run_native(&p.native)?
+        } else {
+            prepared.run_wasm(orch, &planned.subject, &p.wasm, &p.features, p.timeout(orch.timeout()))?
+        };
+        let mut runs = Vec::new();
+        for (i, (o, phases)) in observed.iter().enumerate() {
+            check(o, &p.expected, &format!("run {}", i + 1))?;
+            runs.push(phases.ok_or_else(|| anyhow!("run {} has no timings", i + 1))?);
+        }
+        let _ = std::fs::remove_dir_all(&base);
+        let compile_ns = (!cell.native).then(|| runs.first().map(|r| r.compile)).flatten();
+        Ok(serde_json::to_value(Measurement { module_bytes: p.module_bytes, process: cell.native, runs, compile_ns })?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let program = cell.cell::<Cell>().map(|c| c.program.name).unwrap_or_default();
+        record_generic(results, NAME, cell, &program, None, outcome, |m: &Measurement| figures(m))
+    }
+
+    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+        if view.engines_in(NAME).is_empty() {
+            return vec![];
+        }
+        let run = view.matrix(NAME, "run", |c| fmt_ns(c.value));
+        let compile = view.matrix(NAME, "compile", |c| fmt_ns(c.value));
+        vec![
+            format!(
+                "WASI programs: median time of one run (_start; the native twin: its whole process), every run checked against the native twin's output:\n{run}"
+            ),
+            format!("WASI programs: compile from bytes:\n{compile}"),
+        ]
+    }
+}
+
+/// The figures of a cell: `run` (every configuration, and the native twin's process), and for
+/// WebAssembly `compile` (one per cell), `artifact_load` and `instantiate`.
+fn figures(m: &Measurement) -> Vec<Figure> {
+    let of = |f: fn(&PhasesNs) -> u64| m.runs.iter().map(|r| f(r) as f64).collect::<Vec<f64>>();
+    let mut run = Figure::from_samples("run", "ns", of(|r| r.run));
+    if m.process {
+        run.note = "native twin: the whole process, spawn to exit".into();
+        return vec![run];
+    }
+    let mut out = vec![run];
+    if let Some(c) = m.compile_ns {
+        let mut f = Figure::from_samples("compile", "ns", vec![c as f64]);
+        f.note = format!("one compile of {} bytes", m.module_bytes);
+        out.push(f);
+    }
+    let loads: Vec<f64> = m.runs.iter().filter_map(|r| r.artifact_load.map(|v| v as f64)).take(1).collect();
+    if !loads.is_empty() {
+        out.push(Figure::from_samples("artifact_load", "ns", loads));
+    }
+    out.push(Figure::from_samples("instantiate", "ns", of(|r| r.instantiate)));
+    out
+}

@@ -1,0 +1,1 @@
+//! Empty: this package exists for the C sources of its dependencies (see Cargo.toml).

@@ -88,6 +88,10 @@ pub struct TaxPlan {
     /// Samples of each side in each round, each about `sample_target_ms` long.
     pub samples_per_round: usize,
     pub sample_target_ms: u64,
+    /// The workloads it measures where the run selects them (schema 7); empty, or none of them
+    /// selected: every selected Rust workload.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +194,15 @@ impl Profile {
                     rate_ms: 300,
                 }),
                 concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4], ms_per_level: 300 }),
-                sandbox_tax: Some(TaxPlan { warmup_ms: 30, rounds: 3, samples_per_round: 3, sample_target_ms: 5 }),
+                // Three workloads of different shape (hashing, allocation-heavy parsing, dense
+                // f64 loops over memory): the quick profile's tax, in a fraction of the time.
+                sandbox_tax: Some(TaxPlan {
+                    warmup_ms: 30,
+                    rounds: 3,
+                    samples_per_round: 3,
+                    sample_target_ms: 5,
+                    workloads: ["sha256", "json", "matmul"].map(String::from).to_vec(),
+                }),
                 host_workload: Some(HOST_WORKLOAD.into()),
                 other: Default::default(),
             },
@@ -231,7 +243,13 @@ impl Profile {
                     rate_ms: 1_000,
                 }),
                 concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4, 8], ms_per_level: 1_000 }),
-                sandbox_tax: Some(TaxPlan { warmup_ms: 200, rounds: 5, samples_per_round: 5, sample_target_ms: 20 }),
+                sandbox_tax: Some(TaxPlan {
+                    warmup_ms: 200,
+                    rounds: 5,
+                    samples_per_round: 5,
+                    sample_target_ms: 20,
+                    workloads: Vec::new(),
+                }),
                 host_workload: Some(HOST_WORKLOAD.into()),
                 other: Default::default(),
             },

@@ -44,7 +44,9 @@ impl Scenario for SandboxTax {
         }
     }
 
-    /// Every Rust workload at every size on every subject, once per limit it declares.
+    /// Every selected Rust workload at every size on every subject, once per limit it declares;
+    /// when the plan names workloads, only those of them that are selected (or, when none of
+    /// them is, the selected ones: `--workloads` always gets a tax).
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
         let Some(plan) = run.profile.sandbox_tax.clone().filter(|_| run.is_selected(self.name())) else {
             return Ok(vec![]);
@@ -53,7 +55,9 @@ impl Scenario for SandboxTax {
             + 1_000
             + 2 * (plan.warmup_ms + plan.rounds as u64 * plan.samples_per_round as u64 * plan.sample_target_ms);
         let mut cells = Vec::new();
-        for m in run.workloads.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
+        let rust: Vec<_> = run.workloads.iter().filter(|m| m.kind == ModuleKind::RustWorkload).collect();
+        let named: Vec<_> = rust.iter().copied().filter(|m| plan.workloads.contains(&m.name)).collect();
+        for m in if named.is_empty() { rust } else { named } {
             for size in &run.profile.sizes {
                 for subject in &run.subjects {
                     let declared = subject.capabilities.as_ref().map(|c| c.limits).unwrap_or_default();

@@ -57,7 +57,8 @@ impl IoOp {
     }
 }
 
-/// The operations of a profile: K sized so that a native run of K takes a few milliseconds.
+/// The operations of a profile: K sized so that K more operations take several milliseconds
+/// even native (more than a process start's jitter, which lands in the difference).
 pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
     let scale = match profile {
         ProfileName::Quick => 1,
@@ -66,15 +67,15 @@ pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
     let op = |op: &str, bytes: usize, count: usize| IoOp { op: op.into(), bytes, count: count * scale };
     vec![
         op("write", 4 << 10, 2_000),
-        op("write", 64 << 10, 200),
-        op("write", 1 << 20, 16),
+        op("write", 64 << 10, 500),
+        op("write", 1 << 20, 64),
         op("read", 4 << 10, 2_000),
-        op("read", 64 << 10, 200),
-        op("read", 1 << 20, 16),
-        op("stat", 64, 1_000),
-        op("stdout", 4 << 10, 1_000),
-        op("clock", 0, 20_000),
-        op("random", 32, 5_000),
+        op("read", 64 << 10, 500),
+        op("read", 1 << 20, 64),
+        op("stat", 64, 2_000),
+        op("stdout", 4 << 10, 2_000),
+        op("clock", 0, 100_000),
+        op("random", 32, 20_000),
     ]
 }
 

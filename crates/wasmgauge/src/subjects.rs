@@ -53,7 +53,13 @@ const WASM: Caps = Caps {
     pooling_capacity: None,
     conformance: true,
 };
-const WASMTIME: Caps = Caps { limits: ALL_LIMITS, wasi: Some("wasmtime-wasi (preview 1)"), ..WASM };
+// wasmtime-wasi runs each file operation on a blocking thread (`spawn_blocking`) unless the
+// embedder allows blocking the current thread; the driver keeps the builder's default.
+const WASMTIME: Caps = Caps {
+    limits: ALL_LIMITS,
+    wasi: Some("wasmtime-wasi (preview 1; file operations on a blocking thread, the WasiCtxBuilder default)"),
+    ..WASM
+};
 const WASMER: Caps = Caps { wasi: Some("wasmer-wasix"), ..WASM };
 const WASMI: Caps = Caps { wasi: Some("wasmi_wasi"), artifact: false, ..WASM };
 const BASELINE: Caps = Caps {

@@ -2,7 +2,8 @@
 # Installs what wasmgauge needs on a fresh machine: the wasm targets for the active toolchain
 # (rustup does not auto-install them here), checks the toolchain is new enough, and installs
 # the C toolchain of the corpus's C WASI programs (Debian packages clang, lld, wasi-libc,
-# libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins).
+# libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins)
+# and Valgrind (instruction counts, `run --measure instructions`).
 # With --browser also headless Chromium (Debian package `chromium`), which the report's browser
 # test drives; when it cannot be installed this fails loudly.
 set -euo pipefail
@@ -38,6 +39,12 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1 \
   echo "setup: installing clang, lld, wasi-libc and libclang-rt-dev-wasm32 (Debian) for the C WASI workloads"
   apt_install clang lld wasi-libc libclang-rt-dev-wasm32
   [[ -f /usr/include/wasm32-wasi/stdio.h ]] || { echo "setup: wasi-libc could not be installed" >&2; exit 1; }
+fi
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "setup: installing valgrind (Debian) for instruction counts (run --measure instructions)"
+  apt_install valgrind
+  command -v valgrind >/dev/null || { echo "setup: valgrind could not be installed" >&2; exit 1; }
 fi
 
 if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then

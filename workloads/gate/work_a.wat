@@ -1,5 +1,6 @@
 ;; Gate fixture: `work()` runs a 64-bit LCG for 200000 steps and returns the state.
-;; work_a.wat does 200000 steps, work_b_10pct.wat 220000: exactly 10% more work, same export.
+;; work_a.wat does 200000 steps, work_b_10pct.wat 220000 (10% more work), work_b_1pct.wat 202000
+;; (1% more), same export.
 (module
   (func (export "work") (result i64)
     (local $x i64) (local $i i32)

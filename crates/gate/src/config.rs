@@ -13,7 +13,7 @@ pub struct GateConfig {
     #[serde(default = "default_confidence")]
     pub confidence: f64,
     /// Scenario (`throughput`, `cold-start`, `process-start`, `call-overhead`, `export-call`,
-    /// `paired`) or `scenario/metric` -> relative threshold (0.05 = 5%).
+    /// `paired`, `instructions`) or `scenario/metric` -> relative threshold (0.05 = 5%).
     #[serde(default)]
     pub thresholds: BTreeMap<String, f64>,
     /// Cells faster than this (median time per call, either side) are "too noisy to judge":
@@ -39,6 +39,8 @@ impl Default for GateConfig {
             ("cold-start", 0.10),
             ("process-start", 0.10),
             ("call-overhead", 0.10),
+            // Instruction counts repeat to within 0.1%: half a percent is a real change.
+            ("instructions", 0.005),
         ];
         GateConfig {
             confidence: default_confidence(),

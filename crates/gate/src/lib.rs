@@ -180,7 +180,7 @@ pub fn decide(
     let (verdict, reason) = if let Some(n) = noise.filter(|n| *n > threshold) {
         (
             Verdict::TooNoisy,
-            format!("A/A noise {:.1}% is wider than the {:.0}% threshold", n * 100.0, threshold * 100.0),
+            format!("A/A noise {:.1}% is wider than the {} threshold", n * 100.0, threshold_text(threshold)),
         )
     } else if lo > (1.0 + threshold) * margin {
         (Verdict::Regressed, format!("whole interval above +{:.1}%", ((1.0 + threshold) * margin - 1.0) * 100.0))
@@ -189,14 +189,14 @@ pub fn decide(
     } else if half_width > bound {
         (
             Verdict::TooNoisy,
-            format!("interval ±{:.1}% is wider than the {:.0}% threshold", half_width * 100.0, threshold * 100.0),
+            format!("interval ±{:.1}% is wider than the {} threshold", half_width * 100.0, threshold_text(threshold)),
         )
     } else if lo > 1.0 + threshold || hi < 1.0 / (1.0 + threshold) {
         (
             Verdict::Unchanged,
             format!(
-                "past ±{:.0}% but within twice the A/A noise ({:.1}%)",
-                threshold * 100.0,
+                "past ±{} but within twice the A/A noise ({:.1}%)",
+                threshold_text(threshold),
                 noise.unwrap_or(0.0) * 100.0
             ),
         )
@@ -208,6 +208,23 @@ pub fn decide(
 
 /// Applies Holm's correction to the cells judged regressed, turning the ones that do not
 /// survive it into "unchanged", and counts the verdicts.
+/// Holm's correction across all cells: a regressed cell whose p-value does not survive it at
+/// level 1 - `confidence` becomes unchanged, saying why.
+fn holm_correct(cells: &mut [CellResult], confidence: f64) {
+    let p: Vec<f64> = cells.iter().map(|c| c.p_value).collect();
+    let keep = stats::holm(&p, 1.0 - confidence);
+    for (c, keep) in cells.iter_mut().zip(keep) {
+        if c.verdict == Verdict::Regressed && !keep {
+            c.verdict = Verdict::Unchanged;
+            c.reason = format!(
+                "interval above +{} but not significant after Holm correction (p = {:.2e})",
+                threshold_text(c.threshold),
+                c.p_value
+            );
+        }
+    }
+}
+
 pub fn finish(
     mode: &str,
     baseline: String,
@@ -215,18 +232,7 @@ pub fn finish(
     confidence: f64,
     mut cells: Vec<CellResult>,
 ) -> GateReport {
-    let p: Vec<f64> = cells.iter().map(|c| c.p_value).collect();
-    let keep = stats::holm(&p, 1.0 - confidence);
-    for (c, keep) in cells.iter_mut().zip(keep) {
-        if c.verdict == Verdict::Regressed && !keep {
-            c.verdict = Verdict::Unchanged;
-            c.reason = format!(
-                "interval above +{:.0}% but not significant after Holm correction (p = {:.2e})",
-                c.threshold * 100.0,
-                c.p_value
-            );
-        }
-    }
+    holm_correct(&mut cells, confidence);
     let mut engines: Vec<EngineSummary> = Vec::new();
     let mut by_engine: BTreeMap<String, Vec<&CellResult>> = BTreeMap::new();
     for c in &cells {
@@ -304,6 +310,20 @@ fn different_bytes(x: &GateCell, y: &GateCell) -> Option<String> {
         .then(|| format!("{}: baseline {} vs candidate {}", x.key, short(&x.modules), short(&y.modules)))
 }
 
+/// A threshold as a percentage: `5%`, `0.5%`.
+pub fn threshold_text(t: f64) -> String {
+    let text = format!("{:.2}", t * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// Judges a cell measured outside results files (the paired gate's instruction counts): the
+/// baseline's samples against the candidate's, as file mode judges a cell.
+pub fn judge_samples(key: CellKey, baseline: Vec<f64>, candidate: Vec<f64>, config: &GateConfig) -> CellResult {
+    let x = GateCell { key: key.clone(), samples: baseline, modules: Vec::new() };
+    let y = GateCell { key, samples: candidate, modules: Vec::new() };
+    judge(&x, &y, config, None)
+}
+
 /// Judges one cell: baseline samples `x` against candidate samples `y` of the same key.
 fn judge(x: &GateCell, y: &GateCell, config: &GateConfig, noise: Option<&noise::NoiseFile>) -> CellResult {
     let threshold = config.threshold(&x.key.scenario, &x.key.metric);
@@ -374,6 +394,11 @@ pub fn compare(
         )));
     }
     let mut cells: Vec<CellResult> = b.iter().map(|x| judge(x, cand_by[&x.key], config, noise)).collect();
+    // Only what stays regressed after the correction needs reproducing: exactly the cells whose
+    // scenarios and engines a failed gate names in its rerun hint (`rerun_selection`).
+    if !confirm.is_empty() {
+        holm_correct(&mut cells, config.confidence);
+    }
     for (name, rerun) in confirm {
         comparable(base, rerun, (names.0, name), allow_cross_machine)?;
         reproduce(&mut cells, &base_by, name, &extract(rerun), config, noise)?;
@@ -533,5 +558,14 @@ mod tests {
         );
         assert_eq!((r.regressed, r.pass), (1, false));
         assert_eq!(r.engines[0].cells, 2);
+        assert_eq!(r.rerun_selection(), (vec!["throughput".to_string()], vec!["e".to_string()]));
+        // What the correction clears needs no reproducing, so a rerun of exactly what the hint
+        // names (here: nothing) confirms: --confirm asks for the cells the hint named.
+        let mut cells = vec![cell(0.004, Verdict::Regressed)];
+        cells.extend((0..9).map(|_| cell(0.9, Verdict::Unchanged)));
+        holm_correct(&mut cells, 0.99);
+        reproduce(&mut cells, &BTreeMap::new(), "r.json", &[], &GateConfig::default(), None).unwrap();
+        let r = finish("files", "a".into(), "b".into(), 0.99, cells);
+        assert_eq!(r.rerun_selection(), (vec![], vec![]));
     }
 }

@@ -75,11 +75,11 @@ pub fn table(r: &GateReport, all: bool) -> String {
         for c in shown {
             t.add_row(vec![
                 Cell::new(c.key.to_string()),
-                Cell::new(fmt_ns(c.baseline_median)).set_alignment(CellAlignment::Right),
-                Cell::new(fmt_ns(c.candidate_median)).set_alignment(CellAlignment::Right),
+                Cell::new(fmt_median(&c.key, c.baseline_median)).set_alignment(CellAlignment::Right),
+                Cell::new(fmt_median(&c.key, c.candidate_median)).set_alignment(CellAlignment::Right),
                 Cell::new(format!("{} [{}, {}]", pct(c.ratio.value), pct(c.ratio.ci95_low), pct(c.ratio.ci95_high)))
                     .set_alignment(CellAlignment::Right),
-                Cell::new(format!("{:.0}%", c.threshold * 100.0)),
+                Cell::new(crate::threshold_text(c.threshold)),
                 Cell::new(c.verdict.text().to_uppercase()),
                 Cell::new(&c.reason),
             ]);
@@ -88,6 +88,19 @@ pub fn table(r: &GateReport, all: bool) -> String {
     }
     let _ = write!(out, "{}", headline(r));
     out
+}
+
+/// A cell's median in its unit: instruction counts as counts, every other gated figure is a time.
+fn fmt_median(key: &crate::CellKey, v: f64) -> String {
+    if key.metric == "instructions_per_call" {
+        match v {
+            v if v >= 1e6 => format!("{:.3} M instr", v / 1e6),
+            v if v >= 1e3 => format!("{:.2} k instr", v / 1e3),
+            v => format!("{v:.0} instr"),
+        }
+    } else {
+        fmt_ns(v)
+    }
 }
 
 /// Markdown for a CI job summary or a pull-request comment.
@@ -132,12 +145,12 @@ pub fn markdown(r: &GateReport) -> String {
         for c in notable.iter().take(60) {
             let _ = writeln!(
                 out,
-                "| {} | {} [{}, {}] | {:.0}% | **{}** | {} |",
+                "| {} | {} [{}, {}] | {} | **{}** | {} |",
                 c.key.to_string().replace('|', "\\|"),
                 pct(c.ratio.value),
                 pct(c.ratio.ci95_low),
                 pct(c.ratio.ci95_high),
-                c.threshold * 100.0,
+                crate::threshold_text(c.threshold),
                 c.verdict.text(),
                 c.reason
             );
@@ -147,4 +160,24 @@ pub fn markdown(r: &GateReport) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_and_counts_read_as_what_they_are() {
+        assert_eq!(crate::threshold_text(0.005), "0.5%");
+        assert_eq!(crate::threshold_text(0.05), "5%");
+        assert_eq!(crate::threshold_text(0.10), "10%");
+        let key = |metric: &str| crate::CellKey {
+            scenario: "s".into(),
+            workload: "w".into(),
+            engine: "e".into(),
+            metric: metric.into(),
+        };
+        assert_eq!(fmt_median(&key("instructions_per_call"), 1_404_000.0), "1.404 M instr");
+        assert_eq!(fmt_median(&key("time_per_call"), 1_404_000.0), "1.40 ms");
+    }
 }

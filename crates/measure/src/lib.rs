@@ -9,8 +9,9 @@
 //! run left behind, observed from the orchestrator), [`conform`] (the
 //! in-driver halves of `wasmgauge conform`), [`paired`] (the paired gate's rounds) and
 //! [`driver`] (the executable's body). In the orchestrator: the planning, recording and
-//! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait, and
-//! [`summary`] (terminal tables over the one flattening of a results file).
+//! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait,
+//! [`summary`] (terminal tables over the one flattening of a results file) and [`settle`]
+//! (waiting for a steady machine before a run's first cell).
 //!
 //! This crate names no runtime crate: each driver brings its own (see ARCHITECTURE.md).
 
@@ -29,6 +30,7 @@ pub mod paired;
 pub mod scenario;
 pub mod scenarios;
 pub mod session;
+pub mod settle;
 pub mod subject;
 pub mod summary;
 pub mod testkit;

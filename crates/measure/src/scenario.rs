@@ -134,13 +134,15 @@ pub enum Outcome {
     },
     /// Not run (the time budget was used up, or the mode cannot run it).
     Skipped(String),
+    /// Not run: the subject cannot take part (the reason, as the registry declares it).
+    Unsupported(String),
 }
 
 impl Outcome {
     pub fn wall_ms(&self) -> u64 {
         match self {
             Outcome::Done { wall_ms, .. } | Outcome::Failed { wall_ms, .. } => *wall_ms,
-            Outcome::Skipped(_) => 0,
+            Outcome::Skipped(_) | Outcome::Unsupported(_) => 0,
         }
     }
 
@@ -148,6 +150,7 @@ impl Outcome {
     pub fn settle<T: serde::de::DeserializeOwned>(self) -> (CellStatus, Option<String>, Option<T>) {
         match self {
             Outcome::Skipped(why) => (CellStatus::Skipped, Some(why), None),
+            Outcome::Unsupported(why) => (CellStatus::Unsupported, Some(why), None),
             Outcome::Failed { error, .. } => (CellStatus::Failed, Some(error), None),
             Outcome::Done { output, .. } => match serde_json::from_value(output) {
                 Ok(v) => (CellStatus::Ok, None, Some(v)),
@@ -187,6 +190,14 @@ pub trait Orchestrator {
     fn timeout(&self) -> Duration;
     /// Sends `request` to a fresh process of `subject`'s driver and returns its answer.
     fn call(&self, subject: &str, request: &protocol::Request, timeout: Duration) -> Result<serde_json::Value>;
+    /// [`Orchestrator::call`] with the driver started by `wrapper` (e.g. Valgrind).
+    fn call_wrapped(
+        &self,
+        subject: &str,
+        wrapper: &[String],
+        request: &protocol::Request,
+        timeout: Duration,
+    ) -> Result<serde_json::Value>;
 }
 
 /// One workload at one size on one subject: what every workload scenario's cell names.

@@ -61,6 +61,7 @@ impl<'a> View<'a> {
     pub fn missing(&self, scenario: &str, workload: &str, engine: &str) -> String {
         match self.problems.iter().find(|p| p.scenario == scenario && p.workload == workload && p.engine == engine) {
             Some(p) if p.status == "skipped" => "skipped".into(),
+            Some(p) if p.status == "unsupported" => "unsupported".into(),
             Some(_) => "FAILED".into(),
             None => String::new(),
         }
@@ -68,11 +69,16 @@ impl<'a> View<'a> {
 
     /// Workload rows by engine columns: `text(cell)` where a figure exists, else its status.
     pub fn matrix(&self, scenario: &str, metric: &str, text: impl Fn(&Cell) -> String) -> Table {
+        self.matrix_of(scenario, metric, self.rows(scenario, metric), text)
+    }
+
+    /// [`View::matrix`] over the given workload rows only.
+    pub fn matrix_of(&self, scenario: &str, metric: &str, rows: Vec<String>, text: impl Fn(&Cell) -> String) -> Table {
         let engines = self.engines_in(scenario);
         let mut header = vec!["workload".to_string()];
         header.extend(engines.iter().cloned());
         let mut table = new_table(header);
-        for row in self.rows(scenario, metric) {
+        for row in rows {
             let mut cells = vec![TableCell::new(&row)];
             for e in &engines {
                 let t = match self.find(scenario, &row, e, metric) {

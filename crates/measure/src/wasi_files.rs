@@ -1,15 +1,21 @@
 //! The orchestrator's side of a WASI command run: fresh copies of the granted directories for
 //! every run, what a finished run left behind ([`Observed`]: exit code, streams, every file
 //! created, changed or deleted), and a native twin run as a process with the same arguments.
-//! `run --module --wasi`, `corpus build` (the native twins' expected observations) and the
-//! `wasi-programs` and `wasi-io` scenarios all observe runs this one way.
-use anyhow::{Context, Result};
+//! `run --module --wasi`, `corpus build` (the native twins' expected observations), the paired
+//! gate's WASI sides and the `wasi-programs`, `wasi-io` and `cold-start` scenarios all prepare
+//! ([`PreparedRuns`]) and observe runs this one way.
+use anyhow::{Context, Result, bail};
+use protocol::conform::{ConformJob, WasiCommandJob};
+use protocol::wasi::{Preopen, Stdio as StreamFiles, WasiExit, WasiRequest, WasiRunOutcome};
+use protocol::{ConformRequest, Request};
+use results::Features;
 use results::manifest::sha256_hex;
 use results::wasi_command::{FileChange, Observed, StreamDigest};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Every regular file under a directory: relative path -> (sha256, bytes).
 pub type Tree = BTreeMap<String, (String, u64)>;
@@ -126,6 +132,153 @@ pub fn run_native(program: &Path, args: &[String], stdout: &Path, stderr: &Path)
     let ns = t.elapsed().as_nanos() as u64;
     let code = status.code().with_context(|| format!("{} was killed by a signal ({status})", program.display()))?;
     Ok((code, ns))
+}
+
+/// A directory granted to every run of a command: each run gets a fresh copy of `from` (an
+/// empty directory when `None`) under the guest name `guest`; `before` is what `from` holds, so
+/// what a run created, changed or deleted can be told.
+pub struct Grant<'a> {
+    pub from: Option<&'a Path>,
+    pub guest: &'a str,
+    pub before: &'a Tree,
+}
+
+/// What every run of one command shares: its program name (`argv[0]`), granted directories,
+/// environment and stdin. In arguments, `{dir}` stands for the first granted directory.
+pub struct RunTemplate<'a> {
+    pub program_name: String,
+    pub grants: Vec<Grant<'a>>,
+    pub env: Vec<(String, String)>,
+    pub stdin: Option<PathBuf>,
+}
+
+impl<'a> RunTemplate<'a> {
+    /// One directory (or an empty one) and nothing else: the corpus's WASI programs.
+    pub fn one_dir(program_name: &str, from: Option<&'a Path>, guest: &'a str, before: &'a Tree) -> RunTemplate<'a> {
+        RunTemplate {
+            program_name: program_name.to_string(),
+            grants: vec![Grant { from, guest, before }],
+            env: Vec::new(),
+            stdin: None,
+        }
+    }
+}
+
+/// One run's phases in nanoseconds (a native twin has only `run`: its whole process).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhasesNs {
+    pub compile: u64,
+    pub artifact_load: Option<u64>,
+    pub instantiate: u64,
+    pub run: u64,
+}
+
+/// Runs of a command, ready to go: per run, fresh copies of the granted directories, stream
+/// files, and the WASI request naming them.
+pub struct PreparedRuns<'a> {
+    pub files: Vec<RunFiles<'a>>,
+    pub requests: Vec<WasiRequest>,
+    /// The arguments of each run, `{dir}` still in them.
+    pub args: Vec<Vec<String>>,
+}
+
+impl<'a> PreparedRuns<'a> {
+    /// Prepares one run per entry of `args` under `base` (run `i` in `base/run-i`).
+    pub fn new(base: &Path, template: &RunTemplate<'a>, args: Vec<Vec<String>>) -> Result<PreparedRuns<'a>> {
+        let mut files = Vec::new();
+        let mut requests = Vec::new();
+        let first_guest = template.grants.first().map(|g| g.guest).unwrap_or("");
+        for (i, a) in args.iter().enumerate() {
+            let at = base.join(format!("run-{i}"));
+            std::fs::create_dir_all(&at).with_context(|| format!("creating {}", at.display()))?;
+            let mut dirs = Vec::new();
+            let mut preopens = Vec::new();
+            for (k, g) in template.grants.iter().enumerate() {
+                let copy = at.join(format!("dir-{k}"));
+                match g.from {
+                    Some(d) => copy_tree(d, &copy).with_context(|| format!("copying {}", d.display()))?,
+                    None => std::fs::create_dir_all(&copy).with_context(|| format!("creating {}", copy.display()))?,
+                }
+                preopens.push(Preopen { host: copy.clone(), guest: g.guest.to_string(), read_only: false });
+                dirs.push(RunDir { guest: g.guest, copy, before: g.before });
+            }
+            let f = RunFiles { dirs, stdout: at.join("stdout"), stderr: at.join("stderr") };
+            let mut argv = vec![template.program_name.clone()];
+            argv.extend(with_dir(a, first_guest));
+            requests.push(WasiRequest {
+                args: argv,
+                env: template.env.clone(),
+                preopens,
+                stdio: Some(StreamFiles {
+                    stdin: template.stdin.clone(),
+                    stdout: f.stdout.clone(),
+                    stderr: f.stderr.clone(),
+                }),
+            });
+            files.push(f);
+        }
+        Ok(PreparedRuns { files, requests, args })
+    }
+
+    /// Runs them on the native twin `program` (`{dir}`: the first directory's copy): each run's
+    /// observation and wall time, spawn to exit.
+    pub fn run_native(&self, program: &Path) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        let mut out = Vec::new();
+        for (f, a) in self.files.iter().zip(&self.args) {
+            let dir = f.dirs.first().map(|d| d.copy.to_string_lossy().into_owned()).unwrap_or_default();
+            let (code, ns) = run_native(program, &with_dir(a, &dir), &f.stdout, &f.stderr)?;
+            out.push((f.observe(code)?.0, Some(PhasesNs { run: ns, ..Default::default() })));
+        }
+        Ok(out)
+    }
+
+    /// The driver request that runs them all on `subject` (compiled once, or once per run).
+    pub fn request(&self, subject: &str, wasm: &Path, features: &Features, compile_once: bool) -> Request {
+        let job = ConformJob::WasiCommand(WasiCommandJob {
+            wasm: wasm.to_path_buf(),
+            features: features.clone(),
+            runs: self.requests.clone(),
+            compile_once,
+        });
+        Request::Conform(ConformRequest { subject: subject.into(), job })
+    }
+
+    /// A driver's answer to [`PreparedRuns::request`]: each run's observation and phases; an
+    /// error for a run that did not exit (unsupported, trapped, failed).
+    pub fn settle(&self, answer: serde_json::Value) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        let outcomes: Vec<WasiRunOutcome> = serde_json::from_value(answer).context("the driver's answer")?;
+        if outcomes.len() != self.files.len() {
+            bail!("{} answers for {} runs", outcomes.len(), self.files.len());
+        }
+        let mut out = Vec::new();
+        for (i, (o, f)) in outcomes.iter().zip(&self.files).enumerate() {
+            let code = match &o.exit {
+                WasiExit::Code(c) => *c,
+                WasiExit::Unsupported(m) => bail!("unsupported: {m}"),
+                WasiExit::Error(m) => bail!("run {}: {m}", i + 1),
+            };
+            let phases = o.phases.as_ref().map(|p| PhasesNs {
+                compile: p.compile_ns,
+                artifact_load: p.artifact_load_ns,
+                instantiate: p.instantiate_ns,
+                run: p.run_ns,
+            });
+            out.push((f.observe(code)?.0, phases));
+        }
+        Ok(out)
+    }
+
+    /// Runs them in one process of `subject`'s driver, compiling once.
+    pub fn run_wasm(
+        &self,
+        orch: &dyn crate::scenario::Orchestrator,
+        subject: &str,
+        wasm: &Path,
+        features: &Features,
+        timeout: Duration,
+    ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        self.settle(orch.call(subject, &self.request(subject, wasm, features, true), timeout)?)
+    }
 }
 
 #[cfg(test)]

@@ -47,8 +47,30 @@ pub fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, CallEr
 /// Runs `request` on the driver executable `exe` in a fresh process, killing it (and its
 /// process group) after `timeout`.
 pub fn call(exe: &Path, request: &Request, timeout: Duration) -> Result<serde_json::Value, CallError> {
+    call_command(Command::new(exe), exe, request, timeout)
+}
+
+/// [`call`] with the driver started by a wrapper program: `wrapper[0] wrapper[1..] exe` (e.g.
+/// Valgrind with its options). The wrapper must pass stdin and stdout through.
+pub fn call_wrapped(
+    wrapper: &[String],
+    exe: &Path,
+    request: &Request,
+    timeout: Duration,
+) -> Result<serde_json::Value, CallError> {
+    let (program, args) = wrapper.split_first().ok_or_else(|| CallError::Failed("an empty wrapper command".into()))?;
+    let mut cmd = Command::new(program);
+    cmd.args(args).arg(exe);
+    call_command(cmd, exe, request, timeout)
+}
+
+fn call_command(
+    mut cmd: Command,
+    exe: &Path,
+    request: &Request,
+    timeout: Duration,
+) -> Result<serde_json::Value, CallError> {
     let text = serde_json::to_string(&Envelope::new(request)).map_err(|e| CallError::Failed(e.to_string()))?;
-    let mut cmd = Command::new(exe);
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     // Its own process group, so a timeout kills the driver and everything it started at once;
     // otherwise a surviving grandchild would keep the pipes open.

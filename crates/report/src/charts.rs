@@ -63,9 +63,17 @@ pub fn axis_ns(v: f64) -> String {
 
 /// Renders into an SVG string with a white background.
 fn render(height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>) -> Result<String> {
+    render_sized(WIDTH, height, draw)
+}
+
+fn render_sized(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
+) -> Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         draw(&root)?;
         root.present().map_err(err)?;
@@ -322,6 +330,62 @@ pub fn lines_log(
         }
     })
     .map(Some)
+}
+
+/// One point of a trend: the run's position, its value and interval.
+#[derive(Clone, Debug)]
+pub struct TrendPoint {
+    pub x: usize,
+    pub value: f64,
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// A small trend chart (one of many on a page): values over runs on a linear axis with their
+/// intervals, and a dashed red line before every run where a change starts.
+pub fn trend(points: &[TrendPoint], runs: usize, changes: &[usize], y_fmt: &dyn Fn(&f64) -> String) -> Result<String> {
+    let lows = points.iter().map(|p| p.ci95.map_or(p.value, |c| c.0));
+    let highs = points.iter().map(|p| p.ci95.map_or(p.value, |c| c.1));
+    let lo = lows.fold(f64::INFINITY, f64::min);
+    let hi = highs.fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.002).max(1e-9);
+    let (ylo, yhi) = (lo - pad, hi + pad);
+    render_sized(340, 150, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(6)
+            .x_label_area_size(18)
+            .y_label_area_size(58)
+            .build_cartesian_2d(-0.5f64..runs.max(1) as f64 - 0.5, ylo..yhi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(runs.clamp(2, 12))
+            .x_label_formatter(&|x| format!("{}", x.round() as i64 + 1))
+            .y_labels(4)
+            .y_label_formatter(y_fmt)
+            .label_style(text_style(10))
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(err)?;
+        let red = RGBColor(214, 39, 40);
+        for &c in changes {
+            let x = c as f64 - 0.5;
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x, ylo), (x, yhi)], 4, 3, red.stroke_width(2)))
+                .map_err(err)?;
+        }
+        let blue = RGBColor(31, 119, 180);
+        for p in points {
+            if let Some((l, h)) = p.ci95 {
+                chart
+                    .draw_series(LineSeries::new(vec![(p.x as f64, l), (p.x as f64, h)], blue.mix(0.5)))
+                    .map_err(err)?;
+            }
+        }
+        chart.draw_series(LineSeries::new(points.iter().map(|p| (p.x as f64, p.value)), blue)).map_err(err)?;
+        chart.draw_series(points.iter().map(|p| Circle::new((p.x as f64, p.value), 2, blue.filled()))).map_err(err)?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -5,13 +5,15 @@
 //! [`model`] extracts every figure once; [`tables`], [`claims`], [`charts`], [`html`],
 //! [`markdown`], [`csv_export`] and [`bmf`] only present them; [`markup`] holds the HTML
 //! primitives and [`claim`] the claim types the page and the conformance matrices share;
-//! [`wasi`] draws a user's WASI program (`run --module --wasi`).
+//! [`wasi`] draws a user's WASI program (`run --module --wasi`); [`history`] draws figures over a
+//! series of runs with their change points (`wasmgauge history`).
 pub mod bmf;
 pub mod charts;
 pub mod claim;
 pub mod claims;
 pub mod conformance;
 pub mod csv_export;
+pub mod history;
 pub mod html;
 pub mod markdown;
 pub mod markup;

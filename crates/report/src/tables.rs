@@ -12,6 +12,12 @@ pub fn fmt_value(unit: &str, v: f64) -> String {
         "bytes" => results::format::fmt_bytes(v),
         "count" => format!("{v:.0}"),
         "per s" => format!("{v:.0}/s"),
+        "instructions" => match v {
+            v if v >= 1e9 => format!("{:.3} G instr", v / 1e9),
+            v if v >= 1e6 => format!("{:.3} M instr", v / 1e6),
+            v if v >= 1e3 => format!("{:.2} k instr", v / 1e3),
+            v => format!("{v:.0} instr"),
+        },
         _ => format!("{v:.3} {unit}"),
     }
 }
@@ -122,6 +128,7 @@ mod tests {
         assert_eq!(fmt_value("x", 1.4449), "1.44×");
         assert_eq!(fmt_value("ns", 2_300_000.0), "2.30 ms");
         assert_eq!(fmt_value("bytes", 65536.0), "64.0 KiB");
+        assert_eq!(fmt_value("instructions", 2_151_725.667), "2.152 M instr");
         let cell = results::cells::Cell {
             scenario: "throughput".into(),
             workload: "w".into(),

@@ -236,7 +236,8 @@ impl Flattener<'_> {
         let Some(cs) = &self.r.scenarios.cold_start else { return };
         // Per engine and phase: every workload's samples, for the corpus geomean.
         let mut per_phase: Vec<(String, &'static str, Vec<Vec<f64>>)> = Vec::new();
-        for c in &cs.cells {
+        // The WASI programs' cells (schema 8) are figures of their own, outside the geomeans.
+        for (c, in_geomean) in cs.cells.iter().map(|c| (c, true)).chain(cs.programs.iter().map(|c| (c, false))) {
             let key = size_key(&c.workload, c.size);
             self.problem("cold-start", &key, &c.engine, c.status, c.error.as_deref());
             let Some(m) = c.measurement.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
@@ -247,6 +248,9 @@ impl Flattener<'_> {
                 let cell = self.push("cold-start", &key, &c.engine, phase, "ns", summary.median, Some(summary.n));
                 if !CONTEXT_PHASES.contains(&phase) {
                     Self::gated(cell, xs.clone(), modules);
+                }
+                if !in_geomean {
+                    continue;
                 }
                 match per_phase.iter_mut().find(|(e, p, _)| *e == c.engine && *p == phase) {
                     Some(slot) => slot.2.push(xs),

@@ -138,6 +138,10 @@ pub struct Capabilities {
     /// It has a conformance session (spec testsuite, sandbox checks, differential).
     #[serde(default)]
     pub conformance: bool,
+    /// Schema 8: why its instructions cannot be counted under Valgrind (`instructions`
+    /// scenario), when they cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_instruction_counts: Option<String>,
 }
 
 impl Capabilities {

@@ -4,11 +4,12 @@
 //! Every file starts with `"schema": "wasmgauge-results"` and `"schema_version"`. This build
 //! writes version [`SCHEMA_VERSION`] and reads every version in [`READABLE_VERSIONS`]; anything
 //! else is refused with a message that says what was found and what is readable. Versions 2
-//! to 6 only added fields and sections (3: memory, density, concurrency, sandbox tax; 4: the
+//! to 8 only added fields and sections (3: memory, density, concurrency, sandbox tax; 4: the
 //! `conformance` section; 5: each engine's driver, driver sha256 and capabilities, and the
 //! sections of registered scenarios without a typed section of their own; 6: the
 //! `wasi_command` section of `run --module --wasi`; 7: the corpus record describes every module:
-//! kind, language, toolchain, size, WASI), so older files load
+//! kind, language, toolchain, size, WASI; 8: cold start of the corpus's WASI programs), so older
+//! files load
 //! into the same types with the new parts absent. Files are written atomically (a temporary file
 //! renamed over the old one) after every finished cell, so an interrupted run keeps all the
 //! cells it finished (`complete` stays `false`).
@@ -49,8 +50,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 7;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7];
+pub const SCHEMA_VERSION: u32 = 8;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 to 7 store calibrated ones in the same cells.
@@ -244,6 +245,11 @@ pub struct ProcessStartCell {
 pub struct ColdStartSection {
     pub cells: Vec<ColdStartCell>,
     pub process: Vec<ProcessStartCell>,
+    /// Schema 8: the corpus's WASI programs from bytes (and from the artifact) to their
+    /// verified exit, one fresh driver process per repetition; `first_call` is `_start`. Kept
+    /// apart from `cells` so the corpus geomeans stay over the same workloads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<ColdStartCell>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -543,6 +549,8 @@ mod tests {
                 harness_version: "0".into(),
                 harness_commit: None,
                 harness_dirty: None,
+                harness_commit_time: None,
+                settle: None,
                 cpu_governor: None,
                 runtimes: Default::default(),
             },

@@ -37,6 +37,10 @@ pub struct ColdStartPlan {
     pub steady_calls: usize,
     /// Fresh processes timed per engine and workload for process cold start.
     pub process_samples: usize,
+    /// Schema 8: repetitions of a WASI program's cold start (each a fresh driver process that
+    /// compiles the module from bytes); at least one, more while `max_cell_ms` lasts.
+    #[serde(default)]
+    pub program_repetitions: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,8 +153,11 @@ pub struct Profile {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-/// `--memory-budget` default of the density scenario: 1 GiB.
+/// `--memory-budget` default of the density scenario: 1 GiB (full profile).
 pub const DEFAULT_MEMORY_BUDGET: u64 = 1 << 30;
+/// The quick profile's: filling 1 GiB took 4-6 s per configuration here, mostly page faults;
+/// instances per GiB come out the same from a quarter of it.
+pub const QUICK_MEMORY_BUDGET: u64 = 256 << 20;
 /// The workload a density or concurrency host serves: JSON parsing, a typical request.
 pub const HOST_WORKLOAD: &str = "json";
 
@@ -169,28 +176,31 @@ impl Profile {
                     min_samples: 3,
                 },
                 cell_timeout_s: 120,
-                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 300 }),
+                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 150 }),
                 cold_start: Some(ColdStartPlan {
-                    repetitions: 5,
+                    repetitions: 3,
                     max_cell_ms: 3_000,
                     steady_calls: 5,
                     process_samples: 5,
+                    program_repetitions: 2,
                 }),
                 call_overhead: Some(CallOverheadPlan {
                     warmup_ms: 30,
                     samples: 15,
                     sample_target_ms: 5,
-                    max_bench_ms: 400,
+                    max_bench_ms: 150,
                     min_samples: 5,
-                    data_sizes: vec![16, 1 << 10, 64 << 10, 1 << 20, 16 << 20],
+                    // Up to 1 MiB (the size the memory round trip claim reads): a 16 MiB copy
+                    // takes the interpreters seconds per cell; the full profile sweeps to 16 MiB.
+                    data_sizes: vec![16, 1 << 10, 64 << 10, 1 << 20],
                     host_calls: 1_000,
                     latency_batches: 1_000,
                 }),
                 memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
                 density: Some(DensityPlan {
-                    memory_budget_bytes: DEFAULT_MEMORY_BUDGET,
+                    memory_budget_bytes: QUICK_MEMORY_BUDGET,
                     max_instances: 50_000,
-                    max_fill_ms: 8_000,
+                    max_fill_ms: 4_000,
                     rate_ms: 300,
                 }),
                 concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4], ms_per_level: 300 }),
@@ -224,6 +234,7 @@ impl Profile {
                     max_cell_ms: 8_000,
                     steady_calls: 10,
                     process_samples: 20,
+                    program_repetitions: 10,
                 }),
                 call_overhead: Some(CallOverheadPlan {
                     warmup_ms: 100,

@@ -1,8 +1,11 @@
 //! Statistics over raw samples: medians with bootstrap 95% confidence intervals, coefficient of
 //! variation, Tukey outlier counts (counted and shown, never dropped), ratios of medians with
-//! intervals, and geometric means of ratios with intervals.
+//! intervals, geometric means of ratios with intervals, Holm's correction, and change points in
+//! a series of runs ([`changepoint`]).
 //!
 //! Bootstraps use a fixed-seed generator so the same samples always give the same interval.
+
+pub mod changepoint;
 
 use serde::{Deserialize, Serialize};
 use wg_common::Rng;

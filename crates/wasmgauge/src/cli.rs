@@ -60,7 +60,7 @@ comment), results.csv (one row per run, workload, engine, scenario and metric, w
 copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
 machines or before/after. Reads result files only; it never runs a benchmark.")]
     Report {
-        /// Results files written by `wasmgauge run` or `conform` (schema versions 1 to 5).
+        /// Results files written by `wasmgauge run` or `conform` (schema versions 1 to 8).
         #[arg(required = true, value_name = "RESULTS.json")]
         results: Vec<PathBuf>,
         /// Output directory (default: reports/<run id of the first file>); with `--format bmf`,
@@ -71,6 +71,28 @@ machines or before/after. Reads result files only; it never runs a benchmark.")]
         /// Bencher or github-action-benchmark to keep history).
         #[arg(long, default_value = "html", value_parser = ["html", "bmf"])]
         format: String,
+    },
+    /// Figures over a series of runs with their change points: a static HTML page of small trend
+    /// charts and a Markdown list of changes (runs nothing).
+    #[command(long_about = "Order results files (or every *.json in the directories given) by the commit time \
+of the harness checkout each ran from (then by start time), draw every gated figure over the runs as a small trend \
+chart, and find change points: E-divisive means (Matteson & James 2014) locates a split, a Welch t-test decides it \
+(Bonferroni over the splits tried, as Hunter does), Holm's correction over all figures keeps the family-wise error at \
+--alpha, and a change must be at least the metric's gate threshold in size (--config, default ci/gate.toml's \
+values). Writes DIR/index.html (no scripts, nothing fetched) and DIR/changes.md (the changes, each with the run and \
+commit where it starts).")]
+    History {
+        /// Results files, or directories of them.
+        #[arg(required = true, value_name = "RESULTS.json|DIR")]
+        results: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR", default_value = "reports/history")]
+        out: PathBuf,
+        /// Thresholds (the gate's): a change smaller than its metric's threshold is not reported.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Family-wise error level over all figures.
+        #[arg(long, default_value_t = 0.01)]
+        alpha: f64,
     },
     /// Regression gate: compare a candidate results file with a baseline (or, with --paired,
     /// measure two guest modules in interleaved rounds) and exit 0 (pass), 1 (regression) or 2.
@@ -141,6 +163,15 @@ pub enum CorpusCommand {
     },
 }
 
+/// `run --measure`: what a cell measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Measure {
+    /// Wall-clock time (every scenario).
+    Time,
+    /// Instructions per call under Valgrind (the `instructions` scenario).
+    Instructions,
+}
+
 #[derive(Args, Debug)]
 pub struct GateArgs {
     /// Baseline results file (e.g. the target branch's artifact).
@@ -171,8 +202,16 @@ pub struct GateArgs {
     #[arg(long)]
     pub all: bool,
     /// Measure --baseline-module and --candidate-module here, in interleaved ABBA rounds.
-    #[arg(long, requires = "export")]
+    #[arg(long)]
     pub paired: bool,
+    /// Paired: the modules are WASI commands; each side's figure is one run (a fresh WASI
+    /// context and instance, then `_start`) in fresh copies of the --dir directories, and every
+    /// run's exit code, stdout and files must equal its side's first run (and, with one module
+    /// on both sides, the other side's). Arguments after `--`.
+    #[arg(long, requires = "paired", conflicts_with_all = ["export", "args"])]
+    pub wasi: bool,
+    #[command(flatten)]
+    pub command: WasiCommandArgs,
     /// Paired: the baseline guest module (.wasm or .wat).
     #[arg(long, requires = "paired")]
     pub baseline_module: Option<PathBuf>,
@@ -202,10 +241,15 @@ pub struct GateArgs {
     /// Paired: engine configurations (default: every WebAssembly one).
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,
-    /// Paired: ABBA rounds per measurement.
-    #[arg(long, default_value_t = 20)]
-    pub rounds: usize,
-    /// Paired: milliseconds per timed batch.
+    /// Paired: ABBA rounds per measurement (default 20); with `--measure instructions`, fresh
+    /// counting processes per side (default 3: counts repeat to within 0.1%).
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    /// Paired: `time` (ABBA rounds of timed batches) or `instructions` (each side's export
+    /// counted under Valgrind in --rounds fresh processes; threshold `instructions`).
+    #[arg(long, value_enum, default_value_t = Measure::Time, requires = "paired")]
+    pub measure: Measure,
+    /// Paired: milliseconds per timed batch (with --wasi: at least one run per batch).
     #[arg(long, default_value_t = 10)]
     pub batch_ms: u64,
 }
@@ -246,14 +290,21 @@ pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_parser = parse_profile, default_value = "quick")]
     pub profile: ProfileName,
-    /// Comma-separated scenarios (default: all but engine-create).
+    /// Comma-separated scenarios (default: all but engine-create and instructions).
     #[arg(long, value_parser = scenario_names(), value_delimiter = ',')]
     pub scenarios: Vec<String>,
+    /// What cells measure: `time` (wall clock: the scenarios) or `instructions` (instructions
+    /// per call of every selected workload and engine, counted under Valgrind: the
+    /// `instructions` scenario, alone unless --scenarios names others; clock-free, for CI gates
+    /// on shared runners).
+    #[arg(long, value_enum, default_value_t = Measure::Time)]
+    pub measure: Measure,
     /// Cap the whole run at this many seconds: time caps are scaled to fit, and cells not
     /// started by then are recorded as skipped.
     #[arg(long, value_name = "SECONDS")]
     pub time_budget: Option<u64>,
-    /// Comma-separated engine ids (see `wasmgauge engines`); default: all.
+    /// Comma-separated engine ids (see `wasmgauge engines`); default: all, except that the quick
+    /// profile leaves out a runtime's second version line (`@36`; name it to measure it).
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,
     /// Comma-separated workload names (see `wasmgauge corpus list`); default: all Rust workloads.
@@ -279,7 +330,7 @@ pub struct RunArgs {
     #[arg(long, value_parser = parse_shard, value_name = "I/N")]
     pub shard: Option<(usize, usize)>,
     /// Memory budget of the density scenario: live instances are added until the next one
-    /// could cross it (e.g. 1GiB, 256MiB, bytes; default 1GiB).
+    /// could cross it (e.g. 1GiB, 256MiB, bytes; default: 256MiB in the quick profile, 1GiB in full).
     #[arg(long, value_parser = parse_bytes, value_name = "SIZE")]
     pub memory_budget: Option<u64>,
     /// Threads a compiler may use per module (default 1, the fair setting).
@@ -300,6 +351,28 @@ pub struct RunArgs {
     /// files written in granted directories (exit 3 when they do not). Arguments after `--`.
     #[arg(long, requires = "module")]
     pub wasi: bool,
+    #[command(flatten)]
+    pub command: WasiCommandArgs,
+    /// With --wasi: timed runs per configuration (phases: median with a 95% interval).
+    #[arg(long, default_value_t = 5, requires = "wasi")]
+    pub runs: usize,
+}
+
+impl WasiCommandArgs {
+    pub fn spec(&self) -> crate::wasi_command::CommandSpec {
+        crate::wasi_command::CommandSpec {
+            args: self.wasi_args.clone(),
+            env: self.env.clone(),
+            dirs: self.dirs.clone(),
+            stdin: self.stdin.clone(),
+        }
+    }
+}
+
+/// How a WASI command is run (`run --wasi`, `gate --paired --wasi`): granted directories,
+/// environment, stdin and arguments.
+#[derive(Args, Debug, Clone)]
+pub struct WasiCommandArgs {
     /// With --wasi: grant a directory, seen by the guest as GUEST (default: HOST as written).
     /// Every run works on a fresh copy of it. Repeatable.
     #[arg(long = "dir", value_name = "HOST[::GUEST]", value_parser = crate::wasi_command::parse_dir, requires = "wasi")]
@@ -310,9 +383,6 @@ pub struct RunArgs {
     /// With --wasi: a file the guest reads as its stdin (default: empty).
     #[arg(long, requires = "wasi")]
     pub stdin: Option<PathBuf>,
-    /// With --wasi: timed runs per configuration (phases: median with a 95% interval).
-    #[arg(long, default_value_t = 5, requires = "wasi")]
-    pub runs: usize,
     /// With --wasi: the command's arguments (after the program name).
     #[arg(last = true, value_name = "ARGS", requires = "wasi")]
     pub wasi_args: Vec<String>,
@@ -447,6 +517,26 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::History { results, out, config, alpha } => {
+            if !(alpha > 0.0 && alpha < 1.0) {
+                anyhow::bail!("--alpha must be between 0 and 1, got {alpha}");
+            }
+            let config = match &config {
+                Some(p) => gate::config::GateConfig::load(p)?,
+                None => gate::config::GateConfig::default(),
+            };
+            let h = report::history::analyze(&results, &|s, m| config.threshold(s, m), alpha)?;
+            let index = report::history::write(&h, &out)?;
+            let changes: usize = h.series.iter().map(|s| s.changes.len()).sum();
+            eprintln!(
+                "history: {} runs, {} figures, {changes} change(s); wrote {}",
+                h.runs.len(),
+                h.series.len(),
+                out.join("changes.md").display()
+            );
+            println!("{}", index.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report { results, out, .. } => {
             let out = match out {
                 Some(o) => o,
@@ -516,17 +606,27 @@ fn gate_inner(args: &GateArgs, subjects: &Subjects) -> Result<gate::GateReport> 
                 ),
             },
         };
+        let what = match (args.wasi, &args.export) {
+            (true, _) => crate::paired::Guest::Wasi(args.command.spec()),
+            (false, Some(export)) => crate::paired::Guest::Export(export.clone()),
+            (false, None) => anyhow::bail!("--paired needs --export F (a function both modules export) or --wasi"),
+        };
         let req = crate::paired::PairedRequest {
             baseline_module,
             candidate_module,
             sides,
-            export: args.export.clone().expect("clap requires it"),
+            guest: what,
             args: args.args.clone(),
             engines: args.engines.clone(),
-            rounds: args.rounds.max(4),
+            rounds: match (args.rounds, args.measure) {
+                (Some(r), Measure::Instructions) => r.max(2),
+                (None, Measure::Instructions) => 3,
+                (r, Measure::Time) => r.unwrap_or(20).max(4),
+            },
             batch_ms: args.batch_ms.max(1),
             timeout: std::time::Duration::from_secs(600),
             options: EngineOptions::default(),
+            instructions: args.measure == Measure::Instructions,
         };
         crate::paired::run(&req, &config, subjects)?
     } else {
@@ -610,10 +710,7 @@ fn run(args: RunArgs, subjects: &Subjects) -> Result<ExitCode> {
         let summary = crate::wasi_command::run(
             &crate::wasi_command::WasiCommandRequest {
                 module: module.clone(),
-                args: args.wasi_args,
-                env: args.env,
-                dirs: args.dirs,
-                stdin: args.stdin,
+                command: args.command.spec(),
                 runs: args.runs,
                 settings,
             },
@@ -643,10 +740,14 @@ fn run(args: RunArgs, subjects: &Subjects) -> Result<ExitCode> {
         );
         return Ok(if summary.agree && summary.failed_cells == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) });
     }
+    let mut scenarios = args.scenarios;
+    if args.measure == Measure::Instructions && !scenarios.iter().any(|s| s == "instructions") {
+        scenarios.push("instructions".into());
+    }
     let summary = crate::run::run(
         &crate::run::RunRequest {
             profile: args.profile,
-            scenarios: args.scenarios,
+            scenarios,
             time_budget_s: args.time_budget,
             engines: args.engines,
             workloads: args.workloads,

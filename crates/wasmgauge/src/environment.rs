@@ -27,6 +27,7 @@ pub fn capture(repo: &Path) -> Environment {
     });
     let commit = git(repo, &["rev-parse", "HEAD"]);
     let dirty = commit.as_ref().and_then(|_| git(repo, &["status", "--porcelain"])).map(|s| !s.is_empty());
+    let commit_time = commit.as_ref().and_then(|_| git(repo, &["show", "-s", "--format=%cI", "HEAD"]));
     Environment {
         cpu_model,
         logical_cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -39,6 +40,8 @@ pub fn capture(repo: &Path) -> Environment {
         harness_version: env!("CARGO_PKG_VERSION").to_string(),
         harness_commit: commit,
         harness_dirty: dirty,
+        harness_commit_time: commit_time,
+        settle: None,
         cpu_governor: read_trimmed("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
         runtimes: Default::default(),
     }

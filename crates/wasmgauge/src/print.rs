@@ -56,7 +56,7 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
         return Ok(());
     }
     let mut t = new_table(["id", "driver", "runtime", "version", "capabilities", "knobs"].map(String::from).to_vec());
-    for i in &infos {
+    for (i, s) in infos.iter().zip(subjects.all()) {
         let knobs: Vec<String> = i.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let caps = i.capabilities.as_ref().map(|c| {
             let mut v = vec![format!("{:?}", c.kind).to_lowercase()];
@@ -71,6 +71,9 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
             }
             if let Some(p) = c.pooling_capacity {
                 v.push(format!("pool of {p}"));
+            }
+            if !s.quick_default {
+                v.push("quick profile: only when named".into());
             }
             v.join("\n")
         });

@@ -170,6 +170,16 @@ impl Orchestrator for Here<'_> {
         use protocol::client::Launcher;
         self.subjects.call(subject, request, timeout).map_err(|e| anyhow::anyhow!("{e}"))
     }
+    fn call_wrapped(
+        &self,
+        subject: &str,
+        wrapper: &[String],
+        request: &Request,
+        timeout: Duration,
+    ) -> Result<serde_json::Value> {
+        let exe = self.subjects.executable_of(subject)?;
+        protocol::client::call_wrapped(wrapper, &exe, request, timeout).map_err(|e| anyhow::anyhow!("{e}"))
+    }
 }
 
 /// Runs one planned cell where it belongs, in its subject's driver or from here.
@@ -198,7 +208,7 @@ pub fn measure_cell(subjects: &Subjects, cell: &PlannedCell, here: &dyn Orchestr
 pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
     let started = Instant::now();
     let corpus = Corpus::load(&req.corpus)?;
-    let chosen = subjects.resolve(&req.engines)?;
+    let chosen = subjects.resolve_for(req.profile, &req.engines)?;
     let workloads = corpus.resolve_workloads(&req.workloads)?;
     let scenarios = resolve_scenarios(&req.scenarios)?;
     let mut profile = Profile::get(req.profile);
@@ -279,6 +289,19 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
         scenarios.join(", "),
         path.display()
     );
+    // A steady machine before the first cell (the probe's figures go into the results file).
+    let cap = Duration::from_secs(if req.profile == ProfileName::Quick { 5 } else { 15 });
+    let settle = measure::settle::wait(5, 0.02, cap);
+    eprintln!(
+        "settle: {} after {} ms ({} probe rounds; the last {} within {:.1}%)",
+        if settle.steady { "machine steady" } else { "NOT steady, starting anyway" },
+        settle.waited_ms,
+        settle.rounds,
+        settle.window,
+        settle.spread * 100.0
+    );
+    results.environment.settle = Some(settle);
+    results.save(&path)?;
     let here = Here { subjects, scratch: scratch.path(), timeout };
     let mut progress = Progress::new(cells.len() as u64);
     let (mut failed, mut skipped) = (0, 0);

@@ -27,6 +27,10 @@ pub struct Subject {
     pub caps: Caps,
     /// Appended to `id` by [`versioned`] (`@36`); empty for a runtime's default version.
     pub suffix: &'static str,
+    /// Measured by the quick profile when `--engines` is not given. A runtime's second version
+    /// line is not: comparing versions is a study (name them, or run the full profile), and
+    /// the quick profile has to fit its 5 minutes as runtimes are added.
+    pub quick_default: bool,
 }
 
 /// [`Capabilities`] in a form a static table can hold.
@@ -39,6 +43,8 @@ pub struct Caps {
     pub instances: bool,
     pub pooling_capacity: Option<u32>,
     pub conformance: bool,
+    /// Why it cannot run under Valgrind to have its instructions counted, if it cannot.
+    pub no_instruction_counts: Option<&'static str>,
 }
 
 const ALL_LIMITS: Limits =
@@ -52,6 +58,7 @@ const WASM: Caps = Caps {
     instances: true,
     pooling_capacity: None,
     conformance: true,
+    no_instruction_counts: None,
 };
 // wasmtime-wasi runs each file operation on a blocking thread (`spawn_blocking`) unless the
 // embedder allows blocking the current thread; the driver keeps the builder's default.
@@ -70,10 +77,11 @@ const BASELINE: Caps = Caps {
     instances: false,
     pooling_capacity: None,
     conformance: false,
+    no_instruction_counts: None,
 };
 
 const fn line(id: &'static str, driver: &'static str, caps: Caps) -> Subject {
-    Subject { id, driver, caps, suffix: "" }
+    Subject { id, driver, caps, suffix: "", quick_default: true }
 }
 
 /// The Wasmtime configurations (drivers/wasmtime; also built against the LTS line).
@@ -83,7 +91,14 @@ const WASMTIME_CONFIGS: [Subject; 4] = [
     line(
         "wasmtime-cranelift-pooling",
         "wasmtime",
-        Caps { pooling_capacity: Some(1000), limits: FUEL_AND_EPOCH, ..WASMTIME },
+        Caps {
+            pooling_capacity: Some(1000),
+            limits: FUEL_AND_EPOCH,
+            no_instruction_counts: Some(
+                "its pool reserves 4 TiB of address space up front, more than Valgrind can map (mmap fails)",
+            ),
+            ..WASMTIME
+        },
     ),
     // Winch needs signals-based traps: no explicit-bounds-checks variant.
     line("wasmtime-winch", "wasmtime", Caps { limits: FUEL_AND_EPOCH, ..WASMTIME }),
@@ -103,14 +118,24 @@ pub fn registry() -> Vec<Subject> {
     ]);
     all.extend([
         line("native", "native", BASELINE),
-        line("subprocess", "native", Caps { kind: SubjectKind::Subprocess, ..BASELINE }),
+        line(
+            "subprocess",
+            "native",
+            Caps {
+                kind: SubjectKind::Subprocess,
+                no_instruction_counts: Some(
+                    "its calls run in a child process, which callgrind does not follow (it would count the pipe, not the workload)",
+                ),
+                ..BASELINE
+            },
+        ),
     ]);
     all
 }
 
 /// The configurations of `table` built by another driver, their ids suffixed (`@36`).
 pub fn versioned(table: &[Subject], driver: &'static str, suffix: &'static str) -> Vec<Subject> {
-    table.iter().map(|s| Subject { driver, suffix, ..*s }).collect()
+    table.iter().map(|s| Subject { driver, suffix, quick_default: false, ..*s }).collect()
 }
 
 impl Subject {
@@ -129,6 +154,7 @@ impl Subject {
             instances: c.instances,
             pooling_capacity: c.pooling_capacity,
             conformance: c.conformance,
+            no_instruction_counts: c.no_instruction_counts.map(String::from),
         }
     }
 }
@@ -230,6 +256,14 @@ impl Subjects {
         Ok(self.registry.iter().filter(|s| requested.is_empty() || requested.contains(&s.id())).collect())
     }
 
+    /// The subjects a run of `profile` measures: those `requested`, or when none are, every one
+    /// (full) or those the registry puts in the quick profile's default set (quick).
+    pub fn resolve_for(&self, profile: results::plans::ProfileName, requested: &[String]) -> Result<Vec<&Subject>> {
+        let all = self.resolve(requested)?;
+        let quick = profile == results::plans::ProfileName::Quick && requested.is_empty();
+        Ok(all.into_iter().filter(|s| !quick || s.quick_default).collect())
+    }
+
     /// A driver's executable, sha256 and description (asked once per driver and run).
     pub fn driver(&self, name: &str) -> Result<Arc<BuiltDriver>> {
         if let Some(d) = self.drivers.lock().expect("driver cache").get(name) {
@@ -295,7 +329,7 @@ impl Subjects {
         subjects.iter().map(|s| self.info(s)).collect()
     }
 
-    fn executable_of(&self, subject: &str) -> Result<PathBuf> {
+    pub fn executable_of(&self, subject: &str) -> Result<PathBuf> {
         let s = self.find(subject).ok_or_else(|| anyhow!(self.unknown_message(subject)))?;
         Ok(self.driver(s.driver)?.exe.clone())
     }

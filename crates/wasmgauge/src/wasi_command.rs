@@ -12,10 +12,10 @@ use crate::corpus::inspect;
 use crate::subjects::{Subject, Subjects};
 use anyhow::{Context, Result, anyhow, bail};
 use measure::features::{missing_proposals, needed_proposals};
-use measure::wasi_files::{RunDir, RunFiles, copy_tree, digest_tree};
+use measure::wasi_files::{Grant, PreparedRuns, RunTemplate, Tree, digest_tree};
 use protocol::client::Launcher;
-use protocol::conform::{ConformJob, WasiCommandJob};
-use protocol::wasi::{Preopen, Stdio, WasiExit, WasiRequest, WasiRunOutcome};
+use protocol::conform::ConformJob;
+use protocol::wasi::{WasiExit, WasiRunOutcome};
 use protocol::{ConformRequest, Request};
 use results::format::{fmt_ns, new_table};
 use results::manifest::sha256_hex;
@@ -29,13 +29,56 @@ use std::time::{Duration, Instant};
 /// The module every WASI preview 1 import comes from.
 pub const WASI_MODULE: &str = "wasi_snapshot_preview1";
 
-pub struct WasiCommandRequest {
-    pub module: PathBuf,
+/// How a user's WASI command is run: arguments, environment, granted directories, stdin.
+#[derive(Clone, Debug, Default)]
+pub struct CommandSpec {
     /// `argv` after the program name.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub dirs: Vec<GrantedDir>,
     pub stdin: Option<PathBuf>,
+}
+
+impl CommandSpec {
+    /// Refuses directories that do not exist and a stdin that is not a file.
+    pub fn check(&self) -> Result<()> {
+        for d in &self.dirs {
+            if !Path::new(&d.host).is_dir() {
+                bail!("--dir {}: no such directory", d.host);
+            }
+        }
+        if let Some(stdin) = &self.stdin
+            && !stdin.is_file()
+        {
+            bail!("--stdin {}: no such file", stdin.display());
+        }
+        Ok(())
+    }
+
+    /// What the granted directories hold now (the runs' copies are compared with it).
+    pub fn originals(&self) -> Result<Vec<Tree>> {
+        self.dirs.iter().map(|d| digest_tree(Path::new(&d.host))).collect()
+    }
+
+    /// The runs' template for `module`, with `originals` from [`CommandSpec::originals`].
+    pub fn template<'a>(&'a self, module: &Path, originals: &'a [Tree]) -> RunTemplate<'a> {
+        RunTemplate {
+            program_name: program_name(module),
+            grants: self
+                .dirs
+                .iter()
+                .zip(originals)
+                .map(|(d, before)| Grant { from: Some(Path::new(&d.host)), guest: &d.guest, before })
+                .collect(),
+            env: self.env.clone(),
+            stdin: self.stdin.clone(),
+        }
+    }
+}
+
+pub struct WasiCommandRequest {
+    pub module: PathBuf,
+    pub command: CommandSpec,
     pub runs: usize,
     pub settings: crate::bring_your_own::ModuleSettings,
 }
@@ -87,7 +130,7 @@ pub fn timeout_for(profile_timeout_s: u64, module_bytes: u64, runs: usize) -> u6
 }
 
 /// The guest's program name (`argv[0]`): the module's file name.
-fn program_name(module: &Path) -> String {
+pub fn program_name(module: &Path) -> String {
     module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "app".into())
 }
 
@@ -105,16 +148,7 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     if req.runs == 0 {
         bail!("--runs must be at least 1");
     }
-    for d in &req.dirs {
-        if !Path::new(&d.host).is_dir() {
-            bail!("--dir {}: no such directory", d.host);
-        }
-    }
-    if let Some(stdin) = &req.stdin
-        && !stdin.is_file()
-    {
-        bail!("--stdin {}: no such file", stdin.display());
-    }
+    req.command.check()?;
     let chosen = wasi_subjects(subjects, &req.settings.engines)?;
     let mut profile = Profile::get(req.settings.profile);
     let timeout_s =
@@ -124,18 +158,17 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     std::io::Write::write_all(&mut staged, &wasm)?;
     eprintln!("wasi: checking which proposals {} needs ...", req.module.display());
     let needed = needed_proposals(&wasm);
-    let originals: Vec<BTreeMap<String, (String, u64)>> =
-        req.dirs.iter().map(|d| digest_tree(Path::new(&d.host))).collect::<Result<_>>()?;
+    let originals = req.command.originals()?;
 
     let mut results = crate::run::new_results(profile, &req.settings.options, subjects, &chosen)?;
     results.scenarios.wasi_command = Some(WasiCommandSection {
         module: req.module.display().to_string(),
         module_sha256: sha256_hex(&wasm),
         module_bytes: wasm.len() as u64,
-        args: req.args.clone(),
-        env: req.env.clone(),
-        dirs: req.dirs.clone(),
-        stdin: req.stdin.as_ref().map(|p| p.display().to_string()),
+        args: req.command.args.clone(),
+        env: req.command.env.clone(),
+        dirs: req.command.dirs.clone(),
+        stdin: req.command.stdin.as_ref().map(|p| p.display().to_string()),
         runs: req.runs,
         engines_agree: false,
         cells: Vec::new(),
@@ -226,7 +259,7 @@ struct Place<'a> {
     wasm: &'a [u8],
     staged: &'a Path,
     needed: &'a Features,
-    originals: &'a [BTreeMap<String, (String, u64)>],
+    originals: &'a [Tree],
     scratch: &'a Path,
 }
 
@@ -248,61 +281,23 @@ fn measure_subject(
         (cell, None)
     };
     // Proposals, before anything is compiled.
-    let ask = Request::Conform(ConformRequest { subject: id.into(), job: ConformJob::Features });
-    let supported: Features = match subjects.call(id, &ask, Duration::from_secs(120)) {
-        Ok(v) => match serde_json::from_value(v) {
-            Ok(f) => f,
-            Err(e) => return fail(cell, CellStatus::Failed, format!("the driver's proposal list: {e}")),
-        },
-        Err(e) => return fail(cell, CellStatus::Failed, format!("asking for its proposals: {e}")),
+    let exe = match subjects.executable_of(id) {
+        Ok(exe) => exe,
+        Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
     };
-    if let Some(why) = missing_proposals(place.wasm, place.needed, &supported) {
-        return fail(cell, CellStatus::Unsupported, why);
-    }
+    let features = match features_for(&exe, id, place.wasm, place.needed) {
+        Ok(Ok(f)) => f,
+        Ok(Err(why)) => return fail(cell, CellStatus::Unsupported, why),
+        Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
+    };
     // Fresh directory copies and stream files for every run.
     let base = place.scratch.join(id.replace(['@', '/'], "_"));
-    let mut places: Vec<RunFiles> = Vec::new();
-    let mut requests = Vec::new();
-    for run in 0..req.runs {
-        let at = base.join(format!("run-{run}"));
-        if let Err(e) = std::fs::create_dir_all(&at) {
-            return fail(cell, CellStatus::Failed, format!("creating {}: {e}", at.display()));
-        }
-        let mut run_place = RunFiles { dirs: Vec::new(), stdout: at.join("stdout"), stderr: at.join("stderr") };
-        let mut preopens = Vec::new();
-        for (k, d) in req.dirs.iter().enumerate() {
-            let copy = at.join(format!("dir-{k}"));
-            if let Err(e) = copy_tree(Path::new(&d.host), &copy) {
-                return fail(cell, CellStatus::Failed, format!("copying {}: {e:#}", d.host));
-            }
-            preopens.push(Preopen { host: copy.clone(), guest: d.guest.clone(), read_only: false });
-            run_place.dirs.push(RunDir { guest: &d.guest, copy, before: &place.originals[k] });
-        }
-        let mut args = vec![program_name(&req.module)];
-        args.extend(req.args.iter().cloned());
-        requests.push(WasiRequest {
-            args,
-            env: req.env.clone(),
-            preopens,
-            stdio: Some(Stdio {
-                stdin: req.stdin.clone(),
-                stdout: run_place.stdout.clone(),
-                stderr: run_place.stderr.clone(),
-            }),
-        });
-        places.push(run_place);
-    }
-    // WebAssembly 2.0 where the configuration has it (as runtimes default to), plus what the
-    // module needs (some runtimes tie one proposal to another: Wasmtime's exceptions need GC types).
-    let mut features = place.needed.clone();
-    features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
-    let job = ConformJob::WasiCommand(WasiCommandJob {
-        wasm: place.staged.to_path_buf(),
-        features,
-        runs: requests,
-        compile_once: false,
-    });
-    let ask = Request::Conform(ConformRequest { subject: id.into(), job });
+    let template = req.command.template(&req.module, place.originals);
+    let prepared = match PreparedRuns::new(&base, &template, vec![req.command.args.clone(); req.runs]) {
+        Ok(p) => p,
+        Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
+    };
+    let ask = prepared.request(id, place.staged, &features, false);
     let outcomes: Vec<WasiRunOutcome> = match subjects.call(id, &ask, Duration::from_secs(timeout_s)) {
         Ok(v) => match serde_json::from_value(v) {
             Ok(o) => o,
@@ -313,7 +308,7 @@ fn measure_subject(
     let mut phases = PhaseTimes::default();
     let mut observed: Vec<Observed> = Vec::new();
     let mut first_stdout = None;
-    for (run, (outcome, run_place)) in outcomes.iter().zip(&places).enumerate() {
+    for (run, (outcome, run_place)) in outcomes.iter().zip(&prepared.files).enumerate() {
         let code = match &outcome.exit {
             WasiExit::Code(c) => *c,
             WasiExit::Unsupported(m) => return fail(cell, CellStatus::Unsupported, m.clone()),
@@ -343,6 +338,28 @@ fn measure_subject(
     cell.observed = observed.into_iter().next();
     cell.phases = Some(phases);
     (cell, first_stdout)
+}
+
+/// The proposals to build `subject` (its driver `exe`) with for `wasm`, which needs `needed`:
+/// WebAssembly 2.0 where the configuration has it (as runtimes default to), plus what the
+/// module needs (some runtimes tie one proposal to another: Wasmtime's exceptions need GC
+/// types). `Ok(Err(why))`: the configuration lacks a proposal the module needs.
+pub fn features_for(
+    exe: &Path,
+    subject: &str,
+    wasm: &[u8],
+    needed: &Features,
+) -> Result<std::result::Result<Features, String>> {
+    let ask = Request::Conform(ConformRequest { subject: subject.into(), job: ConformJob::Features });
+    let answer = protocol::client::call(exe, &ask, Duration::from_secs(120))
+        .map_err(|e| anyhow!("asking {subject} for its proposals: {e}"))?;
+    let supported: Features = serde_json::from_value(answer).context("the driver's proposal list")?;
+    if let Some(why) = missing_proposals(wasm, needed, &supported) {
+        return Ok(Err(why));
+    }
+    let mut features = needed.clone();
+    features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
+    Ok(Ok(features))
 }
 
 /// Each configuration that differs from the first one that ran, and how (stdout diffed from

@@ -137,6 +137,88 @@ fn paired_engines_compare_two_runtime_versions_side_by_side() {
     assert!(verdict["baseline"].as_str().unwrap().starts_with("wasmtime-cranelift@36 on"), "{verdict}");
 }
 
+/// A WASI command whose `_start` counts to `n` and exits 0.
+fn counting_command(dir: &Path, name: &str, n: u32) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            r#"(module
+                 (memory (export "memory") 1)
+                 (func (export "_start") (local $i i32)
+                   (loop $l
+                     (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                     (br_if $l (i32.lt_u (local.get $i) (i32.const {n}))))))"#
+        ),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+/// Paired mode on WASI commands: a command doing twice the work is flagged (and confirmed), the
+/// same command passes against itself; two configurations on one command that writes a file
+/// must agree on what it writes, and one whose output varies is refused (exit 2), not timed.
+#[test]
+fn paired_wasi_commands_flag_more_work_and_check_what_both_sides_write() {
+    let _turn = exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let a = counting_command(dir.path(), "count_a.wat", 3_000_000);
+    let b = counting_command(dir.path(), "count_b.wat", 6_000_000);
+    let modules = |candidate: &str| {
+        wasmgauge(&[
+            "gate",
+            "--paired",
+            "--wasi",
+            "--baseline-module",
+            &a,
+            "--candidate-module",
+            candidate,
+            "--engines",
+            "wasmi-eager",
+        ])
+    };
+    let out = modules(&b);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("paired count_a.wat _start on wasmi-eager (time_per_run)") && t.contains("REGRESSED"), "{t}");
+    assert!(t.contains("confirmed by a second measurement"), "{t}");
+    let out = modules(&a);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let corpus = common::corpus();
+    let probe = corpus.dir.join("wasi_probe.wasm").display().to_string();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let grant = format!("{}::/data", data.display());
+    let engines = |mode: &str| {
+        wasmgauge(&[
+            "gate",
+            "--paired",
+            "--wasi",
+            "--baseline-engine",
+            "wasmi-eager",
+            "--candidate-engine",
+            "wasmi-lazy",
+            "--module",
+            &probe,
+            "--dir",
+            &grant,
+            "--rounds",
+            "4",
+            "--",
+            mode,
+            "/data",
+        ])
+    };
+    let out = engines("transform");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    assert!(text(&out).contains("wasmi-eager vs wasmi-lazy"), "{}", text(&out));
+    assert!(std::fs::read_dir(&data).unwrap().next().is_none(), "the host directory is never written");
+    let out = engines("noise");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("wrong output"), "{}", text(&out));
+}
+
 const SMALL: &[&str] =
     &["--workloads", "fib,sha256", "--engines", "wasmtime-cranelift,native", "--scenarios", "throughput,call-overhead"];
 

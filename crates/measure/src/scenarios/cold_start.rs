@@ -12,14 +12,23 @@
 //! process (the driver's lean `wasmgauge-once-<driver>`, or `wasmgauge-runner --once ...` for
 //! `subprocess`) until its answer is read and verified. That is the figure the seed articles
 //! compare with containers.
+//!
+//! The corpus's WASI programs (SQLite, QuickJS: the multi-megabyte modules whose compile users
+//! pay) are started from the orchestrator too, one fresh driver process per repetition: compile
+//! from bytes, load the artifact where there is one, instantiate with a fresh WASI context, and
+//! `_start` (the "first call") to an exit whose output equals the native twin's; end to end is
+//! compile + instantiate + run, from the artifact artifact load + instantiate + run. The native
+//! twin's figure is its whole process, spawn to exit.
 use crate::engine::Engine;
 use crate::executor::subprocess::RunnerChild;
 use crate::executor::wasm::{call_run, load_input};
 use crate::scenario::{
     DriverCell, Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadCell, WorkloadTask, verdict,
 };
+use crate::scenarios::wasi_programs::{Program, check, takes_part};
 use crate::subject::Subject;
 use crate::summary::View;
+use crate::wasi_files::{PhasesNs, PreparedRuns, RunTemplate, digest_tree};
 use anyhow::{Context, Result, anyhow, bail};
 use comfy_table::{Cell as TableCell, CellAlignment};
 use protocol::runner::Op;
@@ -43,6 +52,17 @@ pub struct ColdStart;
 enum Cell {
     Phases(WorkloadTask<ColdStartPlan>),
     Process(ProcessCell),
+    Program(ProgramCell),
+}
+
+/// One subject's cold start of one WASI program of the corpus.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ProgramCell {
+    program: Program,
+    /// The subject is the native baseline: its native twin.
+    native: bool,
+    repetitions: usize,
+    max_cell_ms: u64,
 }
 
 /// One subject's process start on one workload (small input).
@@ -90,6 +110,29 @@ impl Scenario for ColdStart {
         if !run.is_selected(self.name()) {
             return Ok(cells);
         }
+        // WASI programs: from bytes to a verified exit.
+        for program in Program::all_in(run)? {
+            for subject in &run.subjects {
+                let Some(native) = takes_part(subject) else { continue };
+                let cell = Cell::Program(ProgramCell {
+                    program: program.clone(),
+                    native,
+                    repetitions: plan.program_repetitions.max(1),
+                    max_cell_ms: plan.max_cell_ms,
+                });
+                let label = format!("cold-start {} on {}", program.name, subject.id);
+                let mut c = PlannedCell::new(
+                    self.name(),
+                    label,
+                    &subject.id,
+                    run.options,
+                    PROCESS_MS + plan.max_cell_ms,
+                    &cell,
+                )?;
+                c.place = crate::scenario::Place::Orchestrator;
+                cells.push(c);
+            }
+        }
         // Process cold start: small inputs of the Rust workloads.
         for m in run.workloads.iter().filter(|m| m.kind == ModuleKind::RustWorkload) {
             for subject in &run.subjects {
@@ -131,7 +174,11 @@ impl Scenario for ColdStart {
     }
 
     fn measure_here(&self, cell: &PlannedCell, ctx: &dyn Orchestrator) -> Result<serde_json::Value> {
-        let Cell::Process(p) = cell.cell()? else { bail!("phases are measured in a driver") };
+        let p = match cell.cell()? {
+            Cell::Process(p) => p,
+            Cell::Program(p) => return Ok(serde_json::to_value(measure_program(&p, &cell.subject, ctx)?)?),
+            Cell::Phases(_) => bail!("phases are measured in a driver"),
+        };
         let expected = p.workload.expected_checksum.clone().unwrap_or_default();
         let input = p.workload.input_path.as_ref().map(|i| i.display().to_string()).unwrap_or_default();
         let name = p.workload.workload.clone();
@@ -171,23 +218,17 @@ impl Scenario for ColdStart {
 
     fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
         let section = results.scenarios.cold_start.get_or_insert_with(ColdStartSection::default);
-        let wall_ms = outcome.wall_ms();
         match cell.cell::<Cell>().expect("planned by this scenario") {
             Cell::Phases(task) => {
-                let (status, error, measurement) = outcome.settle::<ColdStartMeasurement>();
-                let text = verdict(status, &error, || {
-                    let m = measurement.as_ref().expect("ok has a measurement");
-                    format!("end to end {}", fmt_ns(m.end_to_end.median_ns().unwrap_or(f64::NAN)))
-                });
-                section.cells.push(ColdStartCell {
-                    workload: task.workload.workload,
-                    size: task.workload.size,
-                    engine: cell.subject.clone(),
-                    status,
-                    error,
-                    measurement,
-                    wall_ms,
-                });
+                let (c, text) = phases_cell(task.workload.workload, task.workload.size, &cell.subject, outcome);
+                let status = c.status;
+                section.cells.push(c);
+                (status, text)
+            }
+            Cell::Program(p) => {
+                let (c, text) = phases_cell(p.program.name, None, &cell.subject, outcome);
+                let status = c.status;
+                section.programs.push(c);
                 (status, text)
             }
             Cell::Process(p) => {
@@ -218,7 +259,27 @@ impl Scenario for ColdStart {
         }
     }
 
-    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+    fn summarize(&self, results: &ResultsFile, view: &View) -> Vec<String> {
+        let mut programs: Vec<String> =
+            results.scenarios.cold_start.iter().flat_map(|s| s.programs.iter().map(|c| c.workload.clone())).collect();
+        programs.dedup();
+        let mut out = self.summarize_workload(view);
+        if !programs.is_empty() {
+            let from_bytes = view.matrix_of("cold-start", "end_to_end", programs.clone(), |c| fmt_ns(c.value));
+            let compile = view.matrix_of("cold-start", "compile", programs, |c| fmt_ns(c.value));
+            out.push(format!(
+                "Cold start of the WASI programs, bytes to verified exit in a fresh driver process (compile + \
+                 instantiate + _start; the native twin: its whole process):\n{from_bytes}"
+            ));
+            out.push(format!("Cold start of the WASI programs: compile from bytes:\n{compile}"));
+        }
+        out
+    }
+}
+
+impl ColdStart {
+    /// The phase table of the first workload.
+    fn summarize_workload(&self, view: &View) -> Vec<String> {
         let Some(workload) = view.rows("cold-start", "end_to_end").into_iter().next() else { return vec![] };
         let mut table = new_table(
             [
@@ -271,6 +332,17 @@ impl Scenario for ColdStart {
             "Cold start of `{workload}` (medians; process start = exec of a fresh process to its verified answer):\n{table}"
         )]
     }
+}
+
+/// A cell of phases (a workload's, or a WASI program's) from its outcome, and its progress text.
+fn phases_cell(workload: String, size: Option<Size>, engine: &str, outcome: Outcome) -> (ColdStartCell, String) {
+    let wall_ms = outcome.wall_ms();
+    let (status, error, measurement) = outcome.settle::<ColdStartMeasurement>();
+    let text = verdict(status, &error, || {
+        let m = measurement.as_ref().expect("ok has a measurement");
+        format!("end to end {}", fmt_ns(m.end_to_end.median_ns().unwrap_or(f64::NAN)))
+    });
+    (ColdStartCell { workload, size, engine: engine.to_string(), status, error, measurement, wall_ms }, text)
 }
 
 fn ns(d: Duration) -> u64 {
@@ -366,6 +438,68 @@ pub fn measure_wasm(
         spawn: Phase::na("in-process engine: no process is started"),
         end_to_end: Phase::from_samples(e2e),
         end_to_end_from_artifact: artifact_phase(e2e_artifact),
+    })
+}
+
+/// Cold start of a WASI program: repetitions (at least one, then another while it is expected
+/// to end within the cell's time cap), each a fresh driver process compiling from bytes, or a fresh native twin process;
+/// every run's output checked against the native twin's.
+fn measure_program(cell: &ProgramCell, subject: &str, orch: &dyn Orchestrator) -> Result<ColdStartMeasurement> {
+    let p = &cell.program;
+    let base = orch.scratch().join(format!("cold-start-{}-{}", p.name, subject.replace(['@', '/'], "_")));
+    let before = digest_tree(&p.data_dir)?;
+    let template = RunTemplate::one_dir(&format!("{}.wasm", p.name), Some(&p.data_dir), &p.guest_dir, &before);
+    let began = Instant::now();
+    let mut runs: Vec<PhasesNs> = Vec::new();
+    // Another repetition only when it is expected to end within the time cap.
+    let cap = Duration::from_millis(cell.max_cell_ms);
+    while runs.len() < cell.repetitions
+        && (runs.is_empty() || began.elapsed() * (runs.len() as u32 + 1) / runs.len() as u32 <= cap)
+    {
+        let at = base.join(format!("rep-{}", runs.len()));
+        let prepared = PreparedRuns::new(&at, &template, vec![p.args.clone()])?;
+        let observed = if cell.native {
+            prepared.run_native(&p.native)?
+        } else {
+            prepared.run_wasm(orch, subject, &p.wasm, &p.features, p.timeout(orch.timeout()))?
+        };
+        let (o, phases) = observed.into_iter().next().ok_or_else(|| anyhow!("no run"))?;
+        check(&o, &p.expected, &format!("repetition {}", runs.len() + 1))?;
+        runs.push(phases.ok_or_else(|| anyhow!("repetition {} has no timings", runs.len() + 1))?);
+        let _ = std::fs::remove_dir_all(&at);
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    let of = |f: &dyn Fn(&PhasesNs) -> u64| Phase::from_samples(runs.iter().map(f).collect());
+    if cell.native {
+        let twin = "native twin: compiled ahead of time by the host C/Rust compiler";
+        return Ok(ColdStartMeasurement {
+            repetitions: runs.len(),
+            compile: Phase::na(twin),
+            artifact_bytes: None,
+            deserialize: Phase::na(twin),
+            instantiate: Phase::na(twin),
+            first_call: Phase::na("native twin: measured as its whole process (end to end)"),
+            steady_call: Phase::na("a command runs `_start` once"),
+            spawn: Phase::na("native twin: its spawn is part of end to end"),
+            end_to_end: of(&|r| r.run),
+            end_to_end_from_artifact: Phase::na(twin),
+        });
+    }
+    let loaded = runs.iter().all(|r| r.artifact_load.is_some());
+    let artifact = |f: &dyn Fn(&PhasesNs) -> u64| {
+        if loaded { of(f) } else { Phase::NotAvailable { reason: "not available: no ahead-of-time artifact".into() } }
+    };
+    Ok(ColdStartMeasurement {
+        repetitions: runs.len(),
+        compile: of(&|r| r.compile),
+        artifact_bytes: None,
+        deserialize: artifact(&|r| r.artifact_load.unwrap_or(0)),
+        instantiate: of(&|r| r.instantiate),
+        first_call: of(&|r| r.run),
+        steady_call: Phase::na("a command runs `_start` once per instance"),
+        spawn: Phase::na("timed inside the driver process"),
+        end_to_end: of(&|r| r.compile + r.instantiate + r.run),
+        end_to_end_from_artifact: artifact(&|r| r.artifact_load.unwrap_or(0) + r.instantiate + r.run),
     })
 }
 

@@ -4,8 +4,9 @@
 //! `memory` (bytes per live instance), `density` (instances per memory budget, instantiation
 //! rate), `concurrency` (new instance per request on 1..N threads), `sandbox-tax` (the cost of
 //! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `wasi-programs` (the
-//! corpus's WASI programs against their native twins), `wasi-io` (one WASI call) and
-//! `engine-create` (building an engine; not in the default set).
+//! corpus's WASI programs against their native twins), `wasi-io` (one WASI call),
+//! `engine-create` (building an engine) and `instructions` (instructions per call under
+//! Valgrind, `run --measure instructions`); the last two are not in the default set.
 
 pub mod call_overhead;
 pub mod cold_start;
@@ -13,6 +14,7 @@ pub mod concurrency;
 pub mod density;
 pub mod engine_create;
 pub mod export_call;
+pub mod instructions;
 pub mod latency;
 pub mod memory;
 pub mod sandbox_tax;
@@ -35,6 +37,7 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &wasi_programs::WasiPrograms,
     &wasi_io::WasiIo,
     &engine_create::EngineCreate,
+    &instructions::Instructions,
 ];
 
 /// Scenarios that only another command plans (`export-call`: `run --module`).

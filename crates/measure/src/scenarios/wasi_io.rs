@@ -13,9 +13,9 @@
 //! arguments. Figures per operation: `ns_per_op` (median with its 95% interval) and, for the
 //! operations that move bytes, `mb_per_s`.
 use crate::scenario::{Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, verdict};
-use crate::scenarios::wasi_programs::{PreparedRuns, Program, check, takes_part};
+use crate::scenarios::wasi_programs::{Program, check, takes_part};
 use crate::summary::View;
-use crate::wasi_files::Tree;
+use crate::wasi_files::{PreparedRuns, RunTemplate, Tree};
 use anyhow::{Result, anyhow, bail};
 use results::generic::{Figure, GenericCell};
 use results::plans::ProfileName;
@@ -81,7 +81,7 @@ pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
 
 fn reps_for(profile: ProfileName) -> usize {
     match profile {
-        ProfileName::Quick => 5,
+        ProfileName::Quick => 3,
         ProfileName::Full => 11,
     }
 }
@@ -174,17 +174,10 @@ impl Scenario for WasiIo {
         // What the native twin does with each distinct argument list: the expected observation.
         let reference_args: Vec<Vec<String>> =
             cell.ops.iter().flat_map(|op| [op.args(op.count), op.args(2 * op.count)]).collect();
-        let reference = PreparedRuns::new(
-            &base.join("reference"),
-            None,
-            &p.guest_dir,
-            &empty,
-            "wasi_io.wasm",
-            reference_args.clone(),
-        )?
-        .run_native(&p.native)?;
-        let program_name = "wasi_io.wasm";
-        let prepared = PreparedRuns::new(&base.join("timed"), None, &p.guest_dir, &empty, program_name, args.clone())?;
+        let template = RunTemplate::one_dir("wasi_io.wasm", None, &p.guest_dir, &empty);
+        let reference =
+            PreparedRuns::new(&base.join("reference"), &template, reference_args.clone())?.run_native(&p.native)?;
+        let prepared = PreparedRuns::new(&base.join("timed"), &template, args.clone())?;
         let observed = if cell.native {
             prepared.run_native(&p.native)?
         } else {

@@ -13,11 +13,9 @@ use crate::scenario::{
     Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, record_generic,
 };
 use crate::summary::View;
-use crate::wasi_files::{RunDir, RunFiles, copy_tree, digest_tree, run_native, with_dir};
+pub use crate::wasi_files::PhasesNs;
+use crate::wasi_files::{PreparedRuns, RunTemplate, digest_tree};
 use anyhow::{Context, Result, anyhow, bail};
-use protocol::conform::{ConformJob, WasiCommandJob};
-use protocol::wasi::{Preopen, Stdio, WasiExit, WasiRequest, WasiRunOutcome};
-use protocol::{ConformRequest, Request};
 use results::format::fmt_ns;
 use results::generic::Figure;
 use results::manifest::{ModuleEntry, ModuleKind};
@@ -25,7 +23,7 @@ use results::plans::ProfileName;
 use results::wasi_command::Observed;
 use results::{CellStatus, Features, ResultsFile, SubjectKind};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub struct WasiPrograms;
@@ -91,112 +89,6 @@ pub fn takes_part(s: &results::EngineInfo) -> Option<bool> {
     } else {
         None
     }
-}
-
-/// The runs of one program on one subject: fresh copies of its data directory, stream files
-/// and the WASI requests naming them.
-pub struct PreparedRuns<'a> {
-    pub files: Vec<RunFiles<'a>>,
-    pub requests: Vec<WasiRequest>,
-    /// The arguments of each run, `{dir}` still in them.
-    pub args: Vec<Vec<String>>,
-}
-
-impl<'a> PreparedRuns<'a> {
-    /// Prepares one run per entry of `args` under `base`, each with a fresh copy of `data` (or
-    /// an empty directory when there is none) granted as `guest`.
-    pub fn new(
-        base: &Path,
-        data: Option<&Path>,
-        guest: &'a str,
-        before: &'a crate::wasi_files::Tree,
-        program_name: &str,
-        args: Vec<Vec<String>>,
-    ) -> Result<PreparedRuns<'a>> {
-        let mut files = Vec::new();
-        let mut requests = Vec::new();
-        for (i, a) in args.iter().enumerate() {
-            let at = base.join(format!("run-{i}"));
-            let copy = at.join("dir");
-            match data {
-                Some(d) => copy_tree(d, &copy)?,
-                None => std::fs::create_dir_all(&copy).with_context(|| format!("creating {}", copy.display()))?,
-            }
-            let f = RunFiles {
-                dirs: vec![RunDir { guest, copy: copy.clone(), before }],
-                stdout: at.join("stdout"),
-                stderr: at.join("stderr"),
-            };
-            let mut argv = vec![program_name.to_string()];
-            argv.extend(with_dir(a, guest));
-            requests.push(WasiRequest {
-                args: argv,
-                env: Vec::new(),
-                preopens: vec![Preopen { host: copy, guest: guest.to_string(), read_only: false }],
-                stdio: Some(Stdio { stdin: None, stdout: f.stdout.clone(), stderr: f.stderr.clone() }),
-            });
-            files.push(f);
-        }
-        Ok(PreparedRuns { files, requests, args })
-    }
-
-    /// Runs them on the native twin `program`: each run's exit code, observation and wall time.
-    pub fn run_native(&self, program: &Path) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
-        let mut out = Vec::new();
-        for (f, a) in self.files.iter().zip(&self.args) {
-            let dir = f.dirs[0].copy.to_string_lossy().into_owned();
-            let (code, ns) = run_native(program, &with_dir(a, &dir), &f.stdout, &f.stderr)?;
-            out.push((f.observe(code)?.0, Some(PhasesNs { run: ns, ..Default::default() })));
-        }
-        Ok(out)
-    }
-
-    /// Runs them in one process of `subject`'s driver, compiling once.
-    pub fn run_wasm(
-        &self,
-        orch: &dyn Orchestrator,
-        subject: &str,
-        wasm: &Path,
-        features: &Features,
-        timeout: Duration,
-    ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
-        let job = ConformJob::WasiCommand(WasiCommandJob {
-            wasm: wasm.to_path_buf(),
-            features: features.clone(),
-            runs: self.requests.clone(),
-            compile_once: true,
-        });
-        let answer = orch.call(subject, &Request::Conform(ConformRequest { subject: subject.into(), job }), timeout)?;
-        let outcomes: Vec<WasiRunOutcome> = serde_json::from_value(answer).context("the driver's answer")?;
-        if outcomes.len() != self.files.len() {
-            bail!("{} answers for {} runs", outcomes.len(), self.files.len());
-        }
-        let mut out = Vec::new();
-        for (i, (o, f)) in outcomes.iter().zip(&self.files).enumerate() {
-            let code = match &o.exit {
-                WasiExit::Code(c) => *c,
-                WasiExit::Unsupported(m) => bail!("unsupported: {m}"),
-                WasiExit::Error(m) => bail!("run {}: {m}", i + 1),
-            };
-            let phases = o.phases.as_ref().map(|p| PhasesNs {
-                compile: p.compile_ns,
-                artifact_load: p.artifact_load_ns,
-                instantiate: p.instantiate_ns,
-                run: p.run_ns,
-            });
-            out.push((f.observe(code)?.0, phases));
-        }
-        Ok(out)
-    }
-}
-
-/// One run's phases in nanoseconds (a native twin has only `run`: its whole process).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct PhasesNs {
-    pub compile: u64,
-    pub artifact_load: Option<u64>,
-    pub instantiate: u64,
-    pub run: u64,
 }
 
 /// An error when `got` differs from `want` (exit code, stdout or files), saying how.
@@ -296,8 +188,8 @@ impl Scenario for WasiPrograms {
         let base = orch.scratch().join(format!("{NAME}-{}-{}", p.name, planned.subject.replace(['@', '/'], "_")));
         let before = digest_tree(&p.data_dir)?;
         let args = vec![p.args.clone(); cell.runs.max(1)];
-        let program_name = format!("{}.wasm", p.name);
-        let prepared = PreparedRuns::new(&base, Some(&p.data_dir), &p.guest_dir, &before, &program_name, args)?;
+        let template = RunTemplate::one_dir(&format!("{}.wasm", p.name), Some(&p.data_dir), &p.guest_dir, &before);
+        let prepared = PreparedRuns::new(&base, &template, args)?;
         let observed = if cell.native {
             prepared.run_native(&p.native)?
         } else {

@@ -22,8 +22,11 @@ fn every_scenario_runs_on_every_engine() {
     let corpus = common::corpus();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("all.json");
+    // Named, so the quick profile measures the second version line too.
+    let all = wasmgauge::subjects::Subjects::default().ids().join(",");
     let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-        .args(["run", "--workloads", "fib", "--time-budget", "200", "--memory-budget", "96MiB", "--corpus"])
+        .args(["run", "--workloads", "fib", "--engines", &all, "--time-budget", "200", "--memory-budget", "96MiB"])
+        .arg("--corpus")
         .arg(&corpus.dir)
         .arg("--out")
         .arg(&out)

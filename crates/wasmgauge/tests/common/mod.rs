@@ -55,3 +55,11 @@ pub fn wasm_ids() -> Vec<String> {
     let s = wasmgauge::subjects::Subjects::default();
     s.all().iter().filter(|s| s.capabilities().is_wasm()).map(|s| s.id()).collect()
 }
+
+/// The WebAssembly configurations a quick run measures when `--engines` is not given (the
+/// registry's quick default set: no second version line).
+pub fn quick_wasm_ids() -> Vec<String> {
+    let s = wasmgauge::subjects::Subjects::default();
+    let quick = s.resolve_for(results::plans::ProfileName::Quick, &[]).unwrap();
+    quick.iter().filter(|s| s.capabilities().is_wasm()).map(|s| s.id()).collect()
+}

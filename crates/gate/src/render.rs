@@ -92,15 +92,7 @@ pub fn table(r: &GateReport, all: bool) -> String {
 
 /// A cell's median in its unit: instruction counts as counts, every other gated figure is a time.
 fn fmt_median(key: &crate::CellKey, v: f64) -> String {
-    if key.metric == "instructions_per_call" {
-        match v {
-            v if v >= 1e6 => format!("{:.3} M instr", v / 1e6),
-            v if v >= 1e3 => format!("{:.2} k instr", v / 1e3),
-            v => format!("{v:.0} instr"),
-        }
-    } else {
-        fmt_ns(v)
-    }
+    if key.metric == "instructions_per_call" { results::format::fmt_instructions(v) } else { fmt_ns(v) }
 }
 
 /// Markdown for a CI job summary or a pull-request comment.

@@ -135,12 +135,11 @@ pub fn analyze(inputs: &[PathBuf], threshold: &dyn Fn(&str, &str) -> f64, alpha:
             candidates.push((k, c));
         }
     }
-    let p: Vec<f64> = candidates.iter().map(|(_, c)| c.p_value).collect();
-    let tests = series.iter().filter(|s| s.points.len() >= 2 * min_size).count().max(p.len());
     // Holm over every series tested (a series without a candidate counts as a test too).
-    let mut padded = p.clone();
-    padded.resize(tests, 1.0);
-    let keep = stats::holm(&padded, alpha);
+    let mut p: Vec<f64> = candidates.iter().map(|(_, c)| c.p_value).collect();
+    let tests = series.iter().filter(|s| s.points.len() >= 2 * min_size).count().max(p.len());
+    p.resize(tests, 1.0);
+    let keep = stats::holm(&p, alpha);
     for ((k, c), keep) in candidates.into_iter().zip(keep) {
         let s = &mut series[k];
         let size = (c.after / c.before - 1.0).abs();

@@ -12,12 +12,7 @@ pub fn fmt_value(unit: &str, v: f64) -> String {
         "bytes" => results::format::fmt_bytes(v),
         "count" => format!("{v:.0}"),
         "per s" => format!("{v:.0}/s"),
-        "instructions" => match v {
-            v if v >= 1e9 => format!("{:.3} G instr", v / 1e9),
-            v if v >= 1e6 => format!("{:.3} M instr", v / 1e6),
-            v if v >= 1e3 => format!("{:.2} k instr", v / 1e3),
-            v => format!("{v:.0} instr"),
-        },
+        "instructions" => results::format::fmt_instructions(v),
         _ => format!("{v:.3} {unit}"),
     }
 }

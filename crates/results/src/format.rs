@@ -3,6 +3,16 @@
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 use stats::Estimate;
 
+/// An instruction count (per call) with a unit: `2.152 M instr`, `308.94 k instr`.
+pub fn fmt_instructions(v: f64) -> String {
+    match v {
+        v if v >= 1e9 => format!("{:.3} G instr", v / 1e9),
+        v if v >= 1e6 => format!("{:.3} M instr", v / 1e6),
+        v if v >= 1e3 => format!("{:.2} k instr", v / 1e3),
+        v => format!("{v:.0} instr"),
+    }
+}
+
 /// A duration in nanoseconds with a unit that keeps 3 significant digits (`17.8 ns`, `392 µs`,
 /// `1.66 ms`).
 pub fn fmt_ns(ns: f64) -> String {

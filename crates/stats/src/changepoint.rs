@@ -167,7 +167,9 @@ pub fn detect(x: &[f64], min_size: usize, alpha: f64) -> Vec<Change> {
         }
         let candidates = min_size..=seg.len() - min_size;
         let tried = candidates.clone().count() as f64;
-        let Some(tau) = candidates.max_by(|&i, &j| energy(seg, i).total_cmp(&energy(seg, j))) else { continue };
+        let Some((tau, _)) = candidates.map(|t| (t, energy(seg, t))).max_by(|a, b| a.1.total_cmp(&b.1)) else {
+            continue;
+        };
         let (a, b) = seg.split_at(tau);
         let p = (welch_p(a, b) * tried).min(1.0);
         if p < alpha {

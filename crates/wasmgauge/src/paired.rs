@@ -247,6 +247,19 @@ fn export_shapes(req: &PairedRequest, export: &str) -> Result<[results::manifest
     Ok(shapes)
 }
 
+/// Per side (baseline, candidate) of the cell `id`: the driver executable and the configuration
+/// it runs; each side runs the request's module of the same position.
+fn side_targets(req: &PairedRequest, subjects: &Subjects, id: &str) -> Result<[(PathBuf, String); 2]> {
+    Ok(match &req.sides {
+        Sides::Modules => {
+            let exe = subjects.executable_of(id)?;
+            [(exe.clone(), id.to_string()), (exe, id.to_string())]
+        }
+        Sides::Drivers([a, b]) => [(a.clone(), id.to_string()), (b.clone(), id.to_string())],
+        Sides::Engines([a, b]) => [(subjects.executable_of(a)?, a.clone()), (subjects.executable_of(b)?, b.clone())],
+    })
+}
+
 /// Paired cells of one export: per engine, its time per call on both sides.
 fn export_cells(
     req: &PairedRequest,
@@ -327,33 +340,24 @@ fn instruction_cells(
     let scratch = tempfile::tempdir()?;
     let mut cells = Vec::new();
     for id in ids {
-        let sides: [(PathBuf, String, &PathBuf); 2] = match &req.sides {
-            Sides::Modules => {
-                let exe = subjects.executable_of(&id)?;
-                [(exe.clone(), id.clone(), &req.baseline_module), (exe, id.clone(), &req.candidate_module)]
-            }
-            Sides::Drivers([a, b]) => {
-                [(a.clone(), id.clone(), &req.baseline_module), (b.clone(), id.clone(), &req.candidate_module)]
-            }
-            Sides::Engines([a, b]) => [
-                (subjects.executable_of(a)?, a.clone(), &req.baseline_module),
-                (subjects.executable_of(b)?, b.clone(), &req.candidate_module),
-            ],
-        };
+        let sides = side_targets(req, subjects, &id)?;
+        let mut requests = Vec::new();
+        for ((_, subject), module) in sides.iter().zip([&req.baseline_module, &req.candidate_module]) {
+            let target = ExportTarget {
+                wasm_path: std::path::absolute(module)?,
+                export: export.to_string(),
+                args: args.clone(),
+                result_types: shapes[0].results.clone(),
+                plan: plan_for(results::plans::ProfileName::Quick),
+            };
+            requests.push(export_request(subject, &req.options, &target)?);
+        }
         let mut samples: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
         for round in 0..req.rounds.max(2) {
-            for (k, (exe, subject, module)) in sides.iter().enumerate() {
-                let target = ExportTarget {
-                    wasm_path: std::path::absolute(module)?,
-                    export: export.to_string(),
-                    args: args.clone(),
-                    result_types: shapes[0].results.clone(),
-                    plan: plan_for(results::plans::ProfileName::Quick),
-                };
-                let request = export_request(subject, &req.options, &target)?;
+            for (k, ((exe, subject), request)) in sides.iter().zip(&requests).enumerate() {
                 let dir = scratch.path().join(format!("{round}-{k}"));
                 let m = count(&dir, |wrapper| {
-                    protocol::client::call_wrapped(wrapper, exe, &request, req.timeout)
+                    protocol::client::call_wrapped(wrapper, exe, request, req.timeout)
                         .map_err(|e| anyhow!("{subject} under Valgrind: {e}"))
                 })?;
                 samples[k].extend(m.per_call);
@@ -468,6 +472,8 @@ fn wasi_cells(
         wasm.push(crate::wasi_command::load_command(m)?);
     }
     let originals = spec.originals()?;
+    // What each module needs, worked out once (a module can be tens of MB).
+    let needed: Vec<Features> = wasm.iter().map(|w| measure::features::needed_proposals(w)).collect();
     let ids = engine_ids(
         req,
         subjects,
@@ -487,20 +493,12 @@ fn wasi_cells(
     let mut cells = Vec::new();
     for id in ids {
         // Per side: driver executable, configuration, module.
-        let sides: [(PathBuf, String, usize); 2] = match &req.sides {
-            Sides::Modules => {
-                let exe = subjects.executable_of(&id)?;
-                [(exe.clone(), id.clone(), 0), (exe, id.clone(), 1)]
-            }
-            Sides::Drivers([a, b]) => [(a.clone(), id.clone(), 0), (b.clone(), id.clone(), 1)],
-            Sides::Engines([a, b]) => {
-                [(subjects.executable_of(a)?, a.clone(), 0), (subjects.executable_of(b)?, b.clone(), 1)]
-            }
-        };
+        // Side m (0 baseline, 1 candidate) runs module m.
+        let sides: Vec<(PathBuf, String, usize)> =
+            side_targets(req, subjects, &id)?.into_iter().enumerate().map(|(m, (exe, s))| (exe, s, m)).collect();
         let mut features = Vec::new();
         for (exe, subject, m) in &sides {
-            let needed = measure::features::needed_proposals(&wasm[*m]);
-            match crate::wasi_command::features_for(exe, subject, &wasm[*m], &needed)? {
+            match crate::wasi_command::features_for(exe, subject, &wasm[*m], &needed[*m])? {
                 Ok(f) => features.push(f),
                 Err(why) => bail!("{} is unsupported on {subject}: {why}", modules[*m].display()),
             }

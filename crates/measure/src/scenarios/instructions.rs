@@ -84,11 +84,16 @@ enum Target {
 
 /// The request that counts `target` on `subject` (sent under [`valgrind_command`]).
 pub fn export_request(subject: &str, options: &results::EngineOptions, target: &ExportTarget) -> Result<Request> {
+    request(subject, options, Target::Export(target.clone()))
+}
+
+/// The in-driver half's request for `target`.
+fn request(subject: &str, options: &results::EngineOptions, target: Target) -> Result<Request> {
     Ok(Request::Measure(MeasureRequest {
         scenario: NAME.to_string(),
         subject: subject.to_string(),
         options: options.clone(),
-        cell: serde_json::to_value(Target::Export(target.clone()))?,
+        cell: serde_json::to_value(target)?,
     }))
 }
 
@@ -127,7 +132,7 @@ struct DriverSide {
 pub struct Measurement {
     pub per_call: Vec<f64>,
     pub calls_per_region: u64,
-    /// The Valgrind command the driver ran under (`valgrind --version` first).
+    /// The Valgrind command the driver ran under (its program and options).
     pub valgrind: Vec<String>,
 }
 
@@ -246,12 +251,7 @@ impl Scenario for Instructions {
             return Ok(serde_json::Value::Null);
         }
         let dir = orch.scratch().join(format!("callgrind-{}", planned.label.replace([' ', '/', '@', '(', ')'], "_")));
-        let request = Request::Measure(MeasureRequest {
-            scenario: NAME.to_string(),
-            subject: planned.subject.clone(),
-            options: planned.options.clone(),
-            cell: serde_json::to_value(Target::Workload(cell))?,
-        });
+        let request = request(&planned.subject, &planned.options, Target::Workload(cell))?;
         let m = count(&dir, |wrapper| orch.call_wrapped(&planned.subject, wrapper, &request, orch.timeout() * 20))?;
         Ok(serde_json::to_value(m)?)
     }

@@ -13,8 +13,8 @@ use crate::scenario::{
     Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, record_generic,
 };
 use crate::summary::View;
-pub use crate::wasi_files::PhasesNs;
-use crate::wasi_files::{PreparedRuns, RunTemplate, digest_tree};
+
+use crate::wasi_files::{PhasesNs, PreparedRuns, RunTemplate, digest_tree};
 use anyhow::{Context, Result, anyhow, bail};
 use results::format::fmt_ns;
 use results::generic::Figure;

@@ -26,6 +26,9 @@ pub struct GateCell {
     pub samples: Vec<f64>,
     /// sha256 of every module the cell depends on.
     pub modules: Vec<String>,
+    /// The median of each worker process, for cells measured in several (schema 9; empty
+    /// otherwise): the gate then judges across processes.
+    pub process_medians: Vec<f64>,
 }
 
 /// Every cell of a results file that a gate compares: the gated figures of the one flattening
@@ -39,6 +42,7 @@ pub fn extract(r: &ResultsFile) -> Vec<GateCell> {
             key: CellKey { scenario: c.scenario, workload: c.workload, engine: c.engine, metric: c.metric },
             samples: c.samples.unwrap_or_default(),
             modules: c.modules,
+            process_medians: c.processes.unwrap_or_default().iter().map(|g| stats::median(g)).collect(),
         })
         .collect()
 }

@@ -173,11 +173,35 @@ pub fn decide(
     } else {
         1.0
     };
+    let (verdict, reason) = verdict_of(ratio, threshold, noise);
+    (ratio, p_value, verdict, reason)
+}
+
+/// Decides a cell measured in several worker processes on each side (schema 9) from the
+/// processes' medians: Welch's t on their logarithms (`stats::levels::LogRatio`), so the
+/// interval carries the variation between processes that the samples of one cannot show.
+pub fn decide_across_processes(
+    ratio: stats::levels::LogRatio,
+    threshold: f64,
+    confidence: f64,
+    noise: Option<f64>,
+) -> (Estimate, f64, Verdict, String) {
+    let (lo, hi) = ratio.interval(confidence);
+    let estimate = Estimate { value: ratio.ratio, ci95_low: lo, ci95_high: hi };
+    let p_value = ratio.p_above(1.0 + threshold);
+    let (verdict, reason) = verdict_of(estimate, threshold, noise);
+    (estimate, p_value, verdict, reason)
+}
+
+/// The verdict on a ratio whose interval (at the gate's confidence) is `ratio`.
+fn verdict_of(ratio: Estimate, threshold: f64, noise: Option<f64>) -> (Verdict, String) {
+    let (lo, hi) = (ratio.ci95_low, ratio.ci95_high);
+    let bound = (1.0 + threshold).ln();
     let half_width = (hi.ln() - lo.ln()) / 2.0;
     // With a noise floor, a shift must also clear twice the cell's A/A spread between runs,
     // which the samples inside one run cannot show.
     let margin = 1.0 + 2.0 * noise.unwrap_or(0.0);
-    let (verdict, reason) = if let Some(n) = noise.filter(|n| *n > threshold) {
+    if let Some(n) = noise.filter(|n| *n > threshold) {
         (
             Verdict::TooNoisy,
             format!("A/A noise {:.1}% is wider than the {} threshold", n * 100.0, threshold_text(threshold)),
@@ -202,8 +226,7 @@ pub fn decide(
         )
     } else {
         (Verdict::Unchanged, "interval within the threshold".into())
-    };
-    (ratio, p_value, verdict, reason)
+    }
 }
 
 /// Applies Holm's correction to the cells judged regressed, turning the ones that do not
@@ -319,18 +342,28 @@ pub fn threshold_text(t: f64) -> String {
 /// Judges a cell measured outside results files (the paired gate's instruction counts): the
 /// baseline's samples against the candidate's, as file mode judges a cell.
 pub fn judge_samples(key: CellKey, baseline: Vec<f64>, candidate: Vec<f64>, config: &GateConfig) -> CellResult {
-    let x = GateCell { key: key.clone(), samples: baseline, modules: Vec::new() };
-    let y = GateCell { key, samples: candidate, modules: Vec::new() };
+    let x = GateCell { key: key.clone(), samples: baseline, modules: Vec::new(), process_medians: Vec::new() };
+    let y = GateCell { key, samples: candidate, modules: Vec::new(), process_medians: Vec::new() };
     judge(&x, &y, config, None)
 }
 
 /// Judges one cell: baseline samples `x` against candidate samples `y` of the same key.
 fn judge(x: &GateCell, y: &GateCell, config: &GateConfig, noise: Option<&noise::NoiseFile>) -> CellResult {
     let threshold = config.threshold(&x.key.scenario, &x.key.metric);
-    let reps = stats::ratio_replicates(&y.samples, &x.samples);
-    let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
     let n = noise.and_then(|n| n.noise_of(&x.key));
-    let (ratio, p_value, mut verdict, mut reason) = decide(&reps, cm / bm, threshold, config.confidence, n);
+    let across = stats::levels::LogRatio::of(&x.process_medians, &y.process_medians);
+    let (bm, cm, (ratio, p_value, mut verdict, mut reason)) = match across {
+        Some(r) => (
+            stats::levels::geometric_mean_t(&x.process_medians, 0.95).map_or(0.0, |e| e.value),
+            stats::levels::geometric_mean_t(&y.process_medians, 0.95).map_or(0.0, |e| e.value),
+            decide_across_processes(r, threshold, config.confidence, n),
+        ),
+        None => {
+            let reps = stats::ratio_replicates(&y.samples, &x.samples);
+            let (bm, cm) = (stats::median(&x.samples), stats::median(&y.samples));
+            (bm, cm, decide(&reps, cm / bm, threshold, config.confidence, n))
+        }
+    };
     if bm.min(cm) < config.min_time_ns {
         verdict = Verdict::TooNoisy;
         reason = format!("below the {} ns resolution floor of the harness", config.min_time_ns);
@@ -492,7 +525,26 @@ mod tests {
             },
             samples: (0..400).map(|i| level * (1.0 + 0.02 * (((i * 37) % 101) as f64 / 100.0 - 0.5))).collect(),
             modules: vec![sha.into()],
+            process_medians: Vec::new(),
         }
+    }
+
+    #[test]
+    fn cells_measured_in_processes_are_judged_across_them() {
+        let config = GateConfig::default();
+        let with = |level: f64, spread: [f64; 3]| GateCell {
+            process_medians: spread.iter().map(|s| level * s).collect(),
+            ..cell_at("w", level, "s")
+        };
+        let base = with(100.0, [1.0, 1.01, 0.99]);
+        // The samples alone (±2% around the level) would call +20% a regression either way; the
+        // processes decide: tight ones find it, scattered ones make the cell too noisy.
+        let r = judge(&base, &with(120.0, [1.0, 1.01, 0.995]), &config, None);
+        assert_eq!(r.verdict, Verdict::Regressed, "{}", r.reason);
+        assert!((r.ratio.value - 1.2).abs() < 0.01);
+        let r = judge(&base, &with(120.0, [0.8, 1.2, 1.0]), &config, None);
+        assert_eq!(r.verdict, Verdict::TooNoisy, "{}", r.reason);
+        assert_eq!(judge(&base, &with(100.0, [1.0, 1.005, 0.995]), &config, None).verdict, Verdict::Unchanged);
     }
 
     #[test]

@@ -56,8 +56,20 @@ pub fn main(driver: &'static Driver) -> ExitCode {
     }
 }
 
+/// Bytes a driver allocates and keeps before it reads its request, so that a multi-process
+/// cell's processes place their heaps differently (`Layout::heap_pad_bytes`); the orchestrator
+/// also passes an environment variable of random size, which shifts the initial stack.
+pub const HEAP_PAD_VAR: &str = "WASMGAUGE_HEAP_PAD";
+pub const LAYOUT_ENV_VAR: &str = "WASMGAUGE_LAYOUT_ENV";
+
+fn heap_pad() -> Vec<u8> {
+    let bytes = std::env::var(HEAP_PAD_VAR).ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    std::hint::black_box(vec![1u8; bytes.min(64 << 20)])
+}
+
 fn serve(driver: &'static Driver) -> Result<()> {
     protocol::client::die_with_parent();
+    let _pad = heap_pad();
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text)?;
     let reply = match protocol::parse_request(text.trim()).and_then(|r| answer(driver, r)) {

@@ -9,8 +9,8 @@
 //! run left behind, observed from the orchestrator), [`conform`] (the
 //! in-driver halves of `wasmgauge conform`), [`paired`] (the paired gate's rounds) and
 //! [`driver`] (the executable's body). In the orchestrator: the planning, recording and
-//! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait,
-//! [`summary`] (terminal tables over the one flattening of a results file) and [`settle`]
+//! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait, [`rounds`]
+//! (a cell's worker processes combined into one figure), [`summary`] (terminal tables over the one flattening of a results file) and [`settle`]
 //! (waiting for a steady machine before a run's first cell).
 //!
 //! This crate names no runtime crate: each driver brings its own (see ARCHITECTURE.md).
@@ -27,6 +27,7 @@ pub mod host;
 pub mod memstat;
 pub mod micro;
 pub mod paired;
+pub mod rounds;
 pub mod scenario;
 pub mod scenarios;
 pub mod session;

@@ -37,6 +37,16 @@ pub trait Scenario: Sync {
     fn measure_here(&self, cell: &PlannedCell, _ctx: &dyn Orchestrator) -> Result<serde_json::Value> {
         bail!("{} measures every cell inside a driver ({})", self.name(), cell.label)
     }
+    /// Combines the outcomes of a cell planned [`PlannedCell::in_rounds`], one per worker process
+    /// in round order, into the one outcome [`Scenario::record`] takes.
+    fn combine(&self, cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        match <[ProcessOutcome; 1]>::try_from(runs) {
+            Ok([only]) => only.outcome,
+            Err(_) => {
+                Outcome::Failed { error: format!("{} cannot combine several processes", cell.scenario), wall_ms: 0 }
+            }
+        }
+    }
     /// Records a cell's outcome into the results file; returns its status and a progress text.
     fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String);
     /// Fills in figures derived from several cells, after the last cell.
@@ -62,6 +72,8 @@ pub struct RunPlan<'a> {
     pub options: &'a EngineOptions,
     /// Where the orchestrator wrote each workload's input for each size.
     pub inputs: &'a dyn Fn(&str, Size) -> Option<PathBuf>,
+    /// The run's scratch directory (the artifacts the processes of a cell in rounds share).
+    pub scratch: PathBuf,
 }
 
 impl RunPlan<'_> {
@@ -92,6 +104,28 @@ pub struct PlannedCell {
     pub options: EngineOptions,
     /// The scenario's own description of the cell (sent to the driver).
     pub cell: serde_json::Value,
+    /// Measured in several worker processes, in rounds shared with the other cells of its
+    /// group ([`PlannedCell::in_rounds`]); `None`: one process, in plan order.
+    pub rounds: Option<Rounds>,
+}
+
+/// How a cell is measured in rounds: `processes` fresh worker processes, one per round; in every
+/// round the cells of one `group` (one workload at one size, on every engine, native included)
+/// run back to back in a shuffled order, so drift hits every side of a ratio alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rounds {
+    pub processes: usize,
+    pub group: String,
+}
+
+/// One worker process of a cell measured in rounds.
+#[derive(Clone, Debug)]
+pub struct ProcessOutcome {
+    pub round: usize,
+    /// Its place in the round's shuffled order of its group.
+    pub position: usize,
+    pub layout: results::measurements::Layout,
+    pub outcome: Outcome,
 }
 
 impl PlannedCell {
@@ -112,7 +146,14 @@ impl PlannedCell {
             place: Place::Driver,
             options: options.clone(),
             cell: serde_json::to_value(cell)?,
+            rounds: None,
         })
+    }
+
+    /// This cell measured in `processes` worker processes in the rounds of `group`.
+    pub fn in_rounds(mut self, processes: usize, group: String) -> PlannedCell {
+        self.rounds = Some(Rounds { processes: processes.max(1), group });
+        self
     }
 
     /// The scenario's description of the cell, read back.
@@ -323,12 +364,29 @@ pub fn record_generic<T: serde::de::DeserializeOwned + Serialize>(
 pub struct WorkloadTask<P> {
     pub workload: WorkloadCell,
     pub plan: P,
+    /// For a cell measured in rounds: the runtime artifact its processes share
+    /// ([`crate::executor::Executor::reuse_artifact`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<PathBuf>,
 }
 
 impl<P: Serialize + Clone> WorkloadTask<P> {
     /// One cell per selected workload, size and subject (in that order), each labelled
     /// `scenario workload (size) on subject`; none when the run did not select `scenario`.
     pub fn plan_all(scenario: &'static str, run: &RunPlan, plan: &P, estimate_ms: u64) -> Result<Vec<PlannedCell>> {
+        Self::plan_in_rounds(scenario, run, plan, estimate_ms, 1)
+    }
+
+    /// [`WorkloadTask::plan_all`], each cell measured in `processes` worker processes in rounds
+    /// grouped by workload and size (every engine, native included, in the same round), the
+    /// processes of a cell sharing one runtime artifact; `processes` <= 1 plans plain cells.
+    pub fn plan_in_rounds(
+        scenario: &'static str,
+        run: &RunPlan,
+        plan: &P,
+        estimate_ms: u64,
+        processes: usize,
+    ) -> Result<Vec<PlannedCell>> {
         let mut cells = Vec::new();
         if !run.is_selected(scenario) {
             return Ok(cells);
@@ -336,9 +394,17 @@ impl<P: Serialize + Clone> WorkloadTask<P> {
         for m in &run.workloads {
             for size in sizes_of(run, m) {
                 for subject in &run.subjects {
-                    let task = WorkloadTask { workload: WorkloadCell::of(run, m, size)?, plan: plan.clone() };
+                    let estimate_ms = estimate_ms * processes.max(1) as u64;
+                    let mut task =
+                        WorkloadTask { workload: WorkloadCell::of(run, m, size)?, plan: plan.clone(), artifact: None };
                     let label = task.workload.label(scenario, &subject.id);
-                    cells.push(PlannedCell::new(scenario, label, &subject.id, run.options, estimate_ms, &task)?);
+                    let group = task.workload.label(scenario, "").trim_end_matches(" on ").to_string();
+                    if processes > 1 {
+                        let file = format!("{scenario}-{}-{group}.artifact", subject.id).replace([' ', '(', ')'], "_");
+                        task.artifact = Some(run.scratch.join(file));
+                    }
+                    let cell = PlannedCell::new(scenario, label, &subject.id, run.options, estimate_ms, &task)?;
+                    cells.push(if processes > 1 { cell.in_rounds(processes, group) } else { cell });
                 }
             }
         }

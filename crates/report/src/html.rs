@@ -4,7 +4,7 @@ use super::charts::{self, BarSeries, LineData, StackRow};
 use super::claims::{self, Verdict};
 use super::markup::{Td, esc, serde_name, table};
 use super::model::{COLD_START_PHASES, GEOMEAN, LATENCY_QUANTILES, Metric, Model};
-use super::page::{Page, figure, legend, si_bytes, td_metric, td_text};
+use super::page::{Page, figure, legend, si_bytes, td_between_share, td_metric, td_text};
 use super::tables::{self, fmt_value};
 use anyhow::Result;
 use plotters::style::RGBColor;
@@ -147,6 +147,7 @@ impl Page<'_> {
     fn throughput(&mut self) -> Result<()> {
         self.out.push_str("<section id=\"throughput\"><h2>Throughput: time per call relative to native</h2>");
         let workloads = self.m.workloads("throughput", "ratio_to_native");
+        let in_rounds = self.m.runs.iter().any(|r| r.results.schedule.is_some());
         let keys = self.series_keys("throughput", "ratio_to_native");
         let items: Vec<(String, RGBColor)> = keys.iter().map(|(e, r)| self.series(e, *r)).collect();
         legend(&mut self.out, &items);
@@ -182,13 +183,19 @@ impl Page<'_> {
                 format!("{v}×")
             })?;
             let inputs = if size.is_empty() { String::new() } else { format!(" ({size} inputs)") };
+            let whiskers = if in_rounds {
+                "Whiskers: 95% interval across rounds (each round's ratio formed between processes run back to \
+                 back; Student t over the rounds, as Kalibera & Jones)."
+            } else {
+                "Whiskers: bootstrap 95% interval of the ratio."
+            };
             figure(
                 &mut self.out,
                 &format!("chart-throughput-{i}"),
                 svg,
                 &format!(
-                    "Ratio of each configuration's median time per call to native's on the same workload{inputs} \
-                     (1× = native, line; log scale). Whiskers: bootstrap 95% interval of the ratio. \
+                    "Ratio of each configuration's time per call to native's on the same workload{inputs} \
+                     (1× = native, line; log scale). {whiskers} \
                      \"geomean\": geometric mean over the workloads."
                 ),
             );
@@ -198,6 +205,26 @@ impl Page<'_> {
         self.out.push_str("<h3>Median time per call</h3>");
         let times = self.m.workloads("throughput", "time_per_call");
         self.metric_table("throughput", "time_per_call", &times, "workload");
+        if in_rounds {
+            let seeds: Vec<String> = self
+                .m
+                .runs
+                .iter()
+                .filter_map(|r| r.results.schedule.as_ref().map(|s| format!("{}: seed {}", r.label, s.seed)))
+                .collect();
+            self.out.push_str(&format!(
+                "<h3 id=\"throughput-processes\">Variance between worker processes</h3><p class=\"caption\">Each cell \
+                 was measured in several fresh worker processes, one per round, in an order shuffled per round ({}), \
+                 each process with its own layout (environment size, heap padding). A cell's time per call is the \
+                 geometric mean of its processes' medians, its interval the Student t interval across processes. \
+                 Shown here: the share of the variance that lies between processes rather than within one (near \
+                 100%: the figure depends on the process, its layout or the moment; near 0%: sample jitter only). \
+                 Hover for the steady-state check of each process; ‡ marks a process that slowed down or never \
+                 reached a steady state (kept, not averaged away silently).</p>",
+                esc(&seeds.join("; "))
+            ));
+            self.metric_table_with("throughput", "time_per_call", &times, "workload", &td_between_share);
+        }
         self.out.push_str("</section>\n");
         Ok(())
     }

@@ -6,12 +6,14 @@
 //! [`markdown`], [`csv_export`] and [`bmf`] only present them; [`markup`] holds the HTML
 //! primitives and [`claim`] the claim types the page and the conformance matrices share;
 //! [`wasi`] draws a user's WASI program (`run --module --wasi`); [`history`] draws figures over a
-//! series of runs with their change points (`wasmgauge history`).
+//! series of runs with their change points (`wasmgauge history`); [`coverage`] checks whether
+//! one run's intervals hold on reruns (`wasmgauge coverage`).
 pub mod bmf;
 pub mod charts;
 pub mod claim;
 pub mod claims;
 pub mod conformance;
+pub mod coverage;
 pub mod csv_export;
 pub mod history;
 pub mod html;

@@ -12,6 +12,19 @@ pub(crate) fn td_text(s: &str) -> Td {
     Td { html: esc(s), class: "" }
 }
 
+/// A figure measured in several worker processes: the share of its variance between processes,
+/// with what the steady-state check found (`3 processes, 40% ...; slowdown: 1`) on hover.
+pub(crate) fn td_between_share(m: Option<&Metric>) -> Td {
+    match m.and_then(|m| m.between_share.map(|s| (m, s))) {
+        None => Td { html: "–".into(), class: "na" },
+        Some((m, share)) => {
+            let flagged = m.note.contains("slowdown") || m.note.contains("no steady state");
+            let mark = if flagged { "<sup>‡</sup>" } else { "" };
+            Td { html: format!("<span title=\"{}\">{:.0}%{mark}</span>", esc(&m.note), share * 100.0), class: "num" }
+        }
+    }
+}
+
 pub(crate) fn td_metric(m: Option<&Metric>) -> Td {
     match m {
         None => Td { html: "–".into(), class: "na" },
@@ -104,6 +117,18 @@ impl Page<'_> {
 
     /// Workloads (or benchmarks) x engines table of one metric, one row per workload and run.
     pub(crate) fn metric_table(&mut self, scenario: &str, metric: &str, workloads: &[String], first: &str) {
+        self.metric_table_with(scenario, metric, workloads, first, &td_metric)
+    }
+
+    /// [`Page::metric_table`] with each figure shown by `td`.
+    pub(crate) fn metric_table_with(
+        &mut self,
+        scenario: &str,
+        metric: &str,
+        workloads: &[String],
+        first: &str,
+        td: &dyn Fn(Option<&Metric>) -> Td,
+    ) {
         let engines = self.m.engines_with(scenario, metric);
         let mut head = self.run_head(first);
         head.extend(engines.iter().cloned());
@@ -119,7 +144,7 @@ impl Page<'_> {
                 if self.multi() {
                     row.push(td_text(&self.m.runs[run].label));
                 }
-                row.extend(cells.into_iter().map(td_metric));
+                row.extend(cells.into_iter().map(td));
                 rows.push(row);
             }
         }

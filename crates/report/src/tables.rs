@@ -139,6 +139,8 @@ mod tests {
             gated: false,
             modules: vec![],
             summary: None,
+            processes: None,
+            between_share: None,
         };
         let m = Metric { run: 0, cell: cell.clone() };
         assert_eq!(fmt_interval(&m), "1.40–1.60×");

@@ -4,7 +4,7 @@
 //! report (HTML, Markdown, CSV, BMF) and the terminal tables all read this list, so they cannot
 //! disagree on what a file says.
 use crate::ResultsFile;
-use crate::measurements::{MemoryOutput, Phase, ProcessPath};
+use crate::measurements::{MemoryOutput, Phase, ProcessPath, ProcessRun, ThroughputMeasurement};
 use crate::values::{CellStatus, Size};
 use stats::Estimate;
 
@@ -61,6 +61,10 @@ pub struct Cell {
     pub modules: Vec<String>,
     /// The samples' full summary (spread, outliers), where the file has one.
     pub summary: Option<stats::Summary>,
+    /// Schema 9: the kept samples of each worker process, for figures measured in several
+    /// (the gate then compares process medians), and the share of variance between them.
+    pub processes: Option<Vec<Vec<f64>>>,
+    pub between_share: Option<f64>,
 }
 
 impl Cell {
@@ -109,6 +113,29 @@ pub fn path_name(p: ProcessPath) -> &'static str {
         ProcessPath::Compile => "compiling",
         ProcessPath::Native => "native",
     }
+}
+
+/// `3 processes, 40% of the variance between them; 1 slowdown`: what a multi-process figure
+/// adds in words.
+pub fn process_note(m: &ThroughputMeasurement) -> String {
+    m.levels.as_ref().map(|l| processes_note(&m.processes, l)).unwrap_or_default()
+}
+
+/// [`process_note`] of any figure measured in several processes.
+pub fn processes_note(processes: &[ProcessRun], levels: &stats::levels::Levels) -> String {
+    let mut note =
+        format!("{} processes, {:.0}% of the variance between them", processes.len(), levels.between_share * 100.0);
+    let warmed = processes.iter().filter(|p| p.steady.class == stats::steady::SteadyState::WarmUp).count();
+    if warmed > 0 {
+        note.push_str(&format!("; warm-up dropped in {warmed}"));
+    }
+    for class in [stats::steady::SteadyState::Slowdown, stats::steady::SteadyState::NoSteadyState] {
+        let k = processes.iter().filter(|p| p.steady.class == class).count();
+        if k > 0 {
+            note.push_str(&format!("; {}: {k}", class.name()));
+        }
+    }
+    note
 }
 
 /// Micro-modules behind each call-overhead benchmark.
@@ -173,6 +200,8 @@ impl Flattener<'_> {
             gated: false,
             modules: Vec::new(),
             summary: None,
+            processes: None,
+            between_share: None,
         });
         self.cells.last_mut().expect("just pushed")
     }
@@ -216,11 +245,15 @@ impl Flattener<'_> {
             self.problem("throughput", &key, &c.engine, c.status, c.error.as_deref());
             let Some(m) = c.measurement.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
             let per_call = c.per_call_ns().unwrap_or_default();
-            let median = m.summary.as_ref().map(|s| s.median).unwrap_or_else(|| stats::median_estimate(&per_call));
             let modules = self.sha(&c.workload);
             let n = per_call.len();
-            let cell = self.push("throughput", &key, &c.engine, "time_per_call", "ns", median, Some(n));
+            let cell = self.push("throughput", &key, &c.engine, "time_per_call", "ns", m.estimate(), Some(n));
             cell.summary = m.summary.clone();
+            if let Some(levels) = &m.levels {
+                cell.processes = Some(m.process_groups());
+                cell.between_share = Some(levels.between_share);
+                cell.note = process_note(m);
+            }
             Self::gated(cell, per_call, modules);
             if let Some(ratio) = c.ratio_to_native {
                 self.push("throughput", &key, &c.engine, "ratio_to_native", "x", ratio, Some(n));
@@ -301,12 +334,17 @@ impl Flattener<'_> {
                 if let Some(e) = &b.error {
                     self.problem("call-overhead", &label, &c.engine, CellStatus::Failed, Some(e));
                 }
-                let Some(s) = &b.summary else { continue };
+                let (Some(s), Some(estimate)) = (&b.summary, b.estimate()) else { continue };
                 let bytes = b.bytes.map(|v| v as u64);
                 let modules = bench_modules(&b.bench).iter().flat_map(|m| self.sha(m)).collect();
-                let cell = self.push("call-overhead", &label, &c.engine, "time_per_call", "ns", s.median, Some(s.n));
+                let cell = self.push("call-overhead", &label, &c.engine, "time_per_call", "ns", estimate, Some(s.n));
                 cell.payload_bytes = bytes;
                 cell.summary = Some(s.clone());
+                if let Some(levels) = &b.levels {
+                    cell.processes = Some(b.processes.iter().map(|p| p.kept().to_vec()).collect());
+                    cell.between_share = Some(levels.between_share);
+                    cell.note = processes_note(&b.processes, levels);
+                }
                 if !b.per_call_ns.is_empty() {
                     Self::gated(cell, b.per_call_ns.clone(), modules);
                 }
@@ -326,9 +364,25 @@ impl Flattener<'_> {
             let Some(rec) = c.record.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
             let values = [rec.p50_ns, rec.p90_ns, rec.p99_ns, rec.p999_ns, rec.max_ns];
             for (q, v) in LATENCY_QUANTILES.iter().zip(values) {
-                let m = self.point("latency", &key, &c.engine, q, "ns", v as f64);
+                // Measured in several processes: p50 and p99 across them, with their interval.
+                let across = rec.across.as_ref().and_then(|a| match *q {
+                    "p50" => Some((a.p50, a.processes)),
+                    "p99" => Some((a.p99, a.processes)),
+                    _ => None,
+                });
+                let m = match across {
+                    Some((estimate, k)) => {
+                        let m = self.push("latency", &key, &c.engine, q, "ns", estimate, Some(rec.count as usize));
+                        m.note = format!("{}; geometric mean of {k} processes' {q}", rec.unit);
+                        m
+                    }
+                    None => {
+                        let m = self.point("latency", &key, &c.engine, q, "ns", v as f64);
+                        m.note = rec.unit.clone();
+                        m
+                    }
+                };
                 m.n = Some(rec.count as usize);
-                m.note = rec.unit.clone();
             }
         }
     }

@@ -8,7 +8,9 @@
 //! `conformance` section; 5: each engine's driver, driver sha256 and capabilities, and the
 //! sections of registered scenarios without a typed section of their own; 6: the
 //! `wasi_command` section of `run --module --wasi`; 7: the corpus record describes every module:
-//! kind, language, toolchain, size, WASI; 8: cold start of the corpus's WASI programs), so older
+//! kind, language, toolchain, size, WASI; 8: cold start of the corpus's WASI programs and
+//! instruction counts; 9: throughput cells measured in several worker processes in shuffled
+//! rounds, their intervals across processes and rounds, and the run's `schedule`), so older
 //! files load
 //! into the same types with the new parts absent. Files are written atomically (a temporary file
 //! renamed over the old one) after every finished cell, so an interrupted run keeps all the
@@ -50,8 +52,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 8;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8];
+pub const SCHEMA_VERSION: u32 = 9;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 to 7 store calibrated ones in the same cells.
@@ -110,14 +112,22 @@ pub struct ThroughputCell {
     pub measurement: Option<ThroughputMeasurement>,
     /// Wall time of the cell including its worker process.
     pub wall_ms: u64,
-    /// Ratio of this cell's median to `native`'s for the same workload and size, with a
-    /// bootstrap 95% interval (schema 2).
+    /// Ratio of this cell's time per call to `native`'s for the same workload and size, with a
+    /// 95% interval (schema 2): since schema 9, where both were measured in rounds, the
+    /// geometric mean of the per-round ratios with the t interval across rounds; else the
+    /// ratio of medians with a bootstrap interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_to_native: Option<Estimate>,
 }
 
 impl ThroughputCell {
     /// Per-call times of the samples: calibrated ones (schema 2) or raw ones (schema 1).
+    /// `(round, median of the kept samples)` of each worker process (schema 9; empty before).
+    pub fn round_medians(&self) -> Vec<(usize, f64)> {
+        let Some(m) = &self.measurement else { return vec![] };
+        m.processes.iter().map(|p| (p.round, p.median_ns_per_call)).collect()
+    }
+
     pub fn per_call_ns(&self) -> Option<Vec<f64>> {
         let m = self.measurement.as_ref()?;
         Some(if m.per_call_ns.is_empty() {
@@ -149,17 +159,22 @@ impl ThroughputSection {
     /// Fills in every cell's ratio to `native` (the in-process baseline's id) and every
     /// engine's geometric mean of ratios. Pure arithmetic on the samples in the file.
     pub fn analyze(&mut self, native: &str) {
-        let native: Vec<(String, Option<Size>, Vec<f64>)> = self
+        type Native = (String, Option<Size>, Vec<f64>, Vec<(usize, f64)>);
+        let native: Vec<Native> = self
             .cells
             .iter()
             .filter(|c| c.engine == native && c.status == CellStatus::Ok)
-            .filter_map(|c| Some((c.workload.clone(), c.size, c.per_call_ns()?)))
+            .filter_map(|c| Some((c.workload.clone(), c.size, c.per_call_ns()?, c.round_medians())))
             .collect();
-        let native_of =
-            |c: &ThroughputCell| native.iter().find(|(w, s, _)| *w == c.workload && *s == c.size).map(|n| &n.2);
+        let native_of = |c: &ThroughputCell| native.iter().find(|n| n.0 == c.workload && n.1 == c.size);
         for i in 0..self.cells.len() {
-            let ratio = match (self.cells[i].per_call_ns(), native_of(&self.cells[i])) {
-                (Some(a), Some(b)) if self.cells[i].status == CellStatus::Ok => Some(stats::ratio_of_medians(&a, b)),
+            let c = &self.cells[i];
+            let ratio = match (c.per_call_ns(), native_of(c)) {
+                (Some(a), Some(n)) if c.status == CellStatus::Ok => {
+                    let rounds = round_log_ratios(&c.round_medians(), &n.3);
+                    let logs: Vec<f64> = rounds.iter().map(|r| r.1).collect();
+                    Some(stats::levels::log_mean_t(&logs, 0.95).unwrap_or_else(|| stats::ratio_of_medians(&a, &n.2)))
+                }
                 _ => None,
             };
             self.cells[i].ratio_to_native = ratio;
@@ -173,20 +188,57 @@ impl ThroughputSection {
         self.engine_geomeans = keys
             .into_iter()
             .filter_map(|(engine, size)| {
-                let pairs: Vec<(Vec<f64>, &Vec<f64>)> = self
+                let pairs: Vec<(&ThroughputCell, &Native)> = self
                     .cells
                     .iter()
                     .filter(|c| c.engine == engine && c.size == size && c.status == CellStatus::Ok && size.is_some())
-                    .filter_map(|c| Some((c.per_call_ns()?, native_of(c)?)))
+                    .filter_map(|c| Some((c, native_of(c)?)))
                     .collect();
                 if pairs.is_empty() {
                     return None;
                 }
-                let refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
-                Some(EngineGeomean { engine, size, workloads: refs.len(), ratio: stats::geomean_of_ratios(&refs) })
+                // Measured in rounds: the mean over workloads of each round's log ratios, with the
+                // t interval across the rounds every workload has.
+                let per_workload: Vec<Vec<(usize, f64)>> =
+                    pairs.iter().map(|(c, n)| round_log_ratios(&c.round_medians(), &n.3)).collect();
+                let rounds: Vec<usize> = per_workload
+                    .first()
+                    .map(|f| {
+                        f.iter()
+                            .map(|r| r.0)
+                            .filter(|r| per_workload.iter().all(|w| w.iter().any(|x| x.0 == *r)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let round_means: Vec<f64> = rounds
+                    .iter()
+                    .map(|r| {
+                        per_workload
+                            .iter()
+                            .map(|w| w.iter().find(|x| x.0 == *r).expect("in every workload").1)
+                            .sum::<f64>()
+                            / per_workload.len() as f64
+                    })
+                    .collect();
+                let ratio = stats::levels::log_mean_t(&round_means, 0.95).unwrap_or_else(|| {
+                    let samples: Vec<(Vec<f64>, &Vec<f64>)> =
+                        pairs.iter().filter_map(|(c, n)| Some((c.per_call_ns()?, &n.2))).collect();
+                    let refs: Vec<(&[f64], &[f64])> =
+                        samples.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+                    stats::geomean_of_ratios(&refs)
+                });
+                Some(EngineGeomean { engine, size, workloads: pairs.len(), ratio })
             })
             .collect();
     }
+}
+
+/// `(round, ln(a / b))` for every round both sides measured.
+fn round_log_ratios(a: &[(usize, f64)], b: &[(usize, f64)]) -> Vec<(usize, f64)> {
+    a.iter()
+        .filter_map(|(r, x)| b.iter().find(|(s, _)| s == r).map(|(_, y)| (*r, (x / y).ln())))
+        .filter(|(_, l)| l.is_finite())
+        .collect()
 }
 
 /// Per-call latency of a workload or a call-overhead benchmark on one engine (schema 2).
@@ -441,6 +493,21 @@ pub struct ResultsFile {
     /// Conformance results (schema 4), from `wasmgauge conform`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conformance: Option<ConformanceSection>,
+    /// How the cells measured in several processes were ordered (schema 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+}
+
+/// The order of a run's multi-process cells (schema 9): in every round, each such cell of each
+/// workload runs once in a fresh process, workloads and engines in an order shuffled per round
+/// from `seed` (`run --seed` repeats it), each process with a layout drawn from the same seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub seed: u64,
+    /// The rounds run per scenario (its plan's `processes`).
+    pub rounds: BTreeMap<String, usize>,
+    /// What each process's layout varies, in words.
+    pub layout: String,
 }
 
 /// One input of a merged results file.
@@ -563,6 +630,7 @@ mod tests {
             merged_from: vec![],
             scenarios: Scenarios::default(),
             conformance: None,
+            schedule: None,
         }
     }
 

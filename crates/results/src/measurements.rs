@@ -41,6 +41,70 @@ pub struct ThroughputMeasurement {
     /// Median with bootstrap 95% interval, CV and outliers of `per_call_ns` (schema 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
+    /// Schema 9: the worker processes the cell was measured in, one per round, each with its own
+    /// warm-up, samples and steady-state classification. When there are several, `per_call_ns`
+    /// and `samples` pool the kept samples of all of them, `setup` and `first_call_ns` are the
+    /// first process's, and [`ThroughputMeasurement::levels`] is the cell's figure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessRun>,
+    /// Schema 9: the geometric mean of the processes' medians with the t interval across
+    /// processes, and the share of variance between processes (`stats::levels`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<stats::levels::Levels>,
+}
+
+impl ThroughputMeasurement {
+    /// The cell's time per call with its 95% interval: across processes where there are
+    /// several, else the bootstrap interval of one process's samples.
+    pub fn estimate(&self) -> Estimate {
+        match (&self.levels, &self.summary) {
+            (Some(l), _) => l.estimate,
+            (None, Some(s)) => s.median,
+            (None, None) => stats::median_estimate(&self.per_call_ns),
+        }
+    }
+
+    /// Each process's kept samples (one group for a single-process cell).
+    pub fn process_groups(&self) -> Vec<Vec<f64>> {
+        if self.processes.is_empty() {
+            return vec![self.per_call_ns.clone()];
+        }
+        self.processes.iter().map(|p| p.kept().to_vec()).collect()
+    }
+}
+
+/// How one worker process was started to vary code and heap placement (schema 9): an
+/// environment variable of `env_bytes` bytes (it shifts the initial stack) and `heap_pad_bytes`
+/// allocated and kept before the driver reads its request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub env_bytes: usize,
+    pub heap_pad_bytes: usize,
+}
+
+/// One worker process of a cell measured in several (schema 9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessRun {
+    /// The round it ran in (0-based) and its place in that round's shuffled order.
+    pub round: usize,
+    pub position: usize,
+    pub layout: Layout,
+    /// Its samples' per-call times in the order taken (all of them, warm-up part included).
+    pub per_call_ns: Vec<f64>,
+    /// Whether the series reached a steady state; samples before `kept_from` are dropped only
+    /// for a detected warm-up.
+    pub steady: stats::steady::Steadiness,
+    /// Median of the kept samples.
+    pub median_ns_per_call: f64,
+    /// Calls made in it whose answers were checked.
+    #[serde(default)]
+    pub verified_calls: u64,
+}
+
+impl ProcessRun {
+    pub fn kept(&self) -> &[f64] {
+        &self.per_call_ns[self.steady.kept_from.min(self.per_call_ns.len())..]
+    }
 }
 
 /// What preparing a workload cost, phase by phase; `None` where a phase does not exist.
@@ -50,6 +114,10 @@ pub struct SetupTimes {
     pub instantiate_ns: Option<u64>,
     /// Process spawn until the child answered its first request (subprocess only).
     pub spawn_ns: Option<u64>,
+    /// Schema 9: loading the runtime's artifact instead of compiling (the later worker
+    /// processes of a cell measured in rounds; `compile_ns` is then absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_load_ns: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -193,6 +261,12 @@ pub struct BenchResult {
     /// Why the benchmark does not apply to this engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<String>,
+    /// Schema 9: as in [`ThroughputMeasurement`], the worker processes of a benchmark measured
+    /// in rounds and its figure across them (`per_call_ns` then pools their kept samples).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessRun>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<stats::levels::Levels>,
 }
 
 impl BenchResult {
@@ -208,7 +282,14 @@ impl BenchResult {
             gb_per_s: None,
             latency: None,
             not_applicable: None,
+            processes: vec![],
+            levels: None,
         }
+    }
+
+    /// The benchmark's time per call: across processes where there are several.
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.levels.as_ref().map(|l| l.estimate).or(self.summary.as_ref().map(|s| s.median))
     }
 
     /// A short label: `empty typed`, `data 64 KiB`.

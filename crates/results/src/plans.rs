@@ -17,6 +17,14 @@ pub struct SamplingPlan {
     /// Time cap for the samples of one cell; at least `min_samples` are taken regardless.
     pub max_cell_ms: u64,
     pub min_samples: usize,
+    /// Schema 9: fresh worker processes per cell, run in interleaved, shuffled rounds (each
+    /// process takes the warm-up and the samples above); older files measured one.
+    #[serde(default = "one")]
+    pub processes: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// How per-call latency is recorded for a workload.
@@ -26,6 +34,10 @@ pub struct LatencyPlan {
     /// Individually timed calls wanted, and the time cap on them (at least 10 are taken).
     pub calls: u64,
     pub max_ms: u64,
+    /// Schema 9: worker processes per cell, in shuffled rounds (each takes the warm-up and the
+    /// calls above; their histograms are merged); older files measured one.
+    #[serde(default = "one")]
+    pub processes: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,6 +69,10 @@ pub struct CallOverheadPlan {
     pub host_calls: i32,
     /// Batches recorded for the latency histogram of each benchmark.
     pub latency_batches: u64,
+    /// Schema 9: worker processes per engine, in shuffled rounds (each takes the warm-up, the
+    /// samples and the latency batches above); older files measured one.
+    #[serde(default = "one")]
+    pub processes: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -167,16 +183,21 @@ impl Profile {
             ProfileName::Quick => Profile {
                 name,
                 sizes: vec![Size::Small],
+                // Three processes per cell, each shorter than the one process of schema 8
+                // (100 ms warm-up, 10 samples of 10 ms): the rounds cost about as much again.
                 throughput: SamplingPlan {
-                    warmup_ms: 100,
+                    warmup_ms: 40,
                     warmup_min_calls: 3,
-                    samples: 10,
-                    sample_target_ms: 10,
-                    max_cell_ms: 1_500,
-                    min_samples: 3,
+                    samples: 8,
+                    sample_target_ms: 6,
+                    max_cell_ms: 500,
+                    min_samples: 6,
+                    processes: 3,
                 },
                 cell_timeout_s: 120,
-                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 150 }),
+                // One process per cell in the quick profile: three would cost two more process
+                // starts on each of 100 cells, and the 5-minute budget has no room for them.
+                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 150, processes: 1 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 3,
                     max_cell_ms: 3_000,
@@ -185,16 +206,17 @@ impl Profile {
                     program_repetitions: 2,
                 }),
                 call_overhead: Some(CallOverheadPlan {
-                    warmup_ms: 30,
-                    samples: 15,
+                    warmup_ms: 20,
+                    samples: 8,
                     sample_target_ms: 5,
-                    max_bench_ms: 150,
-                    min_samples: 5,
+                    max_bench_ms: 50,
+                    min_samples: 6,
                     // Up to 1 MiB (the size the memory round trip claim reads): a 16 MiB copy
                     // takes the interpreters seconds per cell; the full profile sweeps to 16 MiB.
                     data_sizes: vec![16, 1 << 10, 64 << 10, 1 << 20],
                     host_calls: 1_000,
-                    latency_batches: 1_000,
+                    latency_batches: 400,
+                    processes: 3,
                 }),
                 memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
                 density: Some(DensityPlan {
@@ -220,15 +242,16 @@ impl Profile {
                 name,
                 sizes: vec![Size::Small, Size::Large],
                 throughput: SamplingPlan {
-                    warmup_ms: 500,
+                    warmup_ms: 150,
                     warmup_min_calls: 5,
-                    samples: 30,
-                    sample_target_ms: 50,
-                    max_cell_ms: 10_000,
-                    min_samples: 5,
+                    samples: 12,
+                    sample_target_ms: 20,
+                    max_cell_ms: 2_000,
+                    min_samples: 6,
+                    processes: 10,
                 },
                 cell_timeout_s: 600,
-                latency: Some(LatencyPlan { warmup_ms: 200, calls: 20_000, max_ms: 2_000 }),
+                latency: Some(LatencyPlan { warmup_ms: 100, calls: 5_000, max_ms: 500, processes: 5 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 15,
                     max_cell_ms: 8_000,
@@ -237,14 +260,15 @@ impl Profile {
                     program_repetitions: 10,
                 }),
                 call_overhead: Some(CallOverheadPlan {
-                    warmup_ms: 100,
-                    samples: 30,
+                    warmup_ms: 50,
+                    samples: 10,
                     sample_target_ms: 20,
-                    max_bench_ms: 2_000,
-                    min_samples: 5,
+                    max_bench_ms: 400,
+                    min_samples: 6,
                     data_sizes: (0..11).map(|i| 16usize << (2 * i)).collect(),
                     host_calls: 10_000,
-                    latency_batches: 10_000,
+                    latency_batches: 2_000,
+                    processes: 5,
                 }),
                 memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
                 density: Some(DensityPlan {
@@ -311,7 +335,7 @@ mod tests {
     fn scaling_shrinks_caps_but_keeps_minimums() {
         let p = Profile::get(ProfileName::Full);
         let s = p.scaled(0.1);
-        assert_eq!(s.throughput.max_cell_ms, 1_000);
+        assert_eq!(s.throughput.max_cell_ms, 200);
         assert_eq!(s.throughput.min_samples, p.throughput.min_samples);
         assert_eq!(s.cold_start.as_ref().unwrap().process_samples, 3);
         let sizes = &p.call_overhead.as_ref().unwrap().data_sizes;

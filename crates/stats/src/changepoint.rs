@@ -49,11 +49,11 @@ pub fn energy(x: &[f64], tau: usize) -> f64 {
     n * m / (n + m) * (between - within(a) - within(b))
 }
 
-fn mean(x: &[f64]) -> f64 {
+pub(crate) fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len().max(1) as f64
 }
 
-fn variance(x: &[f64]) -> f64 {
+pub(crate) fn variance(x: &[f64]) -> f64 {
     let m = mean(x);
     x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len().max(2) - 1) as f64
 }
@@ -72,7 +72,11 @@ pub fn welch_p(a: &[f64], b: &[f64]) -> f64 {
     let df = se2 * se2
         / (va * va / (a.len() as f64 - 1.0).max(1.0) + vb * vb / (b.len() as f64 - 1.0).max(1.0))
             .max(f64::MIN_POSITIVE);
-    // P(|T| > t) = I_{df / (df + t^2)}(df / 2, 1 / 2).
+    t_two_sided_p(t, df)
+}
+
+/// P(|T| > t) for Student's t with `df` degrees of freedom: I_{df / (df + t^2)}(df / 2, 1 / 2).
+pub fn t_two_sided_p(t: f64, df: f64) -> f64 {
     incomplete_beta(df / (df + t * t), df / 2.0, 0.5)
 }
 

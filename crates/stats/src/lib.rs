@@ -1,14 +1,18 @@
 //! Statistics over raw samples: medians with bootstrap 95% confidence intervals, coefficient of
 //! variation, Tukey outlier counts (counted and shown, never dropped), ratios of medians with
 //! intervals, geometric means of ratios with intervals, Holm's correction, and change points in
-//! a series of runs ([`changepoint`]).
+//! a series of runs ([`changepoint`]), intervals across worker processes and rounds
+//! ([`levels`]) and steady-state classification of a sample series ([`steady`]).
 //!
 //! Bootstraps use a fixed-seed generator so the same samples always give the same interval.
 
 pub mod changepoint;
+pub mod levels;
+pub mod steady;
 
 use serde::{Deserialize, Serialize};
-use wg_common::Rng;
+/// The seeded generator behind every bootstrap, also what shuffles a run's rounds.
+pub use wg_common::Rng;
 
 /// Resamples per bootstrap.
 pub const BOOTSTRAP_RESAMPLES: usize = 2000;
@@ -215,6 +219,13 @@ pub fn mean_replicates(xs: &[f64]) -> Vec<f64> {
         .collect();
     reps.sort_by(f64::total_cmp);
     reps
+}
+
+/// Fisher-Yates shuffle of `items` driven by `rng`.
+pub fn shuffle<T>(rng: &mut Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i as u64 + 1) as usize);
+    }
 }
 
 /// The central `level` interval (e.g. 0.99) of sorted replicates.

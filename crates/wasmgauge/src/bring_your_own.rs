@@ -123,7 +123,7 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
         eprintln!("wasmgauge: {} on {id} ...", req.export);
         let label = format!("export-call {} on {id}", req.export);
         let cell = PlannedCell::new(ExportCall.name(), label, &id, &req.settings.options, 0, &task)?;
-        let outcome = crate::run::measure_cell(subjects, &cell, &here, timeout);
+        let outcome = crate::run::measure_cell(subjects, &cell, &here, timeout, None);
         ExportCall.record(&mut results, &cell, outcome);
         results.save(&path).context("saving results")?;
     }

@@ -60,7 +60,7 @@ comment), results.csv (one row per run, workload, engine, scenario and metric, w
 copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
 machines or before/after. Reads result files only; it never runs a benchmark.")]
     Report {
-        /// Results files written by `wasmgauge run` or `conform` (schema versions 1 to 8).
+        /// Results files written by `wasmgauge run` or `conform` (schema versions 1 to 9).
         #[arg(required = true, value_name = "RESULTS.json")]
         results: Vec<PathBuf>,
         /// Output directory (default: reports/<run id of the first file>); with `--format bmf`,
@@ -93,6 +93,18 @@ commit where it starts).")]
         /// Family-wise error level over all figures.
         #[arg(long, default_value_t = 0.01)]
         alpha: f64,
+    },
+    /// Do a run's intervals hold on a rerun? For every pair of results files, the share of
+    /// throughput cells whose rerun estimate lies inside the first run's 95% interval (runs nothing).
+    #[command(long_about = "For every ordered pair of results files (first, rerun), count the throughput cells \
+whose rerun estimate lies inside the first run's 95% interval: time per call, ratio to native (native itself left \
+out) and each engine's geometric mean, with the first run's median interval half-width. Honest 95% intervals of two \
+independent runs put the rerun inside about 83% of the time. scripts/interval-coverage.sh runs the quick throughput \
+matrix several times and calls this.")]
+    Coverage {
+        /// Two or more results files of the same matrix, in the order they ran.
+        #[arg(required = true, num_args = 2.., value_name = "RESULTS.json")]
+        results: Vec<PathBuf>,
     },
     /// Regression gate: compare a candidate results file with a baseline (or, with --paired,
     /// measure two guest modules in interleaved rounds) and exit 0 (pass), 1 (regression) or 2.
@@ -329,6 +341,11 @@ pub struct RunArgs {
     /// every machine; join the shards with `wasmgauge merge`.
     #[arg(long, value_parser = parse_shard, value_name = "I/N")]
     pub shard: Option<(usize, usize)>,
+    /// Seed of the order of the rounds (throughput cells run in several worker processes,
+    /// shuffled per round) and of each process's layout; recorded in the results file's
+    /// `schedule`, so a run's order can be repeated (default: drawn from the clock).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Memory budget of the density scenario: live instances are added until the next one
     /// could cross it (e.g. 1GiB, 256MiB, bytes; default: 256MiB in the quick profile, 1GiB in full).
     #[arg(long, value_parser = parse_bytes, value_name = "SIZE")]
@@ -517,6 +534,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Coverage { results } => {
+            let runs = results.iter().map(|p| results::ResultsFile::load(p)).collect::<Result<Vec<_>>>()?;
+            print!("{}", report::coverage::render(&results, &report::coverage::pairs(&runs)?));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::History { results, out, config, alpha } => {
             if !(alpha > 0.0 && alpha < 1.0) {
                 anyhow::bail!("--alpha must be between 0 and 1, got {alpha}");
@@ -677,6 +699,7 @@ fn calibrate(args: CalibrateArgs, subjects: &Subjects) -> Result<ExitCode> {
                 options: EngineOptions::default(),
                 memory_budget: None,
                 shard: None,
+                seed: None,
             },
             subjects,
         )?;
@@ -759,6 +782,7 @@ fn run(args: RunArgs, subjects: &Subjects) -> Result<ExitCode> {
             options,
             memory_budget: args.memory_budget,
             shard: args.shard,
+            seed: args.seed,
         },
         subjects,
     )?;

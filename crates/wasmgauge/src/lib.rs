@@ -14,6 +14,7 @@ pub mod environment;
 pub mod paired;
 pub mod print;
 pub mod progress;
+pub mod rounds;
 pub mod run;
 pub mod subjects;
 pub mod wasi_command;

@@ -7,6 +7,7 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     total: u64,
     done: u64,
+    quiet: bool,
 }
 
 impl Progress {
@@ -20,13 +21,28 @@ impl Progress {
             );
             bar
         });
-        Progress { bar, total, done: 0 }
+        Progress { bar, total, done: 0, quiet: false }
+    }
+
+    /// Counts without printing (tests).
+    pub fn quiet(total: u64) -> Progress {
+        Progress { bar: None, total, done: 0, quiet: true }
+    }
+
+    /// A line of its own (a verdict that does not advance the count).
+    pub fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None if !self.quiet => eprintln!("{line}"),
+            None => {}
+        }
     }
 
     /// Announces the cell about to run.
     pub fn start(&self, what: &str) {
         match &self.bar {
             Some(bar) => bar.set_message(what.to_string()),
+            None if self.quiet => {}
             None => eprintln!("[{}/{}] {what} ...", self.done + 1, self.total),
         }
     }
@@ -41,6 +57,7 @@ impl Progress {
                     bar.println(format!("{what}: {verdict}"));
                 }
             }
+            None if self.quiet => {}
             None => eprintln!("[{}/{}] {what}: {verdict}", self.done, self.total),
         }
     }

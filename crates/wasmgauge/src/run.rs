@@ -38,14 +38,14 @@ pub struct RunRequest {
     pub memory_budget: Option<u64>,
     /// `(I, N)`: run only shard I of N (1-based), a deterministic slice of the matrix.
     pub shard: Option<(usize, usize)>,
+    /// Seed of the rounds' order and the processes' layouts (default: drawn from the clock).
+    pub seed: Option<u64>,
 }
 
 /// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
 /// slices the same matrix the same way, whatever order cells are planned in.
 pub fn shard_of(label: &str, n: usize) -> usize {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(label.as_bytes());
-    (u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")) % n as u64) as usize
+    (u64::from_le_bytes(sha2_8(label)) % n as u64) as usize
 }
 
 /// A finished (or partly failed) run.
@@ -99,6 +99,7 @@ pub fn new_results(
         merged_from: vec![],
         scenarios: Scenarios::default(),
         conformance: None,
+        schedule: None,
     })
 }
 
@@ -146,6 +147,12 @@ fn write_inputs(
     Ok(out)
 }
 
+/// The first 8 bytes of the sha256 of `text` (a scenario's own stream of the run's seed).
+fn sha2_8(text: &str) -> [u8; 8] {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())[..8].try_into().expect("8 bytes")
+}
+
 /// What a scenario measuring from here (process starts) can ask for.
 pub struct Here<'a> {
     pub subjects: &'a Subjects,
@@ -182,8 +189,15 @@ impl Orchestrator for Here<'_> {
     }
 }
 
-/// Runs one planned cell where it belongs, in its subject's driver or from here.
-pub fn measure_cell(subjects: &Subjects, cell: &PlannedCell, here: &dyn Orchestrator, timeout: Duration) -> Outcome {
+/// Runs one planned cell where it belongs, in its subject's driver (started with `layout`, when
+/// given) or from here.
+pub fn measure_cell(
+    subjects: &Subjects,
+    cell: &PlannedCell,
+    here: &dyn Orchestrator,
+    timeout: Duration,
+    layout: Option<measurements::Layout>,
+) -> Outcome {
     let start = Instant::now();
     let scenario = measure::scenarios::find(cell.scenario).expect("planned by a registered scenario");
     let result = match cell.place {
@@ -194,7 +208,12 @@ pub fn measure_cell(subjects: &Subjects, cell: &PlannedCell, here: &dyn Orchestr
                 options: cell.options.clone(),
                 cell: cell.cell.clone(),
             });
-            subjects.call(&cell.subject, &request, timeout).map_err(|e| e.to_string())
+            match layout {
+                Some(layout) => here
+                    .call_wrapped(&cell.subject, &crate::rounds::layout_wrapper(layout), &request, timeout)
+                    .map_err(|e| format!("{e:#}")),
+                None => subjects.call(&cell.subject, &request, timeout).map_err(|e| e.to_string()),
+            }
         }
         Place::Orchestrator => scenario.measure_here(cell, here).map_err(|e| format!("{e:#}")),
     };
@@ -244,6 +263,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
             selected: scenarios.clone(),
             options: &req.options,
             inputs: &input_of,
+            scratch: scratch.path().to_path_buf(),
         };
         let mut cells = Vec::new();
         for s in REGISTRY {
@@ -303,22 +323,67 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
     results.environment.settle = Some(settle);
     results.save(&path)?;
     let here = Here { subjects, scratch: scratch.path(), timeout };
-    let mut progress = Progress::new(cells.len() as u64);
+    let processes: u64 = cells.iter().map(|c| c.rounds.as_ref().map_or(1, |r| r.processes as u64)).sum();
+    let mut progress = Progress::new(processes);
     let (mut failed, mut skipped) = (0, 0);
+    let seed = req.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    });
+    let mut rounds_of: std::collections::BTreeMap<String, usize> = Default::default();
+    for c in &cells {
+        if let Some(r) = &c.rounds {
+            let k = rounds_of.entry(c.scenario.to_string()).or_default();
+            *k = (*k).max(r.processes);
+        }
+    }
+    if !rounds_of.is_empty() {
+        results.schedule = Some(Schedule { seed, rounds: rounds_of, layout: crate::rounds::LAYOUT_TEXT.to_string() });
+    }
+    let budget_used = || {
+        deadline
+            .is_some_and(|d| Instant::now() >= d)
+            .then(|| format!("time budget of {} s used up", req.time_budget_s.unwrap_or(0)))
+    };
+    let mut tally = |status: CellStatus| match status {
+        CellStatus::Failed => failed += 1,
+        CellStatus::Skipped => skipped += 1,
+        CellStatus::Ok | CellStatus::Unsupported => {}
+    };
+    let mut done_in_rounds: Vec<&'static str> = Vec::new();
     for cell in &cells {
-        progress.start(&cell.label);
         let scenario = measure::scenarios::find(cell.scenario).expect("planned by a registered scenario");
-        let outcome = if deadline.is_some_and(|d| Instant::now() >= d) {
-            Outcome::Skipped(format!("time budget of {} s used up", req.time_budget_s.unwrap_or(0)))
-        } else {
-            measure_cell(subjects, cell, &here, timeout)
+        if cell.rounds.is_some() {
+            if done_in_rounds.contains(&cell.scenario) {
+                continue;
+            }
+            // Every cell of this scenario planned in rounds, measured together (rounds::run_rounds).
+            done_in_rounds.push(cell.scenario);
+            let block: Vec<&PlannedCell> =
+                cells.iter().filter(|c| c.scenario == cell.scenario && c.rounds.is_some()).collect();
+            let block_seed = seed ^ u64::from_le_bytes(sha2_8(cell.scenario));
+            let runs = crate::rounds::run_rounds(
+                &block,
+                block_seed,
+                &mut progress,
+                |c, layout| measure_cell(subjects, c, &here, timeout, Some(layout)),
+                budget_used,
+            );
+            for (c, processes) in block.iter().zip(runs) {
+                let outcome = scenario.combine(c, processes);
+                let (status, text) = scenario.record(&mut results, c, outcome);
+                tally(status);
+                progress.say(&format!("{}: {text}", c.label));
+            }
+            results.save(&path)?;
+            continue;
+        }
+        progress.start(&cell.label);
+        let outcome = match budget_used() {
+            Some(why) => Outcome::Skipped(why),
+            None => measure_cell(subjects, cell, &here, timeout, None),
         };
         let (status, text) = scenario.record(&mut results, cell, outcome);
-        match status {
-            CellStatus::Failed => failed += 1,
-            CellStatus::Skipped => skipped += 1,
-            CellStatus::Ok | CellStatus::Unsupported => {}
-        }
+        tally(status);
         progress.finish(&cell.label, &text);
         results.save(&path)?;
     }

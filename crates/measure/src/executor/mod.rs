@@ -27,4 +27,9 @@ pub trait Executor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes>;
     /// One call of the prepared workload; returns its checksum.
     fn call(&mut self) -> Result<u64>;
+    /// Where the runtime has an ahead-of-time artifact: [`Executor::prepare`] loads the module
+    /// from `path` when it exists, else compiles it and saves its artifact there. The worker
+    /// processes of a cell measured in rounds share one, so only the first pays the compile
+    /// (the code that runs is the same). Executors without artifacts ignore it.
+    fn reuse_artifact(&mut self, _path: &std::path::Path) {}
 }

@@ -3,11 +3,14 @@
 use super::{Executor, SetupTimes, WorkloadCode};
 use crate::engine::{CompiledModule, Engine, FuncId, Instance, Val};
 use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub struct WasmExecutor<'e> {
     engine: &'e dyn Engine,
     loaded: Option<Loaded>,
+    /// [`Executor::reuse_artifact`].
+    artifact: Option<PathBuf>,
 }
 
 struct Loaded {
@@ -18,7 +21,7 @@ struct Loaded {
 
 impl<'e> WasmExecutor<'e> {
     pub fn new(engine: &'e dyn Engine) -> Self {
-        WasmExecutor { engine, loaded: None }
+        WasmExecutor { engine, loaded: None, artifact: None }
     }
 }
 
@@ -31,13 +34,55 @@ pub struct LiveInstance {
 
 /// Compiles and instantiates `wasm` on `engine`, timing the two phases separately.
 pub fn compile_and_instantiate(engine: &dyn Engine, name: &str, wasm: &[u8]) -> Result<(LiveInstance, SetupTimes)> {
+    let (module, compile_ns) = compile_timed(engine, name, wasm)?;
+    let (live, mut times) = instantiate_timed(engine, name, module)?;
+    times.compile_ns = Some(compile_ns);
+    Ok((live, times))
+}
+
+fn compile_timed(engine: &dyn Engine, name: &str, wasm: &[u8]) -> Result<(Box<dyn CompiledModule>, u64)> {
     let start = Instant::now();
     let module = engine.compile(wasm).with_context(|| format!("compiling `{name}`"))?;
-    let compile_ns = start.elapsed().as_nanos() as u64;
+    Ok((module, start.elapsed().as_nanos() as u64))
+}
+
+/// [`compile_and_instantiate`] through an artifact file: loaded when `path` exists (timed as
+/// `artifact_load_ns`), else compiled and its artifact written there (atomically) for the next
+/// process; a runtime without artifacts always compiles.
+pub fn prepare_with_artifact(
+    engine: &dyn Engine,
+    name: &str,
+    wasm: &[u8],
+    path: &Path,
+) -> Result<(LiveInstance, SetupTimes)> {
+    let Ok(bytes) = std::fs::read(path) else {
+        let (module, compile_ns) = compile_timed(engine, name, wasm)?;
+        if let Some(artifact) = engine.serialize(module.as_ref())? {
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, artifact)
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .with_context(|| format!("saving the artifact of `{name}` to {}", path.display()))?;
+        }
+        let (live, mut times) = instantiate_timed(engine, name, module)?;
+        times.compile_ns = Some(compile_ns);
+        return Ok((live, times));
+    };
+    let start = Instant::now();
+    let module = engine.deserialize(&bytes).with_context(|| format!("loading the artifact of `{name}`"))?;
+    let load_ns = start.elapsed().as_nanos() as u64;
+    let (live, mut times) = instantiate_timed(engine, name, module)?;
+    times.artifact_load_ns = Some(load_ns);
+    Ok((live, times))
+}
+
+fn instantiate_timed(
+    engine: &dyn Engine,
+    name: &str,
+    module: Box<dyn CompiledModule>,
+) -> Result<(LiveInstance, SetupTimes)> {
     let start = Instant::now();
     let instance = engine.instantiate(module.as_ref()).with_context(|| format!("instantiating `{name}`"))?;
-    let instantiate_ns = start.elapsed().as_nanos() as u64;
-    let times = SetupTimes { compile_ns: Some(compile_ns), instantiate_ns: Some(instantiate_ns), spawn_ns: None };
+    let times = SetupTimes { instantiate_ns: Some(start.elapsed().as_nanos() as u64), ..Default::default() };
     Ok((LiveInstance { _module: module, instance }, times))
 }
 
@@ -66,7 +111,10 @@ pub fn call_run(instance: &mut dyn Instance, run: FuncId, args: &[Val; 2]) -> Re
 impl Executor for WasmExecutor<'_> {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes> {
         self.loaded = None;
-        let (mut live, times) = compile_and_instantiate(self.engine, code.name, code.wasm)?;
+        let (mut live, times) = match &self.artifact {
+            Some(path) => prepare_with_artifact(self.engine, code.name, code.wasm, path)?,
+            None => compile_and_instantiate(self.engine, code.name, code.wasm)?,
+        };
         let (run, args) = load_input(live.instance.as_mut(), input)?;
         self.loaded = Some(Loaded { live, run, args });
         Ok(times)
@@ -75,5 +123,9 @@ impl Executor for WasmExecutor<'_> {
     fn call(&mut self) -> Result<u64> {
         let Some(loaded) = self.loaded.as_mut() else { bail!("call before prepare") };
         call_run(loaded.live.instance.as_mut(), loaded.run, &loaded.args)
+    }
+
+    fn reuse_artifact(&mut self, path: &Path) {
+        self.artifact = Some(path.to_path_buf());
     }
 }

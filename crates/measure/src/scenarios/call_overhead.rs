@@ -15,7 +15,8 @@ use crate::calibration::{self, Calibration};
 use crate::engine::{CallPath, Engine, Instance, MicroCall, Val, timed_loop};
 use crate::executor::subprocess::RunnerChild;
 use crate::micro::{self as micro_native, ADD4_ARGS};
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, verdict};
+use crate::rounds::Series;
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, verdict};
 use crate::subject::Subject;
 use crate::summary::View;
 use anyhow::{Context, Result, anyhow, bail};
@@ -26,7 +27,7 @@ use results::measurements::{BenchResult, CallOverheadMeasurement, Sample};
 use results::plans::CallOverheadPlan;
 use results::{CallOverheadCell, CallOverheadSection, CellStatus, LatencyCell, ResultsFile};
 use serde::{Deserialize, Serialize};
-use stats::{Estimate, Summary};
+use stats::Estimate;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -74,9 +75,37 @@ impl Scenario for CallOverhead {
             .map(|s| {
                 let label =
                     format!("{} on {}", if modes.sample { "call-overhead" } else { "call-overhead latency" }, s.id);
-                PlannedCell::new(self.name(), label, &s.id, run.options, PROCESS_MS + benches * per, &cell)
+                let estimate = (PROCESS_MS + benches * per) * cell.plan.processes.max(1) as u64;
+                let planned = PlannedCell::new(self.name(), label, &s.id, run.options, estimate, &cell)?;
+                // Every engine of one round back to back, in a shuffled order.
+                Ok(if cell.plan.processes > 1 {
+                    planned.in_rounds(cell.plan.processes, "call-overhead".into())
+                } else {
+                    planned
+                })
             })
             .collect()
+    }
+
+    fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        let (measured, wall_ms) = match crate::rounds::decode_all::<CallOverheadMeasurement>(&runs) {
+            Ok(m) => m,
+            Err(outcome) => return outcome,
+        };
+        let first = &measured[0].1;
+        let benches = first
+            .benches
+            .iter()
+            .map(|b| {
+                let label = b.label();
+                let same: Vec<(&ProcessOutcome, &BenchResult)> = measured
+                    .iter()
+                    .filter_map(|(run, m)| m.benches.iter().find(|x| x.label() == label).map(|x| (*run, x)))
+                    .collect();
+                combine_bench(b, &same)
+            })
+            .collect();
+        crate::rounds::done(&CallOverheadMeasurement { calibration: first.calibration, benches }, wall_ms)
     }
 
     fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
@@ -229,13 +258,45 @@ impl Sampler<'_> {
     }
 }
 
-fn gb_per_s(bytes: usize, per_call: &Summary) -> Estimate {
+fn gb_per_s(bytes: usize, per_call: &Estimate) -> Estimate {
     let rate = |ns: f64| bytes as f64 / ns.max(1e-9);
-    Estimate {
-        value: rate(per_call.median.value),
-        ci95_low: rate(per_call.median.ci95_high),
-        ci95_high: rate(per_call.median.ci95_low),
+    Estimate { value: rate(per_call.value), ci95_low: rate(per_call.ci95_high), ci95_high: rate(per_call.ci95_low) }
+}
+
+/// One benchmark of a cell measured in rounds, from each process's result for it: an error in
+/// any process is the benchmark's error; samples pooled across processes
+/// ([`crate::rounds::pool_series`]); latency histograms merged.
+fn combine_bench(first: &BenchResult, same: &[(&ProcessOutcome, &BenchResult)]) -> BenchResult {
+    let mut out = first.clone();
+    if let Some(error) = same.iter().find_map(|(_, b)| b.error.clone()) {
+        out.error = Some(error);
+        out.summary = None;
+        out.gb_per_s = None;
+        return out;
     }
+    if !first.per_call_ns.is_empty() {
+        let series: Vec<Series> = same
+            .iter()
+            .map(|(run, b)| Series {
+                run,
+                per_call_ns: &b.per_call_ns,
+                samples: &b.samples,
+                verified_calls: b.samples.iter().map(|s| s.iters).sum(),
+            })
+            .collect();
+        let pooled = crate::rounds::pool_series(&series);
+        out.gb_per_s = out.bytes.map(|bytes| gb_per_s(bytes, &pooled.estimate()));
+        (out.per_call_ns, out.samples, out.summary) = (pooled.per_call_ns, pooled.samples, Some(pooled.summary));
+        (out.processes, out.levels) = (pooled.processes, pooled.levels);
+    }
+    let records: Vec<&results::latency::LatencyRecord> = same.iter().filter_map(|(_, b)| b.latency.as_ref()).collect();
+    if records.len() == same.len() && !records.is_empty() {
+        match latency::merge(&records) {
+            Ok(merged) => out.latency = Some(merged),
+            Err(e) => out.error = Some(format!("{e:#}")),
+        }
+    }
+    out
 }
 
 /// The calibration of the adapters' typed loop ([`timed_loop`]) in this process.
@@ -249,7 +310,7 @@ fn finish(mut r: BenchResult, outcome: Result<()>) -> BenchResult {
         r.summary = None;
     }
     if let (Some(bytes), Some(s)) = (r.bytes, &r.summary) {
-        r.gb_per_s = Some(gb_per_s(bytes, s));
+        r.gb_per_s = Some(gb_per_s(bytes, &s.median));
     }
     r
 }

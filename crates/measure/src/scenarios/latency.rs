@@ -4,7 +4,9 @@
 //! (mean call of small batches) is recorded by the call-overhead cell of the same engine.
 use crate::calibration;
 use crate::executor::{Executor, WorkloadCode};
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadTask, verdict};
+use crate::scenario::{
+    DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, WorkloadTask, verdict,
+};
 use crate::summary::View;
 use anyhow::Result;
 use comfy_table::{Cell as TableCell, CellAlignment};
@@ -34,7 +36,20 @@ impl Scenario for Latency {
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
         let plan = run.profile.latency.clone().expect("profiles define every plan");
         let estimate = PROCESS_MS + plan.warmup_ms + plan.max_ms;
-        WorkloadTask::plan_all(self.name(), run, &plan, estimate)
+        WorkloadTask::plan_in_rounds(self.name(), run, &plan, estimate, plan.processes)
+    }
+
+    /// The processes' histograms merged, p50 and p99 taken across processes.
+    fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        let (measured, wall_ms) = match crate::rounds::decode_all::<LatencyRecord>(&runs) {
+            Ok(m) => m,
+            Err(outcome) => return outcome,
+        };
+        let records: Vec<&LatencyRecord> = measured.iter().map(|(_, r)| r).collect();
+        match results::latency::merge(&records) {
+            Ok(merged) => crate::rounds::done(&merged, wall_ms),
+            Err(e) => Outcome::Failed { error: format!("{e:#}"), wall_ms },
+        }
     }
 
     fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
@@ -42,6 +57,9 @@ impl Scenario for Latency {
         let (wasm, input) = task.workload.inputs()?;
         let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
         let mut exec = ctx.subject.executor();
+        if let Some(path) = &task.artifact {
+            exec.reuse_artifact(path);
+        }
         let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
         Ok(serde_json::to_value(measure_latency(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
     }

@@ -62,8 +62,11 @@ impl Scenario for SandboxTax {
                 for subject in &run.subjects {
                     let declared = subject.capabilities.as_ref().map(|c| c.limits).unwrap_or_default();
                     for limits in declared.each() {
-                        let task =
-                            WorkloadTask { workload: WorkloadCell::of(run, m, Some(*size))?, plan: plan.clone() };
+                        let task = WorkloadTask {
+                            workload: WorkloadCell::of(run, m, Some(*size))?,
+                            plan: plan.clone(),
+                            artifact: None,
+                        };
                         let label = task.workload.label(&format!("sandbox-tax {}", limits.label()), &subject.id);
                         let cell = Cell { task, limits };
                         cells.push(PlannedCell::new(self.name(), label, &subject.id, run.options, estimate, &cell)?);

@@ -11,7 +11,10 @@
 //! [`timed_batch`]) is shared with latency, sandbox tax, bring-your-own and the paired gate.
 use crate::calibration::{self, Calibration};
 use crate::executor::{Executor, SetupTimes, WorkloadCode};
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, WorkloadTask, verdict};
+use crate::rounds::Series;
+use crate::scenario::{
+    DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, WorkloadTask, verdict,
+};
 use crate::summary::View;
 use anyhow::{Result, bail};
 use results::format::{fmt_estimate, fmt_ns, new_table};
@@ -42,7 +45,11 @@ impl Scenario for Throughput {
         let plan = &run.profile.throughput;
         let estimate =
             PROCESS_MS + plan.warmup_ms + plan.max_cell_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
-        WorkloadTask::plan_all(self.name(), run, plan, estimate)
+        WorkloadTask::plan_in_rounds(self.name(), run, plan, estimate, plan.processes)
+    }
+
+    fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        combine_runs(runs)
     }
 
     fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
@@ -50,6 +57,9 @@ impl Scenario for Throughput {
         let (wasm, input) = task.workload.inputs()?;
         let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
         let mut exec = ctx.subject.executor();
+        if let Some(path) = &task.artifact {
+            exec.reuse_artifact(path);
+        }
         let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
         Ok(serde_json::to_value(measure(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
     }
@@ -60,7 +70,11 @@ impl Scenario for Throughput {
         let task: WorkloadTask<SamplingPlan> = cell.cell().expect("planned by this scenario");
         let text = verdict(status, &error, || {
             let m = measurement.as_ref().expect("ok has a measurement");
-            format!("{} per call ({} calls verified)", fmt_ns(m.median_ns_per_call), m.verified_calls)
+            let across = match &m.levels {
+                Some(_) => format!(", {}", results::cells::process_note(m)),
+                None => String::new(),
+            };
+            format!("{} per call ({} calls verified{across})", fmt_ns(m.median_ns_per_call), m.verified_calls)
         });
         results
             .scenarios
@@ -219,7 +233,48 @@ pub fn measure(
         per_call_ns,
         summary: Some(summary),
         samples,
+        processes: Vec::new(),
+        levels: None,
     })
+}
+
+/// [`Scenario::combine`] for throughput: the processes' sample series pooled
+/// ([`crate::rounds::pool_series`]); setup times, first call and calibration are the first
+/// process's (the later ones load the artifact the first one compiled).
+pub fn combine_runs(runs: Vec<ProcessOutcome>) -> Outcome {
+    let (measured, wall_ms) = match crate::rounds::decode_all::<ThroughputMeasurement>(&runs) {
+        Ok(m) => m,
+        Err(outcome) => return outcome,
+    };
+    let series: Vec<Series> = measured
+        .iter()
+        .map(|(run, m)| Series {
+            run,
+            per_call_ns: &m.per_call_ns,
+            samples: &m.samples,
+            verified_calls: m.verified_calls,
+        })
+        .collect();
+    let pooled = crate::rounds::pool_series(&series);
+    let first = &measured[0].1;
+    let sum = |f: fn(&ThroughputMeasurement) -> u64| measured.iter().map(|(_, m)| f(m)).sum::<u64>();
+    let m = ThroughputMeasurement {
+        setup: first.setup.clone(),
+        first_call_ns: first.first_call_ns,
+        warmup_calls: sum(|m| m.warmup_calls),
+        warmup_ns: sum(|m| m.warmup_ns),
+        iters_per_sample: first.iters_per_sample,
+        capped_by_time: measured.iter().any(|(_, m)| m.capped_by_time),
+        verified_calls: sum(|m| m.verified_calls),
+        median_ns_per_call: pooled.estimate().value,
+        calibration: first.calibration,
+        per_call_ns: pooled.per_call_ns,
+        summary: Some(pooled.summary),
+        samples: pooled.samples,
+        processes: pooled.processes,
+        levels: pooled.levels,
+    };
+    crate::rounds::done(&m, wall_ms)
 }
 
 #[cfg(test)]
@@ -247,6 +302,7 @@ mod tests {
             sample_target_ms: 0,
             max_cell_ms: 1000,
             min_samples: 1,
+            processes: 1,
         }
     }
 

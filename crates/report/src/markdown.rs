@@ -28,10 +28,41 @@ pub fn render(model: &Model) -> String {
             if r.results.complete { "" } else { " — **incomplete (interrupted)**" }
         );
     }
-    out.push_str(
-        "\nMedians with bootstrap 95% intervals; lower is better except in the per-GiB and per-second rows; \
-         **bold** = best WebAssembly configuration.\n\n",
-    );
+    let rounds: Vec<String> = model
+        .runs
+        .iter()
+        .filter_map(|r| {
+            let s = r.results.schedule.as_ref()?;
+            let k = s.rounds.get("throughput")?;
+            Some(format!("{}: {k} processes per throughput cell, seed {}", r.label, s.seed))
+        })
+        .collect();
+    if rounds.is_empty() {
+        out.push_str(
+            "\nMedians with bootstrap 95% intervals; lower is better except in the per-GiB and per-second rows; \
+             **bold** = best WebAssembly configuration.\n\n",
+        );
+    } else {
+        let _ = write!(
+            out,
+            "\nThroughput and call overhead measured in several worker processes in shuffled rounds ({}): the \
+             geometric mean of the processes' medians with the Student t 95% interval across processes (ratios: \
+             across rounds); other figures are medians with bootstrap 95% intervals. Lower is better except in \
+             the per-GiB and per-second rows; **bold** = best WebAssembly configuration.\n\n",
+            rounds.join("; ")
+        );
+        let flagged: Vec<String> = model
+            .metrics
+            .iter()
+            .filter(|m| m.note.contains("slowdown") || m.note.contains("no steady state"))
+            .map(|m| format!("{} {} on {} ({})", m.scenario, m.workload, m.engine, m.note))
+            .collect();
+        if !flagged.is_empty() {
+            let more = if flagged.len() > 8 { format!("; and {} more", flagged.len() - 8) } else { String::new() };
+            let shown = flagged.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
+            let _ = writeln!(out, "A process without a steady state (kept, flagged): {shown}{more}.\n");
+        }
+    }
     let _ = writeln!(out, "| metric | {} |", model.engines.join(" | "));
     let _ = writeln!(out, "|---|{}", "---:|".repeat(model.engines.len()));
     for row in summary_rows(model) {

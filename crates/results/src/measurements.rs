@@ -76,7 +76,7 @@ impl ThroughputMeasurement {
 /// How one worker process was started to vary code and heap placement (schema 9): an
 /// environment variable of `env_bytes` bytes (it shifts the initial stack) and `heap_pad_bytes`
 /// allocated and kept before the driver reads its request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Layout {
     pub env_bytes: usize,
     pub heap_pad_bytes: usize,

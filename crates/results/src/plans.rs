@@ -183,21 +183,22 @@ impl Profile {
             ProfileName::Quick => Profile {
                 name,
                 sizes: vec![Size::Small],
-                // Three processes per cell, each shorter than the one process of schema 8
-                // (100 ms warm-up, 10 samples of 10 ms): the rounds cost about as much again.
+                // Five processes per cell, each far shorter than the one process of schema 8
+                // (100 ms warm-up, 10 samples of 10 ms): with K - 1 = 4 degrees of freedom the
+                // t interval is half as wide as with 3 processes, for about the same time.
                 throughput: SamplingPlan {
-                    warmup_ms: 40,
+                    warmup_ms: 25,
                     warmup_min_calls: 3,
-                    samples: 8,
-                    sample_target_ms: 6,
-                    max_cell_ms: 500,
+                    samples: 6,
+                    sample_target_ms: 5,
+                    max_cell_ms: 300,
                     min_samples: 6,
-                    processes: 3,
+                    processes: 5,
                 },
                 cell_timeout_s: 120,
                 // One process per cell in the quick profile: three would cost two more process
                 // starts on each of 100 cells, and the 5-minute budget has no room for them.
-                latency: Some(LatencyPlan { warmup_ms: 50, calls: 2_000, max_ms: 150, processes: 1 }),
+                latency: Some(LatencyPlan { warmup_ms: 30, calls: 2_000, max_ms: 100, processes: 1 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 3,
                     max_cell_ms: 3_000,
@@ -241,17 +242,18 @@ impl Profile {
             ProfileName::Full => Profile {
                 name,
                 sizes: vec![Size::Small, Size::Large],
+                // Ten processes per cell of about 0.25 s each, where schema 8 took one of 2 s.
                 throughput: SamplingPlan {
-                    warmup_ms: 150,
+                    warmup_ms: 100,
                     warmup_min_calls: 5,
-                    samples: 12,
-                    sample_target_ms: 20,
-                    max_cell_ms: 2_000,
+                    samples: 10,
+                    sample_target_ms: 15,
+                    max_cell_ms: 1_000,
                     min_samples: 6,
                     processes: 10,
                 },
                 cell_timeout_s: 600,
-                latency: Some(LatencyPlan { warmup_ms: 100, calls: 5_000, max_ms: 500, processes: 5 }),
+                latency: Some(LatencyPlan { warmup_ms: 60, calls: 5_000, max_ms: 300, processes: 5 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 15,
                     max_cell_ms: 8_000,
@@ -263,7 +265,7 @@ impl Profile {
                     warmup_ms: 50,
                     samples: 10,
                     sample_target_ms: 20,
-                    max_bench_ms: 400,
+                    max_bench_ms: 300,
                     min_samples: 6,
                     data_sizes: (0..11).map(|i| 16usize << (2 * i)).collect(),
                     host_calls: 10_000,
@@ -335,7 +337,7 @@ mod tests {
     fn scaling_shrinks_caps_but_keeps_minimums() {
         let p = Profile::get(ProfileName::Full);
         let s = p.scaled(0.1);
-        assert_eq!(s.throughput.max_cell_ms, 200);
+        assert_eq!(s.throughput.max_cell_ms, 100);
         assert_eq!(s.throughput.min_samples, p.throughput.min_samples);
         assert_eq!(s.cold_start.as_ref().unwrap().process_samples, 3);
         let sizes = &p.call_overhead.as_ref().unwrap().data_sizes;

@@ -108,7 +108,7 @@ impl Scenario for Throughput {
             }
         });
         let mut out = vec![format!(
-            "Throughput: median time per call (x ratio to native); every call verified against the native answer\n{table}\n{}",
+            "Throughput: time per call (x ratio to native; measured in rounds: geometric mean of the processes' medians); every call verified against the native answer\n{table}\n{}",
             view.noise("throughput", "time_per_call")
         )];
         if !t.engine_geomeans.is_empty() {
@@ -126,9 +126,12 @@ impl Scenario for Throughput {
                     fmt_estimate(&e.ratio, |v| format!("x{v:.3}")),
                 ]);
             }
-            out.push(format!(
-                "Geometric mean over the corpus of each engine's ratio to native, bootstrap 95% interval:\n{g}"
-            ));
+            let method = if results.schedule.is_some() {
+                "95% interval across rounds (t over the per-round geomeans)"
+            } else {
+                "bootstrap 95% interval"
+            };
+            out.push(format!("Geometric mean over the corpus of each engine's ratio to native, {method}:\n{g}"));
         }
         out
     }

@@ -242,18 +242,20 @@ impl Profile {
             ProfileName::Full => Profile {
                 name,
                 sizes: vec![Size::Small, Size::Large],
-                // Ten processes per cell of about 0.25 s each, where schema 8 took one of 2 s.
+                // Six processes per cell of about 0.2 s each (where schema 8 took one of 2 s):
+                // ten, each with 5 warm-up calls and 10 samples, made the interpreters' large
+                // cells take 13-38 s each, about 28 minutes for throughput alone.
                 throughput: SamplingPlan {
-                    warmup_ms: 100,
-                    warmup_min_calls: 5,
-                    samples: 10,
-                    sample_target_ms: 15,
-                    max_cell_ms: 1_000,
+                    warmup_ms: 50,
+                    warmup_min_calls: 2,
+                    samples: 8,
+                    sample_target_ms: 10,
+                    max_cell_ms: 400,
                     min_samples: 6,
-                    processes: 10,
+                    processes: 6,
                 },
                 cell_timeout_s: 600,
-                latency: Some(LatencyPlan { warmup_ms: 60, calls: 5_000, max_ms: 300, processes: 5 }),
+                latency: Some(LatencyPlan { warmup_ms: 40, calls: 5_000, max_ms: 200, processes: 3 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 15,
                     max_cell_ms: 8_000,
@@ -270,7 +272,7 @@ impl Profile {
                     data_sizes: (0..11).map(|i| 16usize << (2 * i)).collect(),
                     host_calls: 10_000,
                     latency_batches: 2_000,
-                    processes: 5,
+                    processes: 3,
                 }),
                 memory: Some(MemoryPlan { instance_counts: vec![1, 10, 100, 1000] }),
                 density: Some(DensityPlan {
@@ -337,7 +339,7 @@ mod tests {
     fn scaling_shrinks_caps_but_keeps_minimums() {
         let p = Profile::get(ProfileName::Full);
         let s = p.scaled(0.1);
-        assert_eq!(s.throughput.max_cell_ms, 100);
+        assert_eq!(s.throughput.max_cell_ms, 40);
         assert_eq!(s.throughput.min_samples, p.throughput.min_samples);
         assert_eq!(s.cold_start.as_ref().unwrap().process_samples, 3);
         let sizes = &p.call_overhead.as_ref().unwrap().data_sizes;

@@ -42,7 +42,7 @@ pub fn extract(r: &ResultsFile) -> Vec<GateCell> {
             key: CellKey { scenario: c.scenario, workload: c.workload, engine: c.engine, metric: c.metric },
             samples: c.samples.unwrap_or_default(),
             modules: c.modules,
-            process_medians: c.processes.unwrap_or_default().iter().map(|g| stats::median(g)).collect(),
+            process_medians: c.across.map(|a| a.process_medians).unwrap_or_default(),
         })
         .collect()
 }

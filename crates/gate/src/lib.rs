@@ -354,8 +354,8 @@ fn judge(x: &GateCell, y: &GateCell, config: &GateConfig, noise: Option<&noise::
     let across = stats::levels::LogRatio::of(&x.process_medians, &y.process_medians);
     let (bm, cm, (ratio, p_value, mut verdict, mut reason)) = match across {
         Some(r) => (
-            stats::levels::geometric_mean_t(&x.process_medians, 0.95).map_or(0.0, |e| e.value),
-            stats::levels::geometric_mean_t(&y.process_medians, 0.95).map_or(0.0, |e| e.value),
+            stats::levels::geometric_mean(&x.process_medians),
+            stats::levels::geometric_mean(&y.process_medians),
             decide_across_processes(r, threshold, config.confidence, n),
         ),
         None => {

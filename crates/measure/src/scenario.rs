@@ -413,6 +413,16 @@ impl<P: Serialize + Clone> WorkloadTask<P> {
 }
 
 impl<P> WorkloadTask<P> {
+    /// `subject`'s executor for this cell, sharing the cell's runtime artifact across its
+    /// worker processes where it has one.
+    pub fn executor<'s>(&self, subject: &'s Subject) -> Box<dyn crate::executor::Executor + 's> {
+        let mut exec = subject.executor();
+        if let Some(path) = &self.artifact {
+            exec.reuse_artifact(path);
+        }
+        exec
+    }
+
     /// The native answer; a guest without one (an adversarial guest) is run once on `exec` and
     /// the cell refused, saying what it returned.
     pub fn expected_or_refuse(

@@ -54,7 +54,7 @@ pub fn render(model: &Model) -> String {
         let flagged: Vec<String> = model
             .metrics
             .iter()
-            .filter(|m| m.note.contains("slowdown") || m.note.contains("no steady state"))
+            .filter(|m| m.across.as_ref().is_some_and(|a| a.unsteady > 0))
             .map(|m| format!("{} {} on {} ({})", m.scenario, m.workload, m.engine, m.note))
             .collect();
         if !flagged.is_empty() {

@@ -15,12 +15,12 @@ pub(crate) fn td_text(s: &str) -> Td {
 /// A figure measured in several worker processes: the share of its variance between processes,
 /// with what the steady-state check found (`3 processes, 40% ...; slowdown: 1`) on hover.
 pub(crate) fn td_between_share(m: Option<&Metric>) -> Td {
-    match m.and_then(|m| m.between_share.map(|s| (m, s))) {
+    match m.and_then(|m| m.across.as_ref().map(|a| (m, a))) {
         None => Td { html: "–".into(), class: "na" },
-        Some((m, share)) => {
-            let flagged = m.note.contains("slowdown") || m.note.contains("no steady state");
-            let mark = if flagged { "<sup>‡</sup>" } else { "" };
-            Td { html: format!("<span title=\"{}\">{:.0}%{mark}</span>", esc(&m.note), share * 100.0), class: "num" }
+        Some((m, a)) => {
+            let mark = if a.unsteady > 0 { "<sup>‡</sup>" } else { "" };
+            let share = a.between_share * 100.0;
+            Td { html: format!("<span title=\"{}\">{share:.0}%{mark}</span>", esc(&m.note)), class: "num" }
         }
     }
 }

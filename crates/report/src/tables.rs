@@ -139,8 +139,7 @@ mod tests {
             gated: false,
             modules: vec![],
             summary: None,
-            processes: None,
-            between_share: None,
+            across: None,
         };
         let m = Metric { run: 0, cell: cell.clone() };
         assert_eq!(fmt_interval(&m), "1.40–1.60×");

@@ -4,7 +4,7 @@
 //! report (HTML, Markdown, CSV, BMF) and the terminal tables all read this list, so they cannot
 //! disagree on what a file says.
 use crate::ResultsFile;
-use crate::measurements::{MemoryOutput, Phase, ProcessPath, ProcessRun, ThroughputMeasurement};
+use crate::measurements::{MemoryOutput, Phase, ProcessPath, ProcessRun};
 use crate::values::{CellStatus, Size};
 use stats::Estimate;
 
@@ -61,10 +61,19 @@ pub struct Cell {
     pub modules: Vec<String>,
     /// The samples' full summary (spread, outliers), where the file has one.
     pub summary: Option<stats::Summary>,
-    /// Schema 9: the kept samples of each worker process, for figures measured in several
-    /// (the gate then compares process medians), and the share of variance between them.
-    pub processes: Option<Vec<Vec<f64>>>,
-    pub between_share: Option<f64>,
+    /// Schema 9: what a figure measured in several worker processes adds.
+    pub across: Option<Across>,
+}
+
+/// A figure measured in several worker processes (schema 9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Across {
+    /// Each process's median of its kept samples (the gate compares these).
+    pub process_medians: Vec<f64>,
+    /// Share of the variance between processes rather than within one.
+    pub between_share: f64,
+    /// Processes that slowed down or never reached a steady state (kept, flagged).
+    pub unsteady: usize,
 }
 
 impl Cell {
@@ -115,13 +124,8 @@ pub fn path_name(p: ProcessPath) -> &'static str {
     }
 }
 
-/// `3 processes, 40% of the variance between them; 1 slowdown`: what a multi-process figure
-/// adds in words.
-pub fn process_note(m: &ThroughputMeasurement) -> String {
-    m.levels.as_ref().map(|l| processes_note(&m.processes, l)).unwrap_or_default()
-}
-
-/// [`process_note`] of any figure measured in several processes.
+/// `3 processes, 40% of the variance between them; slowdown: 1`: what a figure measured in
+/// several processes adds, in words.
 pub fn processes_note(processes: &[ProcessRun], levels: &stats::levels::Levels) -> String {
     let mut note =
         format!("{} processes, {:.0}% of the variance between them", processes.len(), levels.between_share * 100.0);
@@ -136,6 +140,16 @@ pub fn processes_note(processes: &[ProcessRun], levels: &stats::levels::Levels) 
         }
     }
     note
+}
+
+/// Marks a figure as measured across `processes`, saying so in its note.
+fn set_across(cell: &mut Cell, processes: &[ProcessRun], levels: &stats::levels::Levels) {
+    cell.note = processes_note(processes, levels);
+    cell.across = Some(Across {
+        process_medians: processes.iter().map(|p| p.median_ns_per_call).collect(),
+        between_share: levels.between_share,
+        unsteady: processes.iter().filter(|p| p.steady.class.flagged()).count(),
+    });
 }
 
 /// Micro-modules behind each call-overhead benchmark.
@@ -200,8 +214,7 @@ impl Flattener<'_> {
             gated: false,
             modules: Vec::new(),
             summary: None,
-            processes: None,
-            between_share: None,
+            across: None,
         });
         self.cells.last_mut().expect("just pushed")
     }
@@ -250,9 +263,7 @@ impl Flattener<'_> {
             let cell = self.push("throughput", &key, &c.engine, "time_per_call", "ns", m.estimate(), Some(n));
             cell.summary = m.summary.clone();
             if let Some(levels) = &m.levels {
-                cell.processes = Some(m.process_groups());
-                cell.between_share = Some(levels.between_share);
-                cell.note = process_note(m);
+                set_across(cell, &m.processes, levels);
             }
             Self::gated(cell, per_call, modules);
             if let Some(ratio) = c.ratio_to_native {
@@ -341,9 +352,7 @@ impl Flattener<'_> {
                 cell.payload_bytes = bytes;
                 cell.summary = Some(s.clone());
                 if let Some(levels) = &b.levels {
-                    cell.processes = Some(b.processes.iter().map(|p| p.kept().to_vec()).collect());
-                    cell.between_share = Some(levels.between_share);
-                    cell.note = processes_note(&b.processes, levels);
+                    set_across(cell, &b.processes, levels);
                 }
                 if !b.per_call_ns.is_empty() {
                     Self::gated(cell, b.per_call_ns.clone(), modules);

@@ -63,14 +63,6 @@ impl ThroughputMeasurement {
             (None, None) => stats::median_estimate(&self.per_call_ns),
         }
     }
-
-    /// Each process's kept samples (one group for a single-process cell).
-    pub fn process_groups(&self) -> Vec<Vec<f64>> {
-        if self.processes.is_empty() {
-            return vec![self.per_call_ns.clone()];
-        }
-        self.processes.iter().map(|p| p.kept().to_vec()).collect()
-    }
 }
 
 /// How one worker process was started to vary code and heap placement (schema 9): an

@@ -37,11 +37,21 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
     if t >= 0.0 { 1.0 - tail } else { tail }
 }
 
+/// The logarithms of the positive, finite `values`.
+fn logs(values: &[f64]) -> Vec<f64> {
+    values.iter().filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.ln()).collect()
+}
+
+/// The geometric mean of the positive figures among `values` (0 when there are none).
+pub fn geometric_mean(values: &[f64]) -> f64 {
+    let logs = logs(values);
+    if logs.is_empty() { 0.0 } else { mean(&logs).exp() }
+}
+
 /// The geometric mean of positive figures with the t interval of their logarithms at `level`
 /// (at least two figures).
 pub fn geometric_mean_t(values: &[f64], level: f64) -> Option<Estimate> {
-    let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.ln()).collect();
-    log_mean_t(&logs, level)
+    log_mean_t(&logs(values), level)
 }
 
 /// `exp` of the mean of `logs` with the t interval at `level` (at least two values).

@@ -56,10 +56,7 @@ impl Scenario for Latency {
         let task: WorkloadTask<LatencyPlan> = serde_json::from_value(cell.clone())?;
         let (wasm, input) = task.workload.inputs()?;
         let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
-        let mut exec = ctx.subject.executor();
-        if let Some(path) = &task.artifact {
-            exec.reuse_artifact(path);
-        }
+        let mut exec = task.executor(ctx.subject);
         let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
         Ok(serde_json::to_value(measure_latency(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
     }

@@ -56,10 +56,7 @@ impl Scenario for Throughput {
         let task: WorkloadTask<SamplingPlan> = serde_json::from_value(cell.clone())?;
         let (wasm, input) = task.workload.inputs()?;
         let code = WorkloadCode { name: &task.workload.workload, wasm: &wasm };
-        let mut exec = ctx.subject.executor();
-        if let Some(path) = &task.artifact {
-            exec.reuse_artifact(path);
-        }
+        let mut exec = task.executor(ctx.subject);
         let expected = task.expected_or_refuse(exec.as_mut(), &code, &input)?;
         Ok(serde_json::to_value(measure(exec.as_mut(), &code, &input, expected, &task.plan)?)?)
     }
@@ -71,7 +68,7 @@ impl Scenario for Throughput {
         let text = verdict(status, &error, || {
             let m = measurement.as_ref().expect("ok has a measurement");
             let across = match &m.levels {
-                Some(_) => format!(", {}", results::cells::process_note(m)),
+                Some(l) => format!(", {}", results::cells::processes_note(&m.processes, l)),
                 None => String::new(),
             };
             format!("{} per call ({} calls verified{across})", fmt_ns(m.median_ns_per_call), m.verified_calls)

@@ -21,6 +21,12 @@ pub struct SamplingPlan {
     /// process takes the warm-up and the samples above); older files measured one.
     #[serde(default = "one")]
     pub processes: usize,
+    /// Schema 10: worker processes per cell for the interpreters and JS engines (the registry's
+    /// execution kind), when fewer than `processes`: their processes cost most (long calls; V8
+    /// starts Node and compiles in each), so the quick profile gives them 3 to fit its time;
+    /// their intervals are then wider. Absent: `processes` for every configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_processes: Option<usize>,
 }
 
 fn one() -> usize {
@@ -90,11 +96,33 @@ pub struct DensityPlan {
     pub max_fill_ms: u64,
     /// How long each instantiation-rate measurement runs.
     pub rate_ms: u64,
+    /// Schema 10: the thread counts the instantiation rate is measured at ([`scaling_levels`]
+    /// of the machine unless `--threads` names them); empty in older files (one thread and
+    /// every core).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub threads: Vec<usize>,
+}
+
+/// The thread levels of the scaling scenarios on a machine with `cores` cores: 1, 2, 4, ...
+/// below the core count, the core count, and one oversubscribed level at twice that.
+pub fn scaling_levels(cores: usize) -> Vec<usize> {
+    let cores = cores.max(1);
+    let mut levels: Vec<usize> =
+        std::iter::successors(Some(1usize), |n| Some(n * 2)).take_while(|&n| n < cores).collect();
+    levels.push(cores);
+    levels.push(2 * cores);
+    levels
+}
+
+/// The cores this process may use.
+pub fn machine_cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencyPlan {
-    /// Thread counts to run (each for `ms_per_level`).
+    /// Thread counts to run (each for `ms_per_level`): [`scaling_levels`] of the machine unless
+    /// `--threads` names them (schema 10; older files have 1, 2, 4 and 8 whatever the machine).
     pub threads: Vec<usize>,
     pub ms_per_level: u64,
 }
@@ -194,11 +222,12 @@ impl Profile {
                     max_cell_ms: 300,
                     min_samples: 6,
                     processes: 5,
+                    slow_processes: Some(3),
                 },
                 cell_timeout_s: 120,
                 // One process per cell in the quick profile: three would cost two more process
                 // starts on each of 100 cells, and the 5-minute budget has no room for them.
-                latency: Some(LatencyPlan { warmup_ms: 30, calls: 2_000, max_ms: 100, processes: 1 }),
+                latency: Some(LatencyPlan { warmup_ms: 30, calls: 2_000, max_ms: 70, processes: 1 }),
                 cold_start: Some(ColdStartPlan {
                     repetitions: 3,
                     max_cell_ms: 3_000,
@@ -210,7 +239,7 @@ impl Profile {
                     warmup_ms: 20,
                     samples: 8,
                     sample_target_ms: 5,
-                    max_bench_ms: 50,
+                    max_bench_ms: 35,
                     min_samples: 6,
                     // Up to 1 MiB (the size the memory round trip claim reads): a 16 MiB copy
                     // takes the interpreters seconds per cell; the full profile sweeps to 16 MiB.
@@ -225,8 +254,9 @@ impl Profile {
                     max_instances: 50_000,
                     max_fill_ms: 4_000,
                     rate_ms: 300,
+                    threads: scaling_levels(machine_cores()),
                 }),
-                concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4], ms_per_level: 300 }),
+                concurrency: Some(ConcurrencyPlan { threads: scaling_levels(machine_cores()), ms_per_level: 300 }),
                 // Three workloads of different shape (hashing, allocation-heavy parsing, dense
                 // f64 loops over memory): the quick profile's tax, in a fraction of the time.
                 sandbox_tax: Some(TaxPlan {
@@ -253,21 +283,26 @@ impl Profile {
                     max_cell_ms: 400,
                     min_samples: 6,
                     processes: 6,
+                    slow_processes: None,
                 },
                 cell_timeout_s: 600,
-                latency: Some(LatencyPlan { warmup_ms: 40, calls: 5_000, max_ms: 200, processes: 3 }),
+                // Cut to fit the full profile in 45 minutes (it ran past 47 with the plans of
+                // schema 8 for the scenarios below): latency had 200 ms per process, cold start
+                // 15 repetitions of up to 8 s per cell (19.4 minutes, the largest part), the
+                // sandbox tax 1.4 s per pair.
+                latency: Some(LatencyPlan { warmup_ms: 30, calls: 5_000, max_ms: 120, processes: 3 }),
                 cold_start: Some(ColdStartPlan {
-                    repetitions: 15,
-                    max_cell_ms: 8_000,
-                    steady_calls: 10,
-                    process_samples: 20,
-                    program_repetitions: 10,
+                    repetitions: 10,
+                    max_cell_ms: 2_500,
+                    steady_calls: 5,
+                    process_samples: 10,
+                    program_repetitions: 5,
                 }),
                 call_overhead: Some(CallOverheadPlan {
-                    warmup_ms: 50,
+                    warmup_ms: 30,
                     samples: 10,
-                    sample_target_ms: 20,
-                    max_bench_ms: 300,
+                    sample_target_ms: 10,
+                    max_bench_ms: 150,
                     min_samples: 6,
                     data_sizes: (0..11).map(|i| 16usize << (2 * i)).collect(),
                     host_calls: 10_000,
@@ -280,14 +315,18 @@ impl Profile {
                     max_instances: 200_000,
                     max_fill_ms: 30_000,
                     rate_ms: 1_000,
+                    threads: scaling_levels(machine_cores()),
                 }),
-                concurrency: Some(ConcurrencyPlan { threads: vec![1, 2, 4, 8], ms_per_level: 1_000 }),
+                concurrency: Some(ConcurrencyPlan { threads: scaling_levels(machine_cores()), ms_per_level: 1_000 }),
+                // The quick profile's three workloads (hashing, allocation-heavy parsing, dense f64
+                // loops), at both sizes: every workload took 8.8 minutes and was still not done
+                // (each cell compiles the module twice, with and without the limit).
                 sandbox_tax: Some(TaxPlan {
-                    warmup_ms: 200,
-                    rounds: 5,
-                    samples_per_round: 5,
-                    sample_target_ms: 20,
-                    workloads: Vec::new(),
+                    warmup_ms: 60,
+                    rounds: 4,
+                    samples_per_round: 3,
+                    sample_target_ms: 10,
+                    workloads: ["sha256", "json", "matmul"].map(String::from).to_vec(),
                 }),
                 host_workload: Some(HOST_WORKLOAD.into()),
                 other: Default::default(),
@@ -334,6 +373,14 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_levels_run_from_one_thread_to_every_core_and_twice_that() {
+        assert_eq!(scaling_levels(1), [1, 2]);
+        assert_eq!(scaling_levels(2), [1, 2, 4]);
+        assert_eq!(scaling_levels(6), [1, 2, 4, 6, 12]);
+        assert_eq!(scaling_levels(16), [1, 2, 4, 8, 16, 32]);
+    }
 
     #[test]
     fn scaling_shrinks_caps_but_keeps_minimums() {

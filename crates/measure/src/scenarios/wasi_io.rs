@@ -62,7 +62,7 @@ impl IoOp {
 pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
     let scale = match profile {
         ProfileName::Quick => 1,
-        ProfileName::Full => 3,
+        ProfileName::Full => 2,
     };
     let op = |op: &str, bytes: usize, count: usize| IoOp { op: op.into(), bytes, count: count * scale };
     vec![
@@ -81,8 +81,8 @@ pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
 
 fn reps_for(profile: ProfileName) -> usize {
     match profile {
-        ProfileName::Quick => 3,
-        ProfileName::Full => 11,
+        ProfileName::Quick => 2,
+        ProfileName::Full => 7,
     }
 }
 

@@ -141,7 +141,7 @@ pub struct Measurement {
 fn runs_for(profile: ProfileName) -> usize {
     match profile {
         ProfileName::Quick => 3,
-        ProfileName::Full => 10,
+        ProfileName::Full => 6,
     }
 }
 

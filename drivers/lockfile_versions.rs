@@ -9,7 +9,18 @@ include!("../build-support/rustc_version.rs");
 include!("../build-support/locked_version.rs");
 
 /// Crates whose versions a driver may report (absent ones are `unknown`).
-const CRATES: &[&str] = &["wasmtime", "wasmtime-wasi", "wasmer", "wasmer-wasix", "wasmi", "wasmi_wasi"];
+const CRATES: &[&str] = &[
+    "wasmtime",
+    "wasmtime-wasi",
+    "wasmer",
+    "wasmer-wasix",
+    "wasmi",
+    "wasmi_wasi",
+    "tinywasm",
+    "makepad-stitch",
+    "wasm3x",
+    "wamrx",
+];
 
 fn main() {
     // Read the manifest dir when the script runs, not when it was compiled: cargo reuses a

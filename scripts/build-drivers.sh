@@ -12,5 +12,6 @@ fi
 for d in "${drivers[@]}"; do
   [[ -f "drivers/$d/Cargo.toml" ]] || { echo "build-drivers: no driver drivers/$d" >&2; exit 1; }
   echo "build-drivers: $d"
+  scripts/install-driver-packages.sh "$d"
   cargo build --release --locked --manifest-path "drivers/$d/Cargo.toml" --target-dir "$target"
 done

@@ -3,7 +3,8 @@
 # (rustup does not auto-install them here), checks the toolchain is new enough, and installs
 # the C toolchain of the corpus's C WASI programs (Debian packages clang, lld, wasi-libc,
 # libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins)
-# and Valgrind (instruction counts, `run --measure instructions`).
+# Valgrind (instruction counts, `run --measure instructions`), cmake (the WAMR driver) and npm
+# (the v8 driver's Node.js package).
 # With --browser also headless Chromium (Debian package `chromium`), which the report's browser
 # test drives; when it cannot be installed this fails loudly.
 set -euo pipefail
@@ -39,6 +40,20 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1 \
   echo "setup: installing clang, lld, wasi-libc and libclang-rt-dev-wasm32 (Debian) for the C WASI workloads"
   apt_install clang lld wasi-libc libclang-rt-dev-wasm32
   [[ -f /usr/include/wasm32-wasi/stdio.h ]] || { echo "setup: wasi-libc could not be installed" >&2; exit 1; }
+fi
+
+# The Wasm3 and WAMR drivers build vendored C: WAMR's through cmake, both bindings through
+# bindgen, which loads libclang (libclang1, pulled in by clang above). The v8 driver installs
+# its Node.js binary from the npm registry with npm (Debian's npm brings a node to run it).
+if ! command -v cmake >/dev/null 2>&1; then
+  echo "setup: installing cmake (Debian) for the WAMR driver"
+  apt_install cmake
+  command -v cmake >/dev/null || { echo "setup: cmake could not be installed" >&2; exit 1; }
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm (Debian) for the v8 driver's Node.js package"
+  apt_install npm
+  command -v npm >/dev/null || { echo "setup: npm could not be installed" >&2; exit 1; }
 fi
 
 if ! command -v valgrind >/dev/null 2>&1; then

@@ -11,6 +11,7 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 drivers=()
 for manifest in drivers/*/Cargo.toml; do drivers+=("$(dirname "$manifest")"); done
 
+scripts/install-driver-packages.sh
 cargo fmt --all --check
 for d in "${drivers[@]}"; do cargo fmt --manifest-path "$d/Cargo.toml" --all --check; done
 scripts/check-layers.sh

@@ -128,5 +128,6 @@ pub fn merge(inputs: &[PathBuf]) -> Result<ResultsFile> {
         join(&mut out.scenarios, r.scenarios);
     }
     out.analyze();
+    results::virtual_best::analyze_file(&mut out);
     Ok(out)
 }

@@ -44,6 +44,12 @@ pub trait Engine: Send + Sync {
     fn deserialize(&self, artifact: &[u8]) -> Result<Box<dyn CompiledModule>>;
     /// A fresh instance with the host functions of [`crate::host`] bound to its imports.
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+    /// For an engine that runs in another process (V8 in Node.js): what its last `compile` or
+    /// `instantiate` took there, measured there. The harness uses it in place of its own
+    /// timing, which would include the pipe. `None` (every in-process engine): time it here.
+    fn remote_ns(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The conformance side of a configuration: a trait of its own, built by a driver's
@@ -135,6 +141,22 @@ pub trait Instance {
     /// Times `iters` calls of a call-overhead export through `path`, verifying every answer;
     /// returns elapsed nanoseconds. The loop runs inside the adapter (see [`timed_loop`]).
     fn time_micro(&mut self, call: MicroCall, path: CallPath, iters: u64) -> Result<u64>;
+    /// Times `iters` calls of a workload's `run(ptr, len) -> i64`, each checksum checked against
+    /// `expected`; returns the elapsed nanoseconds. Timed here by default; an engine in another
+    /// process times the batch there, so no pipe round trip is counted.
+    fn timed_run(&mut self, run: FuncId, args: &[Val; 2], iters: u64, expected: u64) -> Result<u64> {
+        let mut result = [Val::I64(0)];
+        let start = std::time::Instant::now();
+        for _ in 0..iters {
+            self.call(run, std::hint::black_box(args), &mut result)?;
+            match result[0] {
+                Val::I64(v) if v as u64 == expected => {}
+                Val::I64(v) => bail!("wrong answer: got {:#018x}, the native answer is {expected:#018x}", v as u64),
+                other => bail!("`run` returned {other}, expected an i64"),
+            }
+        }
+        Ok(start.elapsed().as_nanos() as u64)
+    }
 }
 
 /// Downcasts a module to the adapter's own type, with a clear error on a mix-up.
@@ -163,4 +185,67 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
+}
+
+/// A runtime value that must stay on the thread that made it (a C runtime's environment behind
+/// an `Rc`, as Wasm3's and WAMR's bindings have), carried by an engine the interface wants
+/// `Send + Sync`. Reaching it from another thread is an error, never a data race; dropped on
+/// another thread it is leaked instead of freed there. The registry declares such runtimes
+/// without `threads`, so no scenario shares their engines between threads.
+pub struct ThreadBound<T> {
+    value: std::mem::ManuallyDrop<T>,
+    owner: std::thread::ThreadId,
+}
+
+// SAFETY: the value is only reached through `get`/`get_mut`, which refuse any thread but the
+// owner, and it is only dropped on the owner thread (see `Drop`).
+unsafe impl<T> Send for ThreadBound<T> {}
+// SAFETY: as above: no shared access from a thread other than the owner.
+unsafe impl<T> Sync for ThreadBound<T> {}
+
+impl<T> ThreadBound<T> {
+    pub fn new(value: T) -> Self {
+        ThreadBound { value: std::mem::ManuallyDrop::new(value), owner: std::thread::current().id() }
+    }
+
+    fn check(&self) -> Result<()> {
+        if std::thread::current().id() != self.owner {
+            bail!("this runtime is single-threaded: its engine and modules stay on the thread that made them");
+        }
+        Ok(())
+    }
+
+    pub fn get(&self) -> Result<&T> {
+        self.check()?;
+        Ok(&self.value)
+    }
+
+    pub fn get_mut(&mut self) -> Result<&mut T> {
+        self.check()?;
+        Ok(&mut self.value)
+    }
+}
+
+impl<T> Drop for ThreadBound<T> {
+    fn drop(&mut self) {
+        if std::thread::current().id() == self.owner {
+            // SAFETY: dropped once, here, on the owner thread.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.value) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod thread_bound_tests {
+    use super::ThreadBound;
+
+    #[test]
+    fn a_thread_bound_value_is_refused_on_other_threads() {
+        let bound = ThreadBound::new(std::rc::Rc::new(5));
+        assert_eq!(**bound.get().unwrap(), 5);
+        std::thread::scope(|s| {
+            let err = s.spawn(|| bound.get().map(|_| ()).unwrap_err().to_string()).join().unwrap();
+            assert!(err.contains("single-threaded"), "{err}");
+        });
+    }
 }

@@ -58,6 +58,7 @@ pub trait Scenario: Sync {
 }
 
 /// What the orchestrator knows when it plans a run.
+#[derive(Clone)]
 pub struct RunPlan<'a> {
     pub corpus: &'a Corpus,
     /// Absolute path of the corpus directory.
@@ -76,9 +77,17 @@ pub struct RunPlan<'a> {
     pub scratch: PathBuf,
 }
 
-impl RunPlan<'_> {
+impl<'a> RunPlan<'a> {
     pub fn is_selected(&self, scenario: &str) -> bool {
         self.selected.iter().any(|s| s == scenario)
+    }
+
+    /// This plan with only the subjects that take part in `scenario` (the registry's
+    /// `scenarios` list of a subject; every scenario when it has none).
+    pub fn taking_part_in(&self, scenario: &str) -> RunPlan<'a> {
+        let mut view = self.clone();
+        view.subjects.retain(|s| s.capabilities.as_ref().is_none_or(|c| c.takes_part_in(scenario)));
+        view
     }
 }
 
@@ -374,18 +383,19 @@ impl<P: Serialize + Clone> WorkloadTask<P> {
     /// One cell per selected workload, size and subject (in that order), each labelled
     /// `scenario workload (size) on subject`; none when the run did not select `scenario`.
     pub fn plan_all(scenario: &'static str, run: &RunPlan, plan: &P, estimate_ms: u64) -> Result<Vec<PlannedCell>> {
-        Self::plan_in_rounds(scenario, run, plan, estimate_ms, 1)
+        Self::plan_in_rounds(scenario, run, plan, estimate_ms, |_| 1)
     }
 
-    /// [`WorkloadTask::plan_all`], each cell measured in `processes` worker processes in rounds
-    /// grouped by workload and size (every engine, native included, in the same round), the
-    /// processes of a cell sharing one runtime artifact; `processes` <= 1 plans plain cells.
+    /// [`WorkloadTask::plan_all`], each cell measured in `processes_for(its subject's
+    /// capabilities)` worker processes in rounds grouped by workload and size (every engine,
+    /// native included, in the same round; a cell with fewer processes sits out the later
+    /// rounds), the processes of a cell sharing one runtime artifact; 1 plans a plain cell.
     pub fn plan_in_rounds(
         scenario: &'static str,
         run: &RunPlan,
         plan: &P,
         estimate_ms: u64,
-        processes: usize,
+        processes_for: impl Fn(&results::Capabilities) -> usize,
     ) -> Result<Vec<PlannedCell>> {
         let mut cells = Vec::new();
         if !run.is_selected(scenario) {
@@ -394,6 +404,7 @@ impl<P: Serialize + Clone> WorkloadTask<P> {
         for m in &run.workloads {
             for size in sizes_of(run, m) {
                 for subject in &run.subjects {
+                    let processes = processes_for(&subject.capabilities.clone().unwrap_or_default());
                     let estimate_ms = estimate_ms * processes.max(1) as u64;
                     let mut task =
                         WorkloadTask { workload: WorkloadCell::of(run, m, size)?, plan: plan.clone(), artifact: None };
@@ -450,14 +461,16 @@ pub struct HostCell<P> {
 }
 
 impl<P: Serialize + Clone> HostCell<P> {
-    /// One cell per selected subject `applies` accepts, serving the profile's host workload (or
-    /// the first selected Rust workload); none when the run did not select `scenario`.
+    /// One cell per selected subject for which `plan_for` gives a plan (its capabilities and
+    /// the profile's plan in, the subject's plan out, `None` to leave it out), serving the
+    /// profile's host workload (or the first selected Rust workload); none when the run did
+    /// not select `scenario`.
     pub fn plan_all(
         scenario: &'static str,
         run: &RunPlan,
         plan: Option<&P>,
         estimate_ms: u64,
-        applies: impl Fn(&results::Capabilities) -> bool,
+        plan_for: impl Fn(&results::Capabilities, &P) -> Option<P>,
     ) -> Result<Vec<PlannedCell>> {
         let Some(plan) = plan.filter(|_| run.is_selected(scenario)) else { return Ok(vec![]) };
         let rust = |m: &&&ModuleEntry| m.kind == results::manifest::ModuleKind::RustWorkload;
@@ -469,13 +482,11 @@ impl<P: Serialize + Clone> HostCell<P> {
         let Some(host) = host else { return Ok(vec![]) };
         let mut cells = Vec::new();
         for subject in &run.subjects {
-            if !applies(&subject.capabilities.clone().unwrap_or_default()) {
-                continue;
-            }
+            let Some(plan) = plan_for(&subject.capabilities.clone().unwrap_or_default(), plan) else { continue };
             let cell = HostCell {
                 workload: WorkloadCell::of(run, host, Some(Size::Small))?,
                 corpus_dir: run.corpus_dir.clone(),
-                plan: plan.clone(),
+                plan,
             };
             let label = if scenario == "memory" {
                 format!("memory on {}", subject.id)

@@ -88,9 +88,21 @@ macro_rules! subject_id {
 /// Both tables of a runtime driver from one list, `"id" => adapter`, in registry order: each
 /// adapter module has `fn engine(&EngineOptions) -> Result<E>` where `E` implements
 /// [`crate::engine::Engine`] and [`crate::engine::Conformance`]. Defines `SUBJECTS` and
-/// `CONFORMANCE`.
+/// `CONFORMANCE`. A driver whose configurations have no conformance side (no spec-test session,
+/// no WASI layer: the registry declares them without `conformance`) starts the list with
+/// `measure_only;`: its adapters implement [`crate::engine::Engine`] only and its
+/// `CONFORMANCE` table is empty, so a conformance request says so.
 #[macro_export]
 macro_rules! subject_tables {
+    (measure_only; $($id:literal => $adapter:ident),* $(,)?) => {
+        /// Every configuration of this driver, in registry order.
+        pub static SUBJECTS: &[$crate::subject::SubjectEntry] = &[$($crate::subject::SubjectEntry {
+            id: $crate::subject_id!($id),
+            make: |o| Ok($crate::subject::Subject::Wasm(Box::new($adapter::engine(o)?))),
+        }),*];
+        /// No configuration of this driver has a conformance side.
+        pub static CONFORMANCE: &[$crate::subject::ConformanceEntry] = &[];
+    };
     ($($id:literal => $adapter:ident),* $(,)?) => {
         /// Every configuration of this driver, in registry order.
         pub static SUBJECTS: &[$crate::subject::SubjectEntry] = &[$($crate::subject::SubjectEntry {

@@ -124,6 +124,37 @@ pub fn traps_are_errors_not_crashes(table: &[SubjectEntry]) {
     }
 }
 
+/// A timed batch of a workload's `run` checks every answer: the right answer passes and takes
+/// time, a wrong expected answer fails the batch (whether the batch is timed here or, for an
+/// engine in another process, there).
+pub fn timed_batches_verify_every_answer(table: &[SubjectEntry]) {
+    let _turn = turn();
+    for s in wasm_subjects(table) {
+        let id = s.info().id.clone();
+        let mut exec = WasmExecutor::new(s.engine().unwrap());
+        // The workload ABI; `run` sums the input's bytes.
+        let guest = wat::parse_str(
+            r#"(module (memory (export "memory") 1)
+                 (func (export "wg_alloc") (param i32) (result i32) (i32.const 1024))
+                 (func (export "run") (param $p i32) (param $n i32) (result i64) (local $s i64)
+                   (block $done (loop $next
+                     (br_if $done (i32.eqz (local.get $n)))
+                     (local.set $s (i64.add (local.get $s) (i64.load8_u (local.get $p))))
+                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                     (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                     (br $next)))
+                   (local.get $s)))"#,
+        )
+        .expect("valid WAT");
+        let buffer = micro::checksum_buffer(4096);
+        exec.prepare(&WorkloadCode { name: "byte_sum", wasm: &guest }, &buffer).unwrap();
+        let right: u64 = buffer.iter().map(|&b| b as u64).sum();
+        assert!(exec.timed_calls(5, right).unwrap() > 0, "{id}");
+        let err = exec.timed_calls(3, right ^ 1).unwrap_err().to_string();
+        assert!(err.contains("wrong answer"), "{id}: {err}");
+    }
+}
+
 /// A malformed module is a compile error.
 pub fn malformed_modules_fail_to_compile(table: &[SubjectEntry]) {
     let _turn = turn();
@@ -319,7 +350,7 @@ pub fn a_cell_slowed_on_purpose_shows_the_expected_ratio(table: &[SubjectEntry],
 /// `measure::driver_kit_tests!(my_driver::SUBJECTS, my_driver::CONFORMANCE);`.
 #[macro_export]
 macro_rules! driver_kit_tests {
-    ($subjects:expr, $conformance:expr) => {
+    (measure_only; $subjects:expr) => {
         #[test]
         fn micro_modules_match_native() {
             $crate::testkit::micro_modules_match_native($subjects);
@@ -339,6 +370,14 @@ macro_rules! driver_kit_tests {
         fn malformed_modules_fail_to_compile() {
             $crate::testkit::malformed_modules_fail_to_compile($subjects);
         }
+
+        #[test]
+        fn timed_batches_verify_every_answer() {
+            $crate::testkit::timed_batches_verify_every_answer($subjects);
+        }
+    };
+    ($subjects:expr, $conformance:expr) => {
+        $crate::driver_kit_tests!(measure_only; $subjects);
 
         #[test]
         fn call_paths_verify_answers() {

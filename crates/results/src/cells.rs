@@ -269,10 +269,17 @@ impl Flattener<'_> {
             if let Some(ratio) = c.ratio_to_native {
                 self.push("throughput", &key, &c.engine, "ratio_to_native", "x", ratio, Some(n));
             }
+            if let Some(ratio) = c.ratio_to_best {
+                self.push("throughput", &key, &c.engine, "ratio_to_best", "x", ratio, Some(n));
+            }
         }
         for g in &t.engine_geomeans {
             let key = size_key(GEOMEAN, g.size);
             self.push("throughput", &key, &g.engine, "ratio_to_native", "x", g.ratio, Some(g.workloads));
+        }
+        for g in &t.virtual_best {
+            let key = size_key(GEOMEAN, g.size);
+            self.push("throughput", &key, &g.engine, "ratio_to_best", "x", g.ratio, Some(g.workloads));
         }
     }
 
@@ -441,6 +448,15 @@ impl Flattener<'_> {
             self.point("density", w, e, "instantiate_per_s_one_thread", "per s", d.instantiate_per_s_one_thread);
             self.point("density", w, e, "instantiate_per_s_all_cores", "per s", d.instantiate_per_s_all_cores).n =
                 Some(d.threads);
+            // Each further instance of an already compiled module, as a time (what a host that
+            // keeps modules loaded pays per request), beside the first instance cold-start has.
+            if d.instantiate_per_s_one_thread > 0.0 {
+                self.point("density", w, e, "instantiate_each_one_thread", "ns", 1e9 / d.instantiate_per_s_one_thread);
+            }
+            for p in &d.rate_levels {
+                let key = format!("{} threads", p.threads);
+                self.point("density", &key, e, "instantiate_per_s", "per s", p.instantiate_per_s).note = w.to_string();
+            }
         }
         for c in sc.concurrency.iter().flat_map(|s| s.cells.iter()) {
             let Some(m) = &c.measurement else {

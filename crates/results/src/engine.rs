@@ -116,7 +116,7 @@ pub enum SubjectKind {
 /// What a subject can take part in. Declared once per subject in the subject registry (the
 /// `wasmgauge` crate's `subjects.rs`), read by the scenarios that plan cells, by conformance,
 /// and recorded in every results file for the report and the gate.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
     pub kind: SubjectKind,
     /// Limits it can switch on (each measured by sandbox-tax; the sandbox checks use fuel and
@@ -142,11 +142,91 @@ pub struct Capabilities {
     /// scenario), when they cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_instruction_counts: Option<String>,
+    /// Schema 10: one engine's compiled modules may be instantiated and run on several threads
+    /// at once (concurrency and the instantiation-rate levels above one thread need it). False
+    /// for single-threaded runtimes (Wasm3, WAMR through their bindings).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub threads: bool,
+    /// Schema 10: the scenarios it takes part in, when not every one that its other
+    /// capabilities allow (a runtime measured across a process boundary takes part only where
+    /// the timing happens on its side of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenarios: Option<Vec<String>>,
+    /// Schema 10: what kind of execution it is, for grouping runtimes in a selection study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<ExecutionKind>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// How a configuration runs WebAssembly: the groups of a runtime selection study.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExecutionKind {
+    /// Compiles every function with an optimizing compiler before running (Cranelift, LLVM).
+    OptimizingJit,
+    /// Compiles in one fast pass without optimization (Winch, Singlepass).
+    BaselineJit,
+    /// Interprets (its own bytecode or threaded code).
+    Interpreter,
+    /// A JavaScript engine's WebAssembly tiers (V8 in Node.js).
+    JsEngine,
+    /// The workload's native code (the baselines).
+    Native,
+}
+
+impl ExecutionKind {
+    pub const ALL: [ExecutionKind; 5] = [
+        ExecutionKind::OptimizingJit,
+        ExecutionKind::BaselineJit,
+        ExecutionKind::Interpreter,
+        ExecutionKind::JsEngine,
+        ExecutionKind::Native,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExecutionKind::OptimizingJit => "optimizing JIT",
+            ExecutionKind::BaselineJit => "baseline JIT",
+            ExecutionKind::Interpreter => "interpreter",
+            ExecutionKind::JsEngine => "JS engine",
+            ExecutionKind::Native => "native baseline",
+        }
+    }
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities {
+            kind: SubjectKind::default(),
+            limits: Limits::default(),
+            wasi: None,
+            artifact: false,
+            instances: false,
+            pooling_capacity: None,
+            conformance: false,
+            no_instruction_counts: None,
+            threads: true,
+            scenarios: None,
+            execution: None,
+        }
+    }
 }
 
 impl Capabilities {
     pub fn is_wasm(&self) -> bool {
         self.kind == SubjectKind::Wasm
+    }
+
+    /// Whether it takes part in scenario `name` (every one unless its list says otherwise).
+    pub fn takes_part_in(&self, name: &str) -> bool {
+        self.scenarios.as_ref().is_none_or(|list| list.iter().any(|s| s == name))
     }
 }
 

@@ -34,9 +34,10 @@ pub mod manifest;
 pub mod measurements;
 pub mod plans;
 pub mod values;
+pub mod virtual_best;
 pub mod wasi_command;
 
-pub use engine::{Capabilities, EngineInfo, EngineOptions, Features, Limits, SubjectKind};
+pub use engine::{Capabilities, EngineInfo, EngineOptions, ExecutionKind, Features, Limits, SubjectKind};
 pub use environment::Environment;
 pub use values::{CellStatus, Size, Val, ValType};
 
@@ -52,8 +53,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA: &str = "wasmgauge-results";
-pub const SCHEMA_VERSION: u32 = 9;
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
+pub const SCHEMA_VERSION: u32 = 10;
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 to 7 store calibrated ones in the same cells.
@@ -118,6 +119,10 @@ pub struct ThroughputCell {
     /// ratio of medians with a bootstrap interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_to_native: Option<Estimate>,
+    /// Schema 10: ratio to the fastest WebAssembly configuration of the same workload and size
+    /// ([`virtual_best`]); absent for the baselines and where only one configuration ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_to_best: Option<Estimate>,
 }
 
 impl ThroughputCell {
@@ -153,6 +158,10 @@ pub struct ThroughputSection {
     pub cells: Vec<ThroughputCell>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub engine_geomeans: Vec<EngineGeomean>,
+    /// Schema 10: each WebAssembly configuration's geometric mean of ratios to the fastest
+    /// configuration per workload ([`virtual_best`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub virtual_best: Vec<EngineGeomean>,
 }
 
 impl ThroughputSection {

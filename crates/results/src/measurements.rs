@@ -376,9 +376,20 @@ pub struct DensityMeasurement {
     pub instances_per_gib: f64,
     /// Instantiations per second (instantiate and drop), one thread.
     pub instantiate_per_s_one_thread: f64,
-    /// Instantiations per second over all threads, one per core, sharing the compiled module.
+    /// Instantiations per second over all threads, one per core, sharing the compiled module
+    /// (on one thread, `threads` = 1, for a single-threaded runtime).
     pub instantiate_per_s_all_cores: f64,
     pub threads: usize,
+    /// Schema 10: the rate at each thread level of the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_levels: Vec<RatePoint>,
+}
+
+/// Instantiate-and-drop operations per second at one thread count (density, schema 10).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatePoint {
+    pub threads: usize,
+    pub instantiate_per_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

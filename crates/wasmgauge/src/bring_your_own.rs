@@ -82,8 +82,15 @@ pub struct ModuleSummary {
 pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
     let (wasm, sig) = load_module(&req.module, &req.export)?;
     let args = parse_args(&req.export, &sig, &req.args)?;
-    let chosen: Vec<_> =
-        subjects.resolve(&req.settings.engines)?.into_iter().filter(|s| s.capabilities().is_wasm()).collect();
+    // Every WebAssembly configuration that times single calls in its own process (not V8 in
+    // Node, whose calls cross a pipe), less those measured only when named.
+    let named = !req.settings.engines.is_empty();
+    let chosen: Vec<_> = subjects
+        .resolve(&req.settings.engines)?
+        .into_iter()
+        .filter(|s| s.capabilities().is_wasm() && s.capabilities().takes_part_in("export-call"))
+        .filter(|s| named || s.only_when_named.is_none())
+        .collect();
     if chosen.is_empty() {
         bail!("baselines need the workload's source; choose at least one WebAssembly engine for --module");
     }

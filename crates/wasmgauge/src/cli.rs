@@ -350,6 +350,11 @@ pub struct RunArgs {
     /// could cross it (e.g. 1GiB, 256MiB, bytes; default: 256MiB in the quick profile, 1GiB in full).
     #[arg(long, value_parser = parse_bytes, value_name = "SIZE")]
     pub memory_budget: Option<u64>,
+    /// Thread levels of the scaling scenarios (concurrency, and density's instantiation rate),
+    /// e.g. 1,2,4,8,16 (default: 1, 2, 4, ... up to this machine's core count, then twice the
+    /// core count); the levels used are recorded in the results file's profile.
+    #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+    pub threads: Option<Vec<usize>>,
     /// Threads a compiler may use per module (default 1, the fair setting).
     #[arg(long, default_value_t = 1)]
     pub compile_threads: usize,
@@ -700,6 +705,7 @@ fn calibrate(args: CalibrateArgs, subjects: &Subjects) -> Result<ExitCode> {
                 memory_budget: None,
                 shard: None,
                 seed: None,
+                threads: None,
             },
             subjects,
         )?;
@@ -783,6 +789,7 @@ fn run(args: RunArgs, subjects: &Subjects) -> Result<ExitCode> {
             memory_budget: args.memory_budget,
             shard: args.shard,
             seed: args.seed,
+            threads: args.threads,
         },
         subjects,
     )?;

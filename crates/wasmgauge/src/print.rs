@@ -72,7 +72,9 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
             if let Some(p) = c.pooling_capacity {
                 v.push(format!("pool of {p}"));
             }
-            if !s.quick_default {
+            if let Some(why) = s.only_when_named {
+                v.push(format!("only when named: {why}"));
+            } else if !s.quick_default {
                 v.push("quick profile: only when named".into());
             }
             v.join("\n")

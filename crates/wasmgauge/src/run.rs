@@ -40,6 +40,8 @@ pub struct RunRequest {
     pub shard: Option<(usize, usize)>,
     /// Seed of the rounds' order and the processes' layouts (default: drawn from the clock).
     pub seed: Option<u64>,
+    /// `--threads`: the scaling scenarios' thread levels (default: the machine's).
+    pub threads: Option<Vec<usize>>,
 }
 
 /// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
@@ -240,6 +242,17 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
     if let (Some(budget), Some(d)) = (req.memory_budget, profile.density.as_mut()) {
         d.memory_budget_bytes = budget;
     }
+    if let Some(levels) = &req.threads {
+        if levels.is_empty() || levels.contains(&0) {
+            bail!("--threads takes thread counts of at least 1, e.g. 1,2,4,8 (got {levels:?})");
+        }
+        if let Some(c) = profile.concurrency.as_mut() {
+            c.threads = levels.clone();
+        }
+        if let Some(d) = profile.density.as_mut() {
+            d.threads = levels.clone();
+        }
+    }
     if let Some((i, n)) = req.shard
         && (n == 0 || i == 0 || i > n)
     {
@@ -267,7 +280,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
         };
         let mut cells = Vec::new();
         for s in REGISTRY {
-            cells.extend(s.plan(&run)?);
+            cells.extend(s.plan(&run.taking_part_in(s.name()))?);
         }
         cells.retain(|c| req.shard.is_none_or(|(i, n)| shard_of(&c.label, n) == i - 1));
         Ok((run, cells))

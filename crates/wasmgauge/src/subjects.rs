@@ -12,7 +12,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::client::{CallError, Launcher};
 use protocol::{Description, Request};
-use results::{Capabilities, EngineInfo, Limits, SubjectKind};
+use results::{Capabilities, EngineInfo, ExecutionKind, Limits, SubjectKind};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -31,6 +31,9 @@ pub struct Subject {
     /// line is not: comparing versions is a study (name them, or run the full profile), and
     /// the quick profile has to fit its 5 minutes as runtimes are added.
     pub quick_default: bool,
+    /// Why it is measured only when named (`--engines`), in every profile, if it is: a
+    /// configuration with a known failure, kept so that anyone can reproduce it.
+    pub only_when_named: Option<&'static str>,
 }
 
 /// [`Capabilities`] in a form a static table can hold.
@@ -45,6 +48,11 @@ pub struct Caps {
     pub conformance: bool,
     /// Why it cannot run under Valgrind to have its instructions counted, if it cannot.
     pub no_instruction_counts: Option<&'static str>,
+    /// Its modules may be instantiated and run on several threads at once.
+    pub threads: bool,
+    /// The scenarios it takes part in, when not all that the rest allows.
+    pub scenarios: Option<&'static [&'static str]>,
+    pub execution: ExecutionKind,
 }
 
 const ALL_LIMITS: Limits =
@@ -59,6 +67,9 @@ const WASM: Caps = Caps {
     pooling_capacity: None,
     conformance: true,
     no_instruction_counts: None,
+    threads: true,
+    scenarios: None,
+    execution: ExecutionKind::OptimizingJit,
 };
 // wasmtime-wasi runs each file operation on a blocking thread (`spawn_blocking`) unless the
 // embedder allows blocking the current thread; the driver keeps the builder's default.
@@ -68,7 +79,34 @@ const WASMTIME: Caps = Caps {
     ..WASM
 };
 const WASMER: Caps = Caps { wasi: Some("wasmer-wasix"), ..WASM };
-const WASMI: Caps = Caps { wasi: Some("wasmi_wasi"), artifact: false, ..WASM };
+const WASMI: Caps = Caps { wasi: Some("wasmi_wasi"), artifact: false, execution: ExecutionKind::Interpreter, ..WASM };
+/// The embeddable interpreters measured through an `Engine` only: no WASI layer, no conformance
+/// session, no artifact, no limits through the interface.
+const SMALL_INTERPRETER: Caps = Caps {
+    limits: Limits::NONE,
+    wasi: None,
+    artifact: false,
+    conformance: false,
+    execution: ExecutionKind::Interpreter,
+    ..WASM
+};
+/// Wasm3, WAMR and stitch through their bindings: engine and modules stay on one thread.
+const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, ..SMALL_INTERPRETER };
+/// V8 in a Node.js process the driver talks to: only throughput is timed inside Node (each
+/// timed batch runs there); cold start, latency and call overhead time single operations, which
+/// a pipe round trip would swamp.
+const V8_NODE: Caps = Caps {
+    limits: Limits::NONE,
+    wasi: None,
+    artifact: false,
+    instances: false,
+    conformance: false,
+    threads: false,
+    scenarios: Some(&["throughput"]),
+    execution: ExecutionKind::JsEngine,
+    no_instruction_counts: Some("it runs in a Node.js child process, which callgrind does not follow"),
+    ..WASM
+};
 const BASELINE: Caps = Caps {
     kind: SubjectKind::Native,
     limits: Limits::NONE,
@@ -78,10 +116,13 @@ const BASELINE: Caps = Caps {
     pooling_capacity: None,
     conformance: false,
     no_instruction_counts: None,
+    threads: true,
+    scenarios: None,
+    execution: ExecutionKind::Native,
 };
 
 const fn line(id: &'static str, driver: &'static str, caps: Caps) -> Subject {
-    Subject { id, driver, caps, suffix: "", quick_default: true }
+    Subject { id, driver, caps, suffix: "", quick_default: true, only_when_named: None }
 }
 
 /// The Wasmtime configurations (drivers/wasmtime; also built against the LTS line).
@@ -101,8 +142,18 @@ const WASMTIME_CONFIGS: [Subject; 4] = [
         },
     ),
     // Winch needs signals-based traps: no explicit-bounds-checks variant.
-    line("wasmtime-winch", "wasmtime", Caps { limits: FUEL_AND_EPOCH, ..WASMTIME }),
-    line("wasmtime-pulley", "wasmtime", WASMTIME),
+    line(
+        "wasmtime-winch",
+        "wasmtime",
+        Caps { limits: FUEL_AND_EPOCH, execution: ExecutionKind::BaselineJit, ..WASMTIME },
+    ),
+    // Wasmtime's interpreter is the slowest configuration in most scenarios (about 48 of the
+    // quick profile's seconds); the quick profile measures the embeddable interpreters and
+    // leaves Pulley to the full profile or `--engines`.
+    Subject {
+        quick_default: false,
+        ..line("wasmtime-pulley", "wasmtime", Caps { execution: ExecutionKind::Interpreter, ..WASMTIME })
+    },
 ];
 
 /// Every subject, in report order: each runtime family (its default version, then any second
@@ -112,9 +163,25 @@ pub fn registry() -> Vec<Subject> {
     all.extend(versioned(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
     all.extend([
         line("wasmer-cranelift", "wasmer", WASMER),
-        line("wasmer-singlepass", "wasmer", WASMER),
+        line("wasmer-singlepass", "wasmer", Caps { execution: ExecutionKind::BaselineJit, ..WASMER }),
         line("wasmi-eager", "wasmi", WASMI),
         line("wasmi-lazy", "wasmi", WASMI),
+        line("wasm3", "wasm3", SINGLE_THREADED_INTERPRETER),
+        line("wamr-fast-interp", "wamr", SINGLE_THREADED_INTERPRETER),
+        line("tinywasm", "tinywasm", SMALL_INTERPRETER),
+        // Builds, but crashes (SIGSEGV in its threaded code's first memory load, e.g. in
+        // `wg_alloc`) when built by rustc 1.95: stitch relies on LLVM's sibling-call
+        // optimisation, which its README warns may change. Measured only when named, so the
+        // quick profile's default run is not a run of known crashes.
+        Subject {
+            quick_default: false,
+            only_when_named: Some(
+                "crashes (SIGSEGV in its threaded code's first memory load) when built by rustc 1.95",
+            ),
+            ..line("stitch", "stitch", SINGLE_THREADED_INTERPRETER)
+        },
+        line("v8-liftoff", "v8", V8_NODE),
+        line("v8-turbofan", "v8", V8_NODE),
     ]);
     all.extend([
         line("native", "native", BASELINE),
@@ -155,6 +222,9 @@ impl Subject {
             pooling_capacity: c.pooling_capacity,
             conformance: c.conformance,
             no_instruction_counts: c.no_instruction_counts.map(String::from),
+            threads: c.threads,
+            scenarios: c.scenarios.map(|list| list.iter().map(|s| s.to_string()).collect()),
+            execution: Some(c.execution),
         }
     }
 }
@@ -257,11 +327,16 @@ impl Subjects {
     }
 
     /// The subjects a run of `profile` measures: those `requested`, or when none are, every one
-    /// (full) or those the registry puts in the quick profile's default set (quick).
+    /// (full) or those the registry puts in the quick profile's default set (quick), less those
+    /// measured only when named.
     pub fn resolve_for(&self, profile: results::plans::ProfileName, requested: &[String]) -> Result<Vec<&Subject>> {
         let all = self.resolve(requested)?;
         let quick = profile == results::plans::ProfileName::Quick && requested.is_empty();
-        Ok(all.into_iter().filter(|s| !quick || s.quick_default).collect())
+        Ok(all
+            .into_iter()
+            .filter(|s| !quick || s.quick_default)
+            .filter(|s| !requested.is_empty() || s.only_when_named.is_none())
+            .collect())
     }
 
     /// A driver's executable, sha256 and description (asked once per driver and run).

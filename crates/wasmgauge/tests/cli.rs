@@ -146,7 +146,7 @@ fn bring_your_own_module_runs_everywhere_and_engines_agree() {
     let results = ResultsFile::load(&out_path).unwrap();
     let section = results.scenarios.export_call.unwrap();
     assert!(section.engines_agree);
-    assert_eq!(section.cells.len(), common::wasm_ids().len());
+    assert_eq!(section.cells.len(), common::export_call_ids().len());
 
     let out = wasmgauge(&["run", "--module", &module.display().to_string(), "--export", "add4", "--arg", "1"]);
     assert_eq!(out.status.code(), Some(1));

@@ -24,7 +24,7 @@ fn spec_subset_runs_on_every_configuration() {
     assert_eq!(r.schema_version, results::SCHEMA_VERSION);
     let spec = r.conformance.unwrap().spec.unwrap();
     let engines: std::collections::BTreeSet<&str> = spec.files.iter().map(|f| f.engine.as_str()).collect();
-    assert_eq!(engines.len(), common::wasm_ids().len(), "{engines:?}");
+    assert_eq!(engines.len(), common::conformance_ids().len(), "{engines:?}");
     assert!(engines.contains("wasmtime-cranelift@36"), "the LTS line is checked too: {engines:?}");
     for f in &spec.files {
         let expected = conform::spec::count_directives(conform::spec::file_text(&f.suite, &f.file).unwrap());
@@ -42,7 +42,7 @@ fn hostile_guests_are_contained_and_a_hang_is_caught_by_the_watchdog() {
     let cases = "infinite_loop,deep_recursion,hostile_host_pointer,memory_grow_past_cap,fill_past_end";
     let r = conform(&["sandbox", "--cases", cases], &dir.path().join("sandbox.json"));
     let s = r.conformance.unwrap().sandbox.unwrap();
-    assert_eq!(s.cells.len(), 5 * common::wasm_ids().len());
+    assert_eq!(s.cells.len(), 5 * common::conformance_ids().len());
     for c in &s.cells {
         assert_eq!(c.containment, Containment::Contained, "{c:?}");
     }

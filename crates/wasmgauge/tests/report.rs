@@ -93,6 +93,8 @@ fn a_single_run_renders_every_chart_table_and_file() {
         "chart-latency-1",
         "chart-memory",
         "chart-concurrency",
+        "chart-instantiation-scaling",
+        "chart-virtual-best",
     ] {
         let fig = by_id(&doc, id);
         let svg = fig.descendants().find(|n| n.has_tag_name("svg")).unwrap_or_else(|| panic!("{id} has no svg"));
@@ -103,6 +105,10 @@ fn a_single_run_renders_every_chart_table_and_file() {
     }
     for section in [
         "summary",
+        "selection",
+        "support-matrix",
+        "virtual-best",
+        "scaling",
         "claims",
         "throughput",
         "cold-start",
@@ -135,6 +141,28 @@ fn a_single_run_renders_every_chart_table_and_file() {
         }
     }
     assert!(text_of(claims).contains("supported") || text_of(claims).contains("contradicted"));
+    // Claims cite their articles by title, not by file name.
+    let cited = text_of(claims);
+    assert!(cited.contains("Why WebAssembly Left the Browser") && !cited.contains(".txt"), "{cited}");
+    // Instantiation both ways on the summary: the first instance after a compile, each further one.
+    assert!(summary.contains("first instance after compile") && summary.contains("each further instance"), "{summary}");
+    // The support matrix: a row per configuration, grouped by kind; the virtual best: 1× or more.
+    let matrix = table_after(by_id(&doc, "support-matrix"));
+    let matrix_text = text_of(matrix);
+    for e in ENGINES.split(',') {
+        assert!(matrix_text.contains(e), "support matrix lacks {e}");
+    }
+    assert!(matrix_text.contains("optimizing JIT") && matrix_text.contains("interpreter"), "{matrix_text}");
+    let widths: Vec<usize> = matrix
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| tr.children().filter(|c| c.has_tag_name("td") || c.has_tag_name("th")).count())
+        .collect();
+    assert!(widths.iter().all(|w| *w == widths[0]), "every row as wide as the header: {widths:?}");
+    let scaling = text_of(by_id(&doc, "scaling"));
+    let levels = results::plans::scaling_levels(results::plans::machine_cores());
+    let listed = levels.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+    assert!(scaling.contains(&format!("Thread levels {listed}")), "{scaling}");
     // The header says what ran, on what, with the runtime versions and knobs.
     let runs = text_of(by_id(&doc, "runs"));
     for needle in ["wasmtime 48.0.8", "wasmtime 36.0.20", "wasmi 2.0.0", "compile_threads = 1", "logical cores"] {
@@ -166,7 +194,13 @@ fn a_single_run_renders_every_chart_table_and_file() {
         md.contains("| metric | wasmtime-cranelift | wasmtime-cranelift@36 | wasmi-lazy | native | subprocess |"),
         "the two Wasmtime versions side by side: {md}"
     );
-    assert!(md.contains("Claims from the field") && md.lines().count() < 60, "short enough for a job summary");
+    // Short enough for a job summary: it grows with the configurations (the support matrix and
+    // the selection tables), not with the workloads.
+    let engines = ENGINES.split(',').count();
+    assert!(
+        md.contains("Claims from the field") && md.contains("### Support matrix") && md.contains("### Which to pick")
+    );
+    assert!(md.lines().count() < 60 + 4 * engines, "{} lines", md.lines().count());
     let mut csv = csv::Reader::from_path(dir.path().join("results.csv")).unwrap();
     let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[..9], ["run", "run_id", "machine", "scenario", "workload", "engine", "metric", "unit", "value"]);

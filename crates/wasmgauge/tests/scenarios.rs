@@ -22,8 +22,11 @@ fn every_scenario_runs_on_every_engine() {
     let corpus = common::corpus();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("all.json");
-    // Named, so the quick profile measures the second version line too.
-    let all = wasmgauge::subjects::Subjects::default().ids().join(",");
+    // Named, so the quick profile measures the second version line too (not stitch: it is
+    // measured only when named for a known crash, which `stitch_crashes_fail_its_cells_only` shows).
+    let subjects = wasmgauge::subjects::Subjects::default();
+    let named: Vec<String> = subjects.all().iter().filter(|s| s.only_when_named.is_none()).map(|s| s.id()).collect();
+    let all = named.join(",");
     let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
         .args(["run", "--workloads", "fib", "--engines", &all, "--time-budget", "200", "--memory-budget", "96MiB"])
         .arg("--corpus")
@@ -37,13 +40,21 @@ fn every_scenario_runs_on_every_engine() {
     let r = ResultsFile::load(&out).unwrap();
     assert_eq!(r.schema_version, results::SCHEMA_VERSION);
     let ids: Vec<String> = r.engines.iter().map(|e| e.id.clone()).collect();
-    assert_eq!(ids, wasmgauge::subjects::Subjects::default().ids());
+    assert_eq!(ids, named);
     let s = &r.scenarios;
     for id in &ids {
         let ok = |status: CellStatus| status == CellStatus::Ok;
         let t = s.throughput.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
-        assert!(ok(t.status) && t.measurement.as_ref().unwrap().summary.is_some(), "throughput {id}");
+        assert!(ok(t.status) && t.measurement.as_ref().unwrap().summary.is_some(), "throughput {id}: {:?}", t.error);
         assert!(t.ratio_to_native.is_some(), "ratio {id}");
+        let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
+        if !caps.takes_part_in("latency") {
+            // V8 takes part in throughput only: no cell of another scenario is planned for it.
+            assert!(s.latency.as_ref().unwrap().cells.iter().all(|c| c.engine != *id), "{id}");
+            assert!(s.cold_start.as_ref().unwrap().cells.iter().all(|c| c.engine != *id), "{id}");
+            assert!(s.concurrency.as_ref().unwrap().cells.iter().all(|c| c.engine != *id), "{id}");
+            continue;
+        }
         let lat = &s.latency.as_ref().unwrap().cells;
         assert!(lat.iter().any(|c| c.engine == *id && c.kind == "workload" && c.record.is_some()), "latency {id}");
         assert!(
@@ -71,7 +82,10 @@ fn every_scenario_runs_on_every_engine() {
             assert_eq!(status, CellStatus::Ok, "{what} on {id}: {error:?}");
         };
         let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
-        if caps.kind != results::SubjectKind::Native {
+        if !caps.takes_part_in("concurrency") {
+            continue;
+        }
+        if caps.instances || caps.kind == results::SubjectKind::Subprocess {
             let m = s.memory.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
             ok(m.status, &m.error, "memory");
             let d = s.density.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
@@ -81,7 +95,12 @@ fn every_scenario_runs_on_every_engine() {
         let c = s.concurrency.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
         ok(c.status, &c.error, "concurrency");
         let points = &c.measurement.as_ref().unwrap().points;
-        assert!(points.len() >= 2 && points.iter().all(|p| p.requests > 0), "concurrency levels on {id}");
+        let levels: Vec<usize> = points.iter().map(|p| p.threads).collect();
+        // The machine's levels (1, 2, 4, ... every core, twice that); one thread for a
+        // single-threaded runtime.
+        let expected = if caps.threads { r.profile.concurrency.as_ref().unwrap().threads.clone() } else { vec![1] };
+        assert_eq!(levels, expected, "concurrency levels on {id}");
+        assert!(points.iter().all(|p| p.requests > 0), "concurrency on {id}");
         for limit in caps.limits.each() {
             let t = s.sandbox_tax.as_ref().unwrap().cells.iter().find(|c| c.engine == *id && c.limit == limit.label());
             let t = t.unwrap_or_else(|| panic!("no {} tax cell on {id}", limit.label()));
@@ -92,9 +111,91 @@ fn every_scenario_runs_on_every_engine() {
     }
     let geomeans = &s.throughput.as_ref().unwrap().engine_geomeans;
     assert_eq!(geomeans.len(), ids.len());
+    // The virtual best: every WebAssembly configuration against the fastest, the baselines not.
+    let best = &s.throughput.as_ref().unwrap().virtual_best;
+    let wasm = ids.iter().filter(|id| r.engine(id).unwrap().capabilities.as_ref().unwrap().is_wasm()).count();
+    assert_eq!(best.len(), wasm, "{best:?}");
+    assert!(best.iter().all(|g| g.ratio.value >= 1.0 - 1e-9), "{best:?}");
+    let levels = results::plans::scaling_levels(results::plans::machine_cores());
+    assert_eq!(r.profile.concurrency.as_ref().unwrap().threads, levels);
     let wasmi = r.scenarios.cold_start.as_ref().unwrap().cells.iter().find(|c| c.engine == "wasmi-eager").unwrap();
     let deser = serde_json::to_value(&wasmi.measurement.as_ref().unwrap().deserialize).unwrap();
     assert_eq!(deser["status"], "not-available", "{deser}");
+}
+
+/// A runtime that crashes fails its own cells only: stitch segfaults at its first memory load
+/// (built by rustc 1.95); the run goes on, records the crash as the cell's error, exits 3.
+#[test]
+fn stitch_crashes_fail_its_cells_only() {
+    let _turn = exclusive();
+    let corpus = common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stitch.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["run", "--scenarios", "throughput", "--workloads", "fib", "--engines", "stitch,wasm3,native"])
+        .arg("--corpus")
+        .arg(&corpus.dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
+    let r = ResultsFile::load(&out).unwrap();
+    let cells = &r.scenarios.throughput.as_ref().unwrap().cells;
+    let stitch = cells.iter().find(|c| c.engine == "stitch").unwrap();
+    assert_eq!(stitch.status, CellStatus::Failed);
+    assert!(stitch.error.as_deref().unwrap_or("").contains("SIGSEGV"), "{:?}", stitch.error);
+    for other in ["wasm3", "native"] {
+        assert_eq!(cells.iter().find(|c| c.engine == other).unwrap().status, CellStatus::Ok, "{other}");
+    }
+}
+
+/// `--threads` sets the scaling levels, which the results record; a level of 0 is refused.
+#[test]
+fn thread_levels_come_from_the_command_line_when_given() {
+    let _turn = exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("threads.json");
+    let r = common::run_to(
+        &[
+            "--scenarios",
+            "concurrency,density",
+            "--engines",
+            "wasmi-eager,wasm3",
+            "--threads",
+            "1,3",
+            "--memory-budget",
+            "32MiB",
+        ],
+        &out,
+    );
+    assert_eq!(r.profile.concurrency.as_ref().unwrap().threads, [1, 3]);
+    assert_eq!(r.profile.density.as_ref().unwrap().threads, [1, 3]);
+    let d = &r.scenarios.density.as_ref().unwrap().cells;
+    let levels = |id: &str| -> Vec<usize> {
+        d.iter()
+            .find(|c| c.engine == id)
+            .unwrap()
+            .measurement
+            .as_ref()
+            .unwrap()
+            .rate_levels
+            .iter()
+            .map(|p| p.threads)
+            .collect()
+    };
+    assert_eq!(levels("wasmi-eager"), [1, 3]);
+    assert_eq!(levels("wasm3"), [1], "a single-threaded runtime at one thread");
+    let bad = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["run", "--threads", "0,2", "--scenarios", "concurrency", "--engines", "native"])
+        .arg("--corpus")
+        .arg(&common::corpus().dir)
+        .arg("--out")
+        .arg(dir.path().join("bad.json"))
+        .output()
+        .unwrap();
+    assert_ne!(bad.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--threads"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
 
 /// Results written by the foundation (schema 1) still load, and can be analyzed.

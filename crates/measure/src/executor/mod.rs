@@ -27,6 +27,19 @@ pub trait Executor {
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes>;
     /// One call of the prepared workload; returns its checksum.
     fn call(&mut self) -> Result<u64>;
+    /// Times `iters` calls, each checksum checked against `expected`; returns the elapsed
+    /// nanoseconds. The default times [`Executor::call`] here; an executor whose calls run in
+    /// another process has them timed there (see `Instance::timed_run`).
+    fn timed_calls(&mut self, iters: u64, expected: u64) -> Result<u64> {
+        let start = std::time::Instant::now();
+        for _ in 0..iters {
+            let got = std::hint::black_box(self.call()?);
+            if got != expected {
+                anyhow::bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
+            }
+        }
+        Ok(start.elapsed().as_nanos() as u64)
+    }
     /// Where the runtime has an ahead-of-time artifact: [`Executor::prepare`] loads the module
     /// from `path` when it exists, else compiles it and saves its artifact there. The worker
     /// processes of a cell measured in rounds share one, so only the first pays the compile

@@ -43,7 +43,8 @@ pub fn compile_and_instantiate(engine: &dyn Engine, name: &str, wasm: &[u8]) -> 
 fn compile_timed(engine: &dyn Engine, name: &str, wasm: &[u8]) -> Result<(Box<dyn CompiledModule>, u64)> {
     let start = Instant::now();
     let module = engine.compile(wasm).with_context(|| format!("compiling `{name}`"))?;
-    Ok((module, start.elapsed().as_nanos() as u64))
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((module, engine.remote_ns().unwrap_or(ns)))
 }
 
 /// [`compile_and_instantiate`] through an artifact file: loaded when `path` exists (timed as
@@ -82,7 +83,8 @@ fn instantiate_timed(
 ) -> Result<(LiveInstance, SetupTimes)> {
     let start = Instant::now();
     let instance = engine.instantiate(module.as_ref()).with_context(|| format!("instantiating `{name}`"))?;
-    let times = SetupTimes { instantiate_ns: Some(start.elapsed().as_nanos() as u64), ..Default::default() };
+    let ns = start.elapsed().as_nanos() as u64;
+    let times = SetupTimes { instantiate_ns: Some(engine.remote_ns().unwrap_or(ns)), ..Default::default() };
     Ok((LiveInstance { _module: module, instance }, times))
 }
 
@@ -123,6 +125,11 @@ impl Executor for WasmExecutor<'_> {
     fn call(&mut self) -> Result<u64> {
         let Some(loaded) = self.loaded.as_mut() else { bail!("call before prepare") };
         call_run(loaded.live.instance.as_mut(), loaded.run, &loaded.args)
+    }
+
+    fn timed_calls(&mut self, iters: u64, expected: u64) -> Result<u64> {
+        let Some(loaded) = self.loaded.as_mut() else { bail!("call before prepare") };
+        loaded.live.instance.timed_run(loaded.run, &loaded.args, iters, expected)
     }
 
     fn reuse_artifact(&mut self, path: &Path) {

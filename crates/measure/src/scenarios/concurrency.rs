@@ -36,7 +36,10 @@ impl Scenario for Concurrency {
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
         let plan = run.profile.concurrency.as_ref();
         let estimate = plan.map_or(0, |p| p.threads.len() as u64 * p.ms_per_level + 500);
-        HostCell::plan_all(self.name(), run, plan, estimate, |_| true)
+        // A single-threaded runtime serves at one thread only, on the driver's own thread.
+        HostCell::plan_all(self.name(), run, plan, estimate, |c, p| {
+            Some(if c.threads { p.clone() } else { ConcurrencyPlan { threads: vec![1], ..p.clone() } })
+        })
     }
 
     fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
@@ -86,27 +89,35 @@ impl Scenario for Concurrency {
     }
 }
 
-/// Runs `request` on `threads` threads for `duration`, timing each request.
+/// Requests timed one by one until `duration` from `start` has passed.
+fn timed_requests(start: Instant, duration: Duration, request: &(dyn Fn() -> Result<()> + Sync)) -> Result<Vec<u64>> {
+    let mut times = Vec::new();
+    while start.elapsed() < duration {
+        let t = Instant::now();
+        request()?;
+        times.push(t.elapsed().as_nanos() as u64);
+    }
+    Ok(times)
+}
+
+/// Runs `request` on `threads` threads for `duration`, timing each request (one thread: the
+/// calling thread, so a single-threaded runtime can be measured too).
 fn level(threads: usize, duration: Duration, request: &(dyn Fn() -> Result<()> + Sync)) -> Result<ConcurrencyPoint> {
     let start = Instant::now();
+    if threads == 1 {
+        let all = timed_requests(start, duration, request)?;
+        return point(threads, all, start.elapsed().as_secs_f64());
+    }
     let per_thread: Vec<Result<Vec<u64>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| -> Result<Vec<u64>> {
-                    let mut times = Vec::new();
-                    while start.elapsed() < duration {
-                        let t = Instant::now();
-                        request()?;
-                        times.push(t.elapsed().as_nanos() as u64);
-                    }
-                    Ok(times)
-                })
-            })
-            .collect();
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(|| timed_requests(start, duration, request))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("thread panicked")))).collect()
     });
     let seconds = start.elapsed().as_secs_f64();
     let all: Vec<u64> = per_thread.into_iter().collect::<Result<Vec<_>>>()?.concat();
+    point(threads, all, seconds)
+}
+
+fn point(threads: usize, all: Vec<u64>, seconds: f64) -> Result<ConcurrencyPoint> {
     Ok(ConcurrencyPoint {
         threads,
         requests: all.len() as u64,

@@ -15,7 +15,7 @@ use crate::subject::Subject;
 use crate::summary::View;
 use anyhow::{Context, Result, bail};
 use results::format::new_table;
-use results::measurements::DensityMeasurement;
+use results::measurements::{DensityMeasurement, RatePoint};
 use results::plans::DensityPlan;
 use results::{CellStatus, DensitySection, ResultsFile, SubjectKind};
 use std::time::{Duration, Instant};
@@ -40,7 +40,10 @@ impl Scenario for Density {
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
         let plan = run.profile.density.as_ref();
         let estimate = plan.map_or(0, |p| p.max_fill_ms / 2 + 2 * p.rate_ms + 500);
-        HostCell::plan_all(self.name(), run, plan, estimate, |c| c.instances || c.kind == SubjectKind::Subprocess)
+        HostCell::plan_all(self.name(), run, plan, estimate, |c, p| {
+            (c.instances || c.kind == SubjectKind::Subprocess)
+                .then(|| DensityPlan { threads: if c.threads { rate_levels(p) } else { vec![1] }, ..p.clone() })
+        })
     }
 
     fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
@@ -90,7 +93,35 @@ impl Scenario for Density {
 }
 
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    results::plans::machine_cores()
+}
+
+/// The thread levels of a plan's instantiation rate (one thread and every core for a plan of
+/// schema 9 or older, which names none).
+fn rate_levels(plan: &DensityPlan) -> Vec<usize> {
+    if plan.threads.is_empty() { vec![1, cores()] } else { plan.threads.clone() }
+}
+
+/// The rate at every level of `plan`, and the two summary figures: one thread, and every core
+/// (the largest level not above the core count: one thread for a single-threaded runtime).
+fn rates_at_levels(
+    plan: &DensityPlan,
+    op: &(dyn Fn() -> Result<()> + Sync),
+) -> Result<(Vec<RatePoint>, f64, f64, usize)> {
+    let duration = Duration::from_millis(plan.rate_ms);
+    let levels = rate_levels(plan);
+    let points: Vec<RatePoint> = levels
+        .iter()
+        .map(|&threads| Ok(RatePoint { threads, instantiate_per_s: rate(threads, duration, op)? }))
+        .collect::<Result<_>>()?;
+    let at = |t: usize| points.iter().find(|p| p.threads == t).map(|p| p.instantiate_per_s);
+    let one = match at(1) {
+        Some(r) => r,
+        None => rate(1, duration, op)?,
+    };
+    let all_threads = levels.iter().copied().filter(|&t| t <= cores()).max().unwrap_or(1);
+    let all = at(all_threads).unwrap_or(one);
+    Ok((points, one, all, all_threads))
 }
 
 /// An instance that got `input` and answered once, correctly.
@@ -109,9 +140,18 @@ fn serving_instance(
     Ok(inst)
 }
 
-/// Instantiate-and-drop operations per second over `threads` threads sharing `op`.
+/// Instantiate-and-drop operations per second over `threads` threads sharing `op` (one thread:
+/// on the calling thread, so a single-threaded runtime can be measured too).
 pub fn rate(threads: usize, duration: Duration, op: &(dyn Fn() -> Result<()> + Sync)) -> Result<f64> {
     let start = Instant::now();
+    if threads == 1 {
+        let mut n = 0u64;
+        while start.elapsed() < duration {
+            op()?;
+            n += 1;
+        }
+        return Ok(n as f64 / start.elapsed().as_secs_f64());
+    }
     let counts: Vec<Result<u64>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -176,8 +216,7 @@ pub fn measure_wasm(
         drop(engine.instantiate(module.as_ref())?);
         Ok(())
     };
-    let duration = Duration::from_millis(plan.rate_ms);
-    let threads = cores();
+    let (rate_levels, one, all, threads) = rates_at_levels(plan, &op)?;
     Ok(DensityMeasurement {
         workload: workload.into(),
         memory_budget_bytes: plan.memory_budget_bytes,
@@ -186,9 +225,10 @@ pub fn measure_wasm(
         used_bytes,
         bytes_per_instance,
         instances_per_gib: if bytes_per_instance > 0.0 { (1u64 << 30) as f64 / bytes_per_instance } else { f64::NAN },
-        instantiate_per_s_one_thread: rate(1, duration, &op)?,
-        instantiate_per_s_all_cores: rate(threads, duration, &op)?,
+        instantiate_per_s_one_thread: one,
+        instantiate_per_s_all_cores: all,
         threads,
+        rate_levels,
     })
 }
 
@@ -203,8 +243,7 @@ pub fn measure_subprocess(
 ) -> Result<DensityMeasurement> {
     let per_process = super::memory::measure_process(workload, input, expected)?.usage.private_bytes;
     let op = super::cold_start::fresh_runner_request(workload, expected)?;
-    let duration = Duration::from_millis(plan.rate_ms);
-    let threads = cores();
+    let (rate_levels, one, all, threads) = rates_at_levels(plan, &op)?;
     let fit = (plan.memory_budget_bytes / per_process.max(1)) as usize;
     Ok(DensityMeasurement {
         workload: workload.into(),
@@ -214,8 +253,9 @@ pub fn measure_subprocess(
         used_bytes: fit as u64 * per_process,
         bytes_per_instance: per_process as f64,
         instances_per_gib: (1u64 << 30) as f64 / per_process.max(1) as f64,
-        instantiate_per_s_one_thread: rate(1, duration, &op)?,
-        instantiate_per_s_all_cores: rate(threads, duration, &op)?,
+        instantiate_per_s_one_thread: one,
+        instantiate_per_s_all_cores: all,
         threads,
+        rate_levels,
     })
 }

@@ -36,7 +36,7 @@ impl Scenario for Latency {
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
         let plan = run.profile.latency.clone().expect("profiles define every plan");
         let estimate = PROCESS_MS + plan.warmup_ms + plan.max_ms;
-        WorkloadTask::plan_in_rounds(self.name(), run, &plan, estimate, plan.processes)
+        WorkloadTask::plan_in_rounds(self.name(), run, &plan, estimate, |_| plan.processes)
     }
 
     /// The processes' histograms merged, p50 and p99 taken across processes.

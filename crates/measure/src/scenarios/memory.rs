@@ -37,8 +37,8 @@ impl Scenario for Memory {
     /// Subjects that hold instances, and the subprocess baseline (a process per tenant);
     /// native code has nothing to count.
     fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
-        HostCell::plan_all(self.name(), run, run.profile.memory.as_ref(), 1_500, |c| {
-            c.instances || c.kind == SubjectKind::Subprocess
+        HostCell::plan_all(self.name(), run, run.profile.memory.as_ref(), 1_500, |c, p| {
+            (c.instances || c.kind == SubjectKind::Subprocess).then(|| p.clone())
         })
     }
 

@@ -20,7 +20,7 @@ use anyhow::{Result, bail};
 use results::format::{fmt_estimate, fmt_ns, new_table};
 use results::measurements::{Sample, ThroughputMeasurement};
 use results::plans::SamplingPlan;
-use results::{CellStatus, ResultsFile, ThroughputCell, ThroughputSection};
+use results::{CellStatus, ExecutionKind, ResultsFile, ThroughputCell, ThroughputSection};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,8 @@ impl Scenario for Throughput {
 
     fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
         if run.is_selected(self.name()) {
-            results.scenarios.throughput = Some(ThroughputSection { cells: vec![], engine_geomeans: vec![] });
+            results.scenarios.throughput =
+                Some(ThroughputSection { cells: vec![], engine_geomeans: vec![], virtual_best: vec![] });
         }
     }
 
@@ -45,7 +46,12 @@ impl Scenario for Throughput {
         let plan = &run.profile.throughput;
         let estimate =
             PROCESS_MS + plan.warmup_ms + plan.max_cell_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
-        WorkloadTask::plan_in_rounds(self.name(), run, plan, estimate, plan.processes)
+        // The interpreters and JS engines take `slow_processes` where the plan has it.
+        let processes = |c: &results::Capabilities| match (plan.slow_processes, c.execution) {
+            (Some(k), Some(ExecutionKind::Interpreter | ExecutionKind::JsEngine)) => k.min(plan.processes),
+            _ => plan.processes,
+        };
+        WorkloadTask::plan_in_rounds(self.name(), run, plan, estimate, processes)
     }
 
     fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
@@ -76,7 +82,7 @@ impl Scenario for Throughput {
         results
             .scenarios
             .throughput
-            .get_or_insert_with(|| ThroughputSection { cells: vec![], engine_geomeans: vec![] })
+            .get_or_insert_with(|| ThroughputSection { cells: vec![], engine_geomeans: vec![], virtual_best: vec![] })
             .cells
             .push(ThroughputCell {
                 workload: task.workload.workload,
@@ -88,12 +94,14 @@ impl Scenario for Throughput {
                 measurement,
                 wall_ms,
                 ratio_to_native: None,
+                ratio_to_best: None,
             });
         (status, text)
     }
 
     fn finish(&self, results: &mut ResultsFile) {
         results.analyze();
+        results::virtual_best::analyze_file(results);
     }
 
     fn summarize(&self, results: &ResultsFile, view: &View) -> Vec<String> {
@@ -136,11 +144,7 @@ impl Scenario for Throughput {
 
 /// Times `iters` verified calls: the loop every throughput sample runs (and calibration too).
 pub fn timed_batch(exec: &mut dyn Executor, expected: u64, iters: u64) -> Result<u64> {
-    let start = Instant::now();
-    for _ in 0..iters {
-        checked_call(exec, expected)?;
-    }
-    Ok(start.elapsed().as_nanos() as u64)
+    exec.timed_calls(iters, expected)
 }
 
 /// An executor that does nothing, to measure the cost of the timing loop itself.
@@ -170,17 +174,21 @@ pub fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
     Ok(())
 }
 
-/// Explicit warm-up: verified calls until at least `min_calls` were made and `min_ms` passed;
-/// returns the calls made and the nanoseconds they took.
+/// Explicit warm-up: verified calls until at least `min_calls` were made and they took
+/// `min_ms`; returns the calls made and the nanoseconds they took. Calls go in timed batches
+/// that double (never past the time left, as far as the calls so far tell), so an executor
+/// that times its batches in another process is not asked once per call.
 pub fn warm_up(exec: &mut dyn Executor, expected: u64, min_calls: u64, min_ms: u64) -> Result<(u64, u64)> {
-    let budget = Duration::from_millis(min_ms);
-    let start = Instant::now();
-    let mut calls = 0u64;
-    while calls < min_calls || start.elapsed() < budget {
-        checked_call(exec, expected)?;
-        calls += 1;
+    let budget_ns = min_ms.saturating_mul(1_000_000);
+    let (mut calls, mut ns, mut batch) = (0u64, 0u64, 1u64);
+    while calls < min_calls || ns < budget_ns {
+        ns += timed_batch(exec, expected, batch)?;
+        calls += batch;
+        let per_call = (ns / calls).max(1);
+        let left = budget_ns.saturating_sub(ns) / per_call;
+        batch = (batch * 2).min(left.max(min_calls.saturating_sub(calls))).max(1);
     }
-    Ok((calls, start.elapsed().as_nanos() as u64))
+    Ok((calls, ns))
 }
 
 /// Calls per timed batch so that a batch lasts about `target_ms`, from a warm-up of `calls`
@@ -202,9 +210,7 @@ pub fn measure(
     let setup = exec.prepare(code, input)?;
     let mut verified = 0u64;
 
-    let start = Instant::now();
-    checked_call(exec, expected)?;
-    let first_call_ns = start.elapsed().as_nanos() as u64;
+    let first_call_ns = timed_batch(exec, expected, 1)?;
     verified += 1;
 
     let (warmup_calls, warmup_ns) = warm_up(exec, expected, plan.warmup_min_calls, plan.warmup_ms)?;
@@ -303,6 +309,7 @@ mod tests {
             max_cell_ms: 1000,
             min_samples: 1,
             processes: 1,
+            slow_processes: None,
         }
     }
 

@@ -56,6 +56,24 @@ pub fn wasm_ids() -> Vec<String> {
     s.all().iter().filter(|s| s.capabilities().is_wasm()).map(|s| s.id()).collect()
 }
 
+/// The WebAssembly configurations with a conformance side (spec, sandbox and WASI checks).
+pub fn conformance_ids() -> Vec<String> {
+    let s = wasmgauge::subjects::Subjects::default();
+    s.all().iter().filter(|s| s.capabilities().is_wasm() && s.capabilities().conformance).map(|s| s.id()).collect()
+}
+
+/// The WebAssembly configurations `run --module F --export E` measures when `--engines` is not
+/// given: all but those measured only when named and those outside single-call timing (V8).
+pub fn export_call_ids() -> Vec<String> {
+    let s = wasmgauge::subjects::Subjects::default();
+    s.all()
+        .iter()
+        .filter(|s| s.capabilities().is_wasm() && s.capabilities().takes_part_in("export-call"))
+        .filter(|s| s.only_when_named.is_none())
+        .map(|s| s.id())
+        .collect()
+}
+
 /// The WebAssembly configurations a quick run measures when `--engines` is not given (the
 /// registry's quick default set: no second version line).
 pub fn quick_wasm_ids() -> Vec<String> {

@@ -1,0 +1,20 @@
+//! The tinywasm driver: one configuration ([`interp`]) over the glue in [`engine`]. It has no
+//! conformance session or WASI layer (the registry declares it measure-only).
+
+pub mod engine;
+pub mod interp;
+
+use measure::driver::Driver;
+
+measure::subject_tables! {
+    measure_only;
+    "tinywasm" => interp,
+}
+
+pub static DRIVER: Driver = Driver {
+    name: env!("WG_DRIVER"),
+    subjects: SUBJECTS,
+    conformance: CONFORMANCE,
+    runtimes: &[("tinywasm", env!("WG_LOCKED_TINYWASM"))],
+    rustc: env!("WG_RUSTC"),
+};

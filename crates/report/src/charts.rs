@@ -252,6 +252,12 @@ where
     Y: Ranged<ValueType = f64>,
 {
     for s in series {
+        if s.dashed {
+            // A reference line (e.g. ideal linear scaling): dashed, thin, no markers.
+            let style = s.color.stroke_width(1);
+            chart.draw_series(DashedLineSeries::new(s.points.clone(), 6, 4, style)).map_err(err)?;
+            continue;
+        }
         let style = s.color.stroke_width(2);
         chart.draw_series(LineSeries::new(s.points.clone(), style)).map_err(err)?;
         chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, s.color.filled()))).map_err(err)?;
@@ -259,10 +265,11 @@ where
     Ok(())
 }
 
-/// One line: its colour and (x, y) points.
+/// One line: its colour and (x, y) points; a dashed one is a reference (no markers).
 pub struct LineData {
     pub color: RGBColor,
     pub points: Vec<(f64, f64)>,
+    pub dashed: bool,
 }
 
 /// Lines with point markers; x on a log axis when `x_categories` is empty, else categories
@@ -405,7 +412,7 @@ mod tests {
         let none = [BarSeries { color: series_color(0, 0), values: vec![None, None] }];
         assert!(grouped_bars_log(&groups, &none, "ratio", None, &|v| format!("{v}")).unwrap().is_none());
         assert!(stacked_hbars(&[], &[], "ms", &|v| format!("{v}")).unwrap().is_none());
-        let line = [LineData { color: series_color(1, 1), points: vec![(16.0, 5.0), (1024.0, 50.0)] }];
+        let line = [LineData { color: series_color(1, 1), points: vec![(16.0, 5.0), (1024.0, 50.0)], dashed: false }];
         let svg = lines_log(&line, &[], "bytes", "ns", &|v| format!("{v}"), &|v| format!("{v}")).unwrap().unwrap();
         assert!(svg.contains("<polyline") || svg.contains("<path"), "{svg}");
     }

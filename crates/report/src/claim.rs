@@ -3,12 +3,39 @@
 //! [`crate::conformance`]).
 use serde::Serialize;
 
-/// The seed articles (in `shared/seeds/`) the claims come from.
-pub const SEED_CLOUDFLARE: &str = "000_7cd0f25d4adb5ad5.txt";
-pub const SEED_LEFT_BROWSER: &str = "001_6d35e6dcf17d5748.txt";
-pub const SEED_OUTSIDE_BROWSER: &str = "002_524e2cc9a11b0f24.txt";
-pub const SEED_SERVER_SIDE: &str = "003_98e9ecf5b2b9ad2b.txt";
-pub const SEED_PORTABLE_SECURE: &str = "004_d77f572dddcd5d82.txt";
+/// The seed articles the claims come from, cited by title so that a published page makes
+/// sense to a reader who never saw the repository: a title is the article's first line (its
+/// first sentence when that line is a paragraph; the line after it when the first line is a
+/// one-word heading). [`SEEDS`] maps each to its file in `shared/seeds/`; a test reads the
+/// files and checks the titles.
+pub const SEED_CLOUDFLARE: &str = "WebAssembly has found its most compelling use case outside the browser";
+pub const SEED_LEFT_BROWSER: &str = "Why WebAssembly Left the Browser";
+pub const SEED_OUTSIDE_BROWSER: &str =
+    "WebAssembly was designed for the browser, but its most interesting applications are now server-side.";
+pub const SEED_SERVER_SIDE: &str = "WebAssembly Goes Server-Side";
+pub const SEED_PORTABLE_SECURE: &str = "WebAssembly: portable, secure execution beyond the browser";
+
+/// (file in `shared/seeds/`, title) of every seed article.
+pub const SEEDS: [(&str, &str); 5] = [
+    ("000_7cd0f25d4adb5ad5.txt", SEED_CLOUDFLARE),
+    ("001_6d35e6dcf17d5748.txt", SEED_LEFT_BROWSER),
+    ("002_524e2cc9a11b0f24.txt", SEED_OUTSIDE_BROWSER),
+    ("003_98e9ecf5b2b9ad2b.txt", SEED_SERVER_SIDE),
+    ("004_d77f572dddcd5d82.txt", SEED_PORTABLE_SECURE),
+];
+
+/// The title of an article's text by the rule above.
+pub fn title_of(text: &str) -> Option<String> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    if !first.contains(' ') {
+        return lines.next().map(String::from);
+    }
+    Some(match first.find(". ") {
+        Some(end) => first[..=end].to_string(),
+        None => first.to_string(),
+    })
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -42,4 +69,26 @@ pub struct ClaimRow {
     pub verdict: Verdict,
     /// Index of the run the figures come from.
     pub run: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_cite_each_seed_article_by_its_title() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            panic!("the seed articles are read from {}", dir.display());
+        };
+        let mut files: Vec<String> = entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        files.sort();
+        assert_eq!(files, SEEDS.map(|(f, _)| f.to_string()));
+        for (file, title) in SEEDS {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            assert_eq!(title_of(&text).as_deref(), Some(title), "{file}");
+        }
+        assert_eq!(title_of("Heading\nA real title\nbody").as_deref(), Some("A real title"));
+        assert_eq!(title_of("One sentence. Two.").as_deref(), Some("One sentence."));
+    }
 }

@@ -109,8 +109,8 @@ impl Page<'_> {
             esc(&results::now_rfc3339())
         );
         self.out.push_str(
-            "<nav><a href=\"#summary\">Summary</a><a href=\"#throughput\">Throughput</a><a href=\"#cold-start\">Cold start</a>\
-             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#conformance\">Conformance</a><a href=\"#claims\">Claims</a>\
+            "<nav><a href=\"#summary\">Summary</a><a href=\"#selection\">Selection</a><a href=\"#throughput\">Throughput</a><a href=\"#cold-start\">Cold start</a>\
+             <a href=\"#call-overhead\">Call overhead</a><a href=\"#latency\">Latency</a><a href=\"#hosting\">Memory &amp; density</a><a href=\"#scaling\">Scaling</a><a href=\"#sandbox-tax\">Sandbox tax</a><a href=\"#conformance\">Conformance</a><a href=\"#claims\">Claims</a>\
              <a href=\"#problems\">Failures</a><a href=\"#method\">Method</a><a href=\"#runs\">What ran</a><a href=\"#raw\">Raw data</a></nav></header>\n",
         );
     }
@@ -202,6 +202,7 @@ impl Page<'_> {
         }
         self.out.push_str("<h3>Ratio to native</h3>");
         self.metric_table("throughput", "ratio_to_native", &workloads, "workload");
+        self.virtual_best()?;
         self.out.push_str("<h3>Median time per call</h3>");
         let times = self.m.workloads("throughput", "time_per_call");
         self.metric_table("throughput", "time_per_call", &times, "workload");
@@ -411,7 +412,7 @@ impl Page<'_> {
             if !points.is_empty() {
                 let (name, color) = self.series(e, *run);
                 items.push((name, color));
-                lines.push(LineData { color, points });
+                lines.push(LineData { color, points, dashed: false });
             }
         }
         legend(&mut self.out, &items);
@@ -469,7 +470,7 @@ impl Page<'_> {
                     ms.iter().enumerate().filter_map(|(i, m)| Some((i as f64, (*m)?.value))).collect();
                 let (name, color) = self.series(e, *run);
                 items.push((name.clone(), color));
-                lines.push(LineData { color, points });
+                lines.push(LineData { color, points, dashed: false });
                 let mut row = vec![td_text(&name)];
                 row.extend(ms.into_iter().map(td_metric));
                 rows.push(row);
@@ -653,49 +654,53 @@ impl Page<'_> {
             table(&mut self.out, &head, rows);
         }
 
+        self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    /// Throughput and instantiation rate against threads, from one thread to every core and one
+    /// oversubscribed level, each configuration with its ideal linear line (one thread's rate
+    /// times the threads), and p99 per level.
+    fn scaling(&mut self) -> Result<()> {
+        let m = self.m;
         let levels = m.workloads("concurrency", "requests_per_s");
+        let rate_levels = m.workloads("density", "instantiate_per_s");
+        if levels.is_empty() && rate_levels.is_empty() {
+            return Ok(());
+        }
+        let env = &m.runs[0].results.environment;
+        let planned: Vec<String> = m.runs[0]
+            .results
+            .profile
+            .concurrency
+            .as_ref()
+            .map(|c| c.threads.iter().map(|t| t.to_string()).collect())
+            .unwrap_or_default();
+        let _ = write!(
+            self.out,
+            "<section id=\"scaling\"><h2>Scaling to every core</h2><p class=\"caption\">Thread levels {} on this machine \
+             ({} logical cores: 1, 2, 4, … up to the core count, then one oversubscribed level at twice it; \
+             <code>run --threads</code> sets others; the levels are recorded in the results file's profile). Dashed: ideal \
+             linear scaling from each configuration's one-thread rate. Single-threaded runtimes are measured at one thread \
+             only.</p>",
+            esc(&planned.join(", ")),
+            env.logical_cores
+        );
+        let workload = m
+            .metrics
+            .iter()
+            .find(|x| x.scenario == "concurrency" && x.metric == "p99")
+            .map(|x| x.note.clone())
+            .unwrap_or_default();
+        self.scaling_chart(
+            ("concurrency", "requests_per_s"),
+            &levels,
+            &format!("Requests per second: a new instance per request (`{workload}`)"),
+            "chart-concurrency",
+            "Requests per second against threads. A request instantiates the shared compiled module, writes the input, \
+             calls, verifies and drops the instance; native is a plain call, subprocess a fresh process per request.",
+        )?;
         if !levels.is_empty() {
-            let threads: Vec<&str> = levels.iter().map(|l| l.trim_end_matches(" threads")).collect();
-            let keys = self.series_keys("concurrency", "requests_per_s");
-            let mut lines = Vec::new();
-            let mut items = Vec::new();
-            for (e, run) in &keys {
-                let points: Vec<(f64, f64)> = levels
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, l)| Some((i as f64, m.find(*run, "concurrency", l, e, "requests_per_s")?.value)))
-                    .collect();
-                let (name, color) = self.series(e, *run);
-                items.push((name, color));
-                lines.push(LineData { color, points });
-            }
-            let workload = m
-                .metrics
-                .iter()
-                .find(|x| x.scenario == "concurrency" && x.metric == "p99")
-                .map(|x| x.note.clone())
-                .unwrap_or_default();
-            let _ = write!(self.out, "<h3>New instance per request: `{}`, 1 … N threads</h3>", esc(&workload));
-            legend(&mut self.out, &items);
-            let svg = charts::lines_log(
-                &lines,
-                &threads,
-                "threads",
-                "requests per second (log)",
-                &|v| format!("{v}"),
-                &|v| format!("{v:.0}"),
-            )?;
-            figure(
-                &mut self.out,
-                "chart-concurrency",
-                svg,
-                &format!(
-                    "Requests per second against threads ({} cores here). A request instantiates the shared compiled module, \
-                     writes the input, calls, verifies and drops the instance; native is a plain call, subprocess a fresh \
-                     process per request.",
-                    m.runs[0].results.environment.logical_cores
-                ),
-            );
             let engines = m.engines_with("concurrency", "requests_per_s");
             let mut head = self.run_head("threads");
             head.extend(engines.iter().map(|e| format!("{e}: req/s · p99")));
@@ -726,8 +731,169 @@ impl Page<'_> {
             }
             table(&mut self.out, &head, rows);
         }
+        self.scaling_chart(
+            ("density", "instantiate_per_s"),
+            &rate_levels,
+            "Instantiations per second (instantiate and drop)",
+            "chart-instantiation-scaling",
+            "Instantiate-and-drop operations per second against threads, all threads sharing one compiled module \
+             (the density scenario's host workload); subprocess: fresh processes per second.",
+        )?;
+        if !rate_levels.is_empty() {
+            self.metric_table("density", "instantiate_per_s", &rate_levels, "threads");
+        }
         self.out.push_str("</section>\n");
         Ok(())
+    }
+
+    /// One scaling chart: `metric` of `scenario` at each level key (`N threads`), a solid line
+    /// per configuration and its dashed ideal.
+    fn scaling_chart(
+        &mut self,
+        (scenario, metric): (&str, &str),
+        levels: &[String],
+        heading: &str,
+        id: &str,
+        caption: &str,
+    ) -> Result<()> {
+        if levels.is_empty() {
+            return Ok(());
+        }
+        let m = self.m;
+        let threads: Vec<f64> =
+            levels.iter().map(|l| l.trim_end_matches(" threads").parse().unwrap_or(f64::NAN)).collect();
+        let names: Vec<&str> = levels.iter().map(|l| l.trim_end_matches(" threads")).collect();
+        let keys = self.series_keys(scenario, metric);
+        let (mut lines, mut items) = (Vec::new(), Vec::new());
+        for (e, run) in &keys {
+            let points: Vec<(f64, f64)> = levels
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| Some((i as f64, m.find(*run, scenario, l, e, metric)?.value)))
+                .collect();
+            let (name, color) = self.series(e, *run);
+            items.push((name, color));
+            if let Some(one) = m.find(*run, scenario, "1 threads", e, metric).map(|x| x.value)
+                && points.len() > 1
+            {
+                let ideal = threads.iter().enumerate().map(|(i, t)| (i as f64, one * t)).collect();
+                lines.push(LineData { color, points: ideal, dashed: true });
+            }
+            lines.push(LineData { color, points, dashed: false });
+        }
+        let _ = write!(self.out, "<h3>{}</h3>", esc(heading));
+        legend(&mut self.out, &items);
+        let svg = charts::lines_log(&lines, &names, "threads", "per second (log)", &|v| format!("{v}"), &|v| {
+            format!("{v:.0}")
+        })?;
+        figure(&mut self.out, id, svg, caption);
+        Ok(())
+    }
+
+    /// Each WebAssembly configuration against the fastest WebAssembly configuration of each
+    /// workload (1× = it was the fastest), chart of the geomeans and the table per workload.
+    fn virtual_best(&mut self) -> Result<()> {
+        let workloads = self.m.workloads("throughput", "ratio_to_best");
+        if workloads.is_empty() {
+            return Ok(());
+        }
+        self.out.push_str(
+            "<h3 id=\"virtual-best\">Ratio to the fastest WebAssembly configuration (virtual best)</h3><p class=\"caption\">\
+             For each workload and size, each configuration's time per call divided by the fastest WebAssembly \
+             configuration's (1× = it was the fastest; the baselines are not in the race). Measured in rounds, the fastest is \
+             taken per round and the ratio formed within the round; a geomean is the mean over workloads of each round's log \
+             ratios, with the Student t 95% interval across rounds.</p>",
+        );
+        let geomeans: Vec<String> = workloads.iter().filter(|w| w.starts_with(GEOMEAN)).cloned().collect();
+        let keys = self.series_keys("throughput", "ratio_to_best");
+        let labels: Vec<String> = geomeans
+            .iter()
+            .map(|w| w.rsplit_once('/').map_or("geomean".into(), |(_, s)| format!("{s} inputs")))
+            .collect();
+        let series: Vec<BarSeries> = keys
+            .iter()
+            .map(|(e, run)| BarSeries {
+                color: self.series(e, *run).1,
+                values: geomeans
+                    .iter()
+                    .map(|w| self.m.find(*run, "throughput", w, e, "ratio_to_best").map(|m| m.estimate()))
+                    .collect(),
+            })
+            .collect();
+        let items: Vec<(String, RGBColor)> = keys.iter().map(|(e, r)| self.series(e, *r)).collect();
+        legend(&mut self.out, &items);
+        let svg = charts::grouped_bars_log(&labels, &series, "time per call ÷ the fastest (log)", Some(1.0), &|v| {
+            format!("{v}×")
+        })?;
+        figure(
+            &mut self.out,
+            "chart-virtual-best",
+            svg,
+            "Geometric mean over the workloads of each configuration's ratio to the fastest WebAssembly configuration \
+             (1× line: the virtual best, a configuration as fast as the fastest on every workload). Whiskers: 95% interval.",
+        );
+        self.metric_table("throughput", "ratio_to_best", &workloads, "workload");
+        Ok(())
+    }
+
+    /// The selection study view: the configurations by kind, the support matrix, and which to
+    /// pick for what.
+    fn selection(&mut self) {
+        let m = self.m;
+        let rows = super::selection::support_matrix(m, 0);
+        if rows.is_empty() {
+            return;
+        }
+        self.out.push_str(
+            "<section id=\"selection\"><h2>Runtime selection</h2><h3>Which to pick for what</h3><p class=\"caption\">\
+             Generated from this run's figures (the first run where several are shown): the best WebAssembly configuration \
+             for each need, with the runner-up; each links to the section its figure comes from. A need whose figures are \
+             not in the results has no row.</p>",
+        );
+        let picks = super::selection::picks(m, 0);
+        let pick_rows = picks
+            .iter()
+            .map(|p| {
+                vec![
+                    Td { html: format!("<a href=\"#{}\">{}</a>", p.anchor, esc(p.need)), class: "" },
+                    Td { html: format!("<b>{}</b>", esc(&p.engine)), class: "best" },
+                    td_text(&p.figure),
+                    td_text(&p.runner_up.as_ref().map(|(e, f)| format!("{e}: {f}")).unwrap_or_default()),
+                ]
+            })
+            .collect();
+        table(&mut self.out, &["need", "pick", "figure", "runner-up"].map(String::from), pick_rows);
+        self.out.push_str(
+            "<h3 id=\"support-matrix\">Support matrix</h3><p class=\"caption\">Which configuration took part in what, grouped \
+             by kind of execution, with the throughput workloads it answered correctly and the proposals its conformance \
+             side declares. ✓: it ran (hover for the count of figures); ✗: it was planned and failed (hover for the \
+             first error); —: its line in the subject registry leaves it out (hover for why); \"not run\": this run did not \
+             select it.</p>",
+        );
+        let mut head = vec!["kind".to_string(), "configuration".into(), "workloads ok".into()];
+        head.extend(super::selection::COLUMNS.iter().map(|(h, _)| h.to_string()));
+        head.push("proposals (declared)".into());
+        let mut sorted: Vec<&super::selection::SupportRow> = rows.iter().collect();
+        sorted.sort_by_key(|r| r.kind.unwrap_or(results::ExecutionKind::Native));
+        let body = sorted
+            .iter()
+            .map(|r| {
+                let mut row =
+                    vec![td_text(r.kind.map_or("–", |k| k.label())), td_text(&r.engine), td_text(&r.workloads)];
+                row.extend(r.cells.iter().map(|c| {
+                    let class = match c {
+                        super::selection::Support::Ran { .. } => "good",
+                        super::selection::Support::Failed { .. } => "bad",
+                        _ => "na",
+                    };
+                    Td { html: format!("<span title=\"{}\">{}</span>", esc(&c.detail()), esc(&c.text())), class }
+                }));
+                row.push(td_text(&r.proposals));
+                row
+            })
+            .collect();
+        table(&mut self.out, &head, body);
+        self.out.push_str("</section>\n");
     }
 
     fn sandbox_tax(&mut self) {
@@ -789,11 +955,11 @@ impl Page<'_> {
     fn claims(&mut self) {
         self.out.push_str("<section id=\"claims\"><h2>Claims from the field</h2>");
         self.out.push_str(
-            "<p class=\"caption\">Claims the seed articles (<code>shared/seeds/</code>, listed in <code>shared/design.md</code>) make, \
+            "<p class=\"caption\">Claims made by the articles that started this project (cited by title), \
              tested against this run's figures. A verdict needs the whole 95% interval on one side of the criterion; a claim \
              whose scenario is not in the results is \"not measured\".</p>",
         );
-        let mut head = vec!["claim".to_string(), "source".into()];
+        let mut head = vec!["claim".to_string(), "article".into()];
         if self.multi() {
             head.push("run".into());
         }
@@ -804,7 +970,10 @@ impl Page<'_> {
         for i in 0..per_run.first().map_or(0, Vec::len) {
             for c in per_run.iter().map(|rows| rows[i].clone()) {
                 let run = c.run;
-                let mut row = vec![td_text(c.claim), td_text(&c.sources.join(", "))];
+                let mut row = vec![
+                    td_text(c.claim),
+                    td_text(&c.sources.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join("; ")),
+                ];
                 if self.multi() {
                     row.push(td_text(&self.m.runs[run].label));
                 }
@@ -1081,12 +1250,14 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     );
     page.header();
     page.summary();
+    page.selection();
     page.claims();
     page.throughput()?;
     page.cold_start()?;
     page.call_overhead()?;
     page.latency()?;
     page.hosting()?;
+    page.scaling()?;
     page.sandbox_tax();
     page.registered();
     page.wasi_guests()?;

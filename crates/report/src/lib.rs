@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod markup;
 pub mod model;
 pub mod page;
+pub mod selection;
 pub mod tables;
 pub mod wasi;
 pub mod wasi_guests;

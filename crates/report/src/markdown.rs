@@ -11,6 +11,65 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The virtual-best geomeans, which to pick for what, and the support matrix (first run).
+fn selection(model: &Model, out: &mut String) {
+    let best = model.workloads("throughput", "ratio_to_best");
+    let geomeans: Vec<&String> = best.iter().filter(|w| w.starts_with(super::model::GEOMEAN)).collect();
+    if !geomeans.is_empty() {
+        out.push_str("\n### Ratio to the fastest WebAssembly configuration (virtual best, geomean, 95% interval)\n\n| configuration |");
+        for w in &geomeans {
+            let _ = write!(out, " {} |", cell(w));
+        }
+        let _ = writeln!(out, "\n|---|{}", "---|".repeat(geomeans.len()));
+        for e in model.engines_with("throughput", "ratio_to_best") {
+            let cells: Vec<String> = geomeans
+                .iter()
+                .map(|w| match model.find(0, "throughput", w, &e, "ratio_to_best") {
+                    Some(m) => format!("{} [{}]", fmt_value(&m.unit, m.value), fmt_interval(m)),
+                    None => "–".into(),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} | {} |", cell(&e), cells.join(" | "));
+        }
+    }
+    let picks = super::selection::picks(model, 0);
+    if !picks.is_empty() {
+        out.push_str("\n### Which to pick for what\n\n| need | pick | figure | runner-up |\n|---|---|---|---|\n");
+        for p in &picks {
+            let runner = p.runner_up.as_ref().map(|(e, f)| format!("{e}: {f}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | **{}** | {} | {} |",
+                cell(p.need),
+                cell(&p.engine),
+                cell(&p.figure),
+                cell(&runner)
+            );
+        }
+    }
+    let rows = super::selection::support_matrix(model, 0);
+    if !rows.is_empty() {
+        out.push_str("\n### Support matrix\n\n✓ ran · ✗ failed · — left out by the registry · not run: not selected\n\n| kind | configuration | workloads ok |");
+        for (h, _) in super::selection::COLUMNS {
+            let _ = write!(out, " {h} |");
+        }
+        let _ = writeln!(out, "\n|---|---|---|{}", "---|".repeat(super::selection::COLUMNS.len()));
+        let mut sorted: Vec<&super::selection::SupportRow> = rows.iter().collect();
+        sorted.sort_by_key(|r| r.kind.unwrap_or(results::ExecutionKind::Native));
+        for r in sorted {
+            let cells: Vec<String> = r.cells.iter().map(|c| c.text()).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                r.kind.map_or("–", |k| k.label()),
+                cell(&r.engine),
+                r.workloads,
+                cells.join(" | ")
+            );
+        }
+    }
+}
+
 pub fn render(model: &Model) -> String {
     let mut out = String::from("## wasmgauge report\n\n");
     for r in &model.runs {
@@ -82,17 +141,26 @@ pub fn render(model: &Model) -> String {
             .collect();
         let _ = writeln!(out, "| {} | {} |", cell(&row.label), cells.join(" | "));
     }
+    selection(model, &mut out);
     let multi = model.runs.len() > 1;
     out.push_str(if multi {
-        "\n### Claims from the field\n\n| claim | run | measured | verdict |\n|---|---|---|---|\n"
+        "\n### Claims from the field\n\n| claim | article | run | measured | verdict |\n|---|---|---|---|---|\n"
     } else {
-        "\n### Claims from the field\n\n| claim | measured | verdict |\n|---|---|---|\n"
+        "\n### Claims from the field\n\n| claim | article | measured | verdict |\n|---|---|---|---|\n"
     });
     let per_run: Vec<Vec<claims::ClaimRow>> = (0..model.runs.len()).map(|r| claims::evaluate(model, r)).collect();
     for i in 0..per_run.first().map_or(0, Vec::len) {
         for c in per_run.iter().map(|rows| &rows[i]) {
             let run = if multi { format!(" {} |", model.runs[c.run].label) } else { String::new() };
-            let _ = writeln!(out, "| {} |{run} {} | {} |", cell(c.claim), cell(&c.measured), c.verdict.text());
+            let articles: Vec<String> = c.sources.iter().map(|t| format!("“{t}”")).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} |{run} {} | {} |",
+                cell(c.claim),
+                cell(&articles.join("; ")),
+                cell(&c.measured),
+                c.verdict.text()
+            );
         }
     }
     out.push_str(&super::conformance::markdown(model));

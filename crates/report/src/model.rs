@@ -105,6 +105,13 @@ impl Model {
         })
     }
 
+    /// Whether any engine of run `run` has `metric` for `workload` in `scenario`.
+    pub fn find_any(&self, run: usize, scenario: &str, workload: &str, metric: &str) -> bool {
+        self.metrics
+            .iter()
+            .any(|m| m.run == run && m.scenario == scenario && m.workload == workload && m.metric == metric)
+    }
+
     /// Workload keys that have `metric` in `scenario`, in first-seen order (geomeans last).
     pub fn workloads(&self, scenario: &str, metric: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -58,7 +58,7 @@ fn headline_specs(model: &Model) -> Vec<(String, &'static str, String, &'static 
     specs.extend([
         ("Cold start: wasm bytes → answer".to_string(), "cold-start", g(), "end_to_end"),
         ("Cold start: artifact → answer".to_string(), "cold-start", g(), "end_to_end_from_artifact"),
-        ("Instantiate".to_string(), "cold-start", g(), "instantiate"),
+        ("Instantiate: first instance after compile".to_string(), "cold-start", g(), "instantiate"),
         ("Fresh process: exec → answer".to_string(), "process-start", g(), "exec_to_answer"),
         ("Empty call host→guest (typed)".to_string(), "call-overhead", "empty typed".to_string(), "time_per_call"),
         ("Call guest→host import".to_string(), "call-overhead", "guest-to-host".to_string(), "time_per_call"),
@@ -70,6 +70,14 @@ fn headline_specs(model: &Model) -> Vec<(String, &'static str, String, &'static 
             "bytes_per_instance",
         ),
     ]);
+    for w in model.workloads("density", "instantiate_each_one_thread") {
+        specs.push((
+            format!("Instantiate: each further instance, one thread ({w})"),
+            "density",
+            w,
+            "instantiate_each_one_thread",
+        ));
+    }
     for w in model.workloads("density", "instances_per_gib") {
         specs.push((format!("Live `{w}` instances per GiB"), "density", w.clone(), "instances_per_gib"));
         specs.push((

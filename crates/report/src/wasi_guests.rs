@@ -174,7 +174,7 @@ impl Page<'_> {
                 points.dedup_by(|a, b| a.0 == b.0);
                 let (name, color) = self.series(e, run);
                 items.push((name, color));
-                lines.push(LineData { color, points });
+                lines.push(LineData { color, points, dashed: false });
             }
         }
         legend(&mut self.out, &items);

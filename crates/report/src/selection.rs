@@ -1,0 +1,309 @@
+//! The runtime selection view, shared by the page and `summary.md`: the support matrix (which
+//! configuration took part in which scenario and conformance check: declared in the subject
+//! registry, recorded in the results file's capabilities, and what actually ran), the
+//! configurations grouped by kind of execution, and a generated "which to pick for what" table,
+//! each pick linking to the section its figure comes from.
+use super::model::{GEOMEAN, Model};
+use super::tables::fmt_value;
+use results::{Capabilities, ExecutionKind, SubjectKind};
+
+/// What one configuration did in one column of the support matrix.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Support {
+    /// It ran: this many figures came out (and `partial` says what was limited).
+    Ran { figures: usize, partial: Option<&'static str> },
+    /// It was planned and failed or was skipped (this many cells; the first message).
+    Failed { cells: usize, first: String },
+    /// Its registry line leaves it out, and why.
+    NotDeclared(&'static str),
+    /// It could take part, but this run did not select the scenario.
+    NotRun,
+}
+
+impl Support {
+    pub fn text(&self) -> String {
+        match self {
+            Support::Ran { partial: Some(p), .. } => format!("✓ ({p})"),
+            Support::Ran { .. } => "✓".into(),
+            Support::Failed { cells, .. } => format!("✗ {cells} failed"),
+            Support::NotDeclared(_) => "—".into(),
+            Support::NotRun => "not run".into(),
+        }
+    }
+
+    /// The longer explanation (a tooltip on the page).
+    pub fn detail(&self) -> String {
+        match self {
+            Support::Ran { figures, partial } => {
+                format!("{figures} figures{}", partial.map(|p| format!("; {p}")).unwrap_or_default())
+            }
+            Support::Failed { first, .. } => first.clone(),
+            Support::NotDeclared(why) => (*why).into(),
+            Support::NotRun => "not selected in this run".into(),
+        }
+    }
+}
+
+/// The columns: (heading, the scenario name its figures and failures carry).
+pub const COLUMNS: [(&str, &str); 14] = [
+    ("throughput", "throughput"),
+    ("latency", "latency"),
+    ("cold start", "cold-start"),
+    ("process start", "process-start"),
+    ("call overhead", "call-overhead"),
+    ("memory", "memory"),
+    ("density", "density"),
+    ("concurrency", "concurrency"),
+    ("sandbox tax", "sandbox-tax"),
+    ("WASI programs", "wasi-programs"),
+    ("WASI I/O", "wasi-io"),
+    ("spec testsuite", "spec"),
+    ("sandbox checks", "sandbox"),
+    ("WASI checks", "wasi"),
+];
+
+/// Why the registry leaves a configuration out of a column, if it does.
+fn declared_out(c: &Capabilities, column: &str) -> Option<&'static str> {
+    let native = c.kind != SubjectKind::Wasm;
+    match column {
+        "spec" | "sandbox" | "wasi" if native => Some("native code: nothing to check"),
+        "spec" | "sandbox" if !c.conformance => Some("no conformance session in its driver"),
+        "wasi" if c.wasi.is_none() || !c.conformance => Some("no WASI layer in its driver"),
+        "wasi-programs" | "wasi-io" if c.wasi.is_none() && !native => Some("no WASI layer in its driver"),
+        "sandbox-tax" if c.limits == results::Limits::NONE => {
+            Some("no limit it can switch on (fuel, epochs, bounds checks)")
+        }
+        "memory" | "density" if !c.instances && c.kind != SubjectKind::Subprocess => {
+            Some("no instances it can keep alive (or not through this embedding)")
+        }
+        s if !c.takes_part_in(s) => Some("its registry line names the scenarios it takes part in; not this one"),
+        _ => None,
+    }
+}
+
+pub struct SupportRow {
+    pub engine: String,
+    pub kind: Option<ExecutionKind>,
+    /// Throughput workload cells that answered correctly, of those planned (`8/10`).
+    pub workloads: String,
+    /// The proposals its conformance side declares (from the spec section), or `–`.
+    pub proposals: String,
+    pub cells: Vec<Support>,
+}
+
+/// The figures of `engine` in run `run` that belong to `column`.
+fn figures(model: &Model, run: usize, engine: &str, column: &str) -> usize {
+    let r = &model.runs[run].results;
+    let conformance = r.conformance.as_ref();
+    match column {
+        "spec" => conformance
+            .and_then(|c| c.spec.as_ref())
+            .map_or(0, |s| s.files.iter().filter(|f| f.engine == engine).count()),
+        "sandbox" => conformance
+            .and_then(|c| c.sandbox.as_ref())
+            .map_or(0, |s| s.cells.iter().filter(|c| c.engine == engine).count()),
+        "wasi" => conformance
+            .and_then(|c| c.wasi.as_ref())
+            .map_or(0, |s| s.cells.iter().filter(|c| c.engine == engine).count()),
+        _ => model.metrics.iter().filter(|m| m.run == run && m.engine == engine && m.scenario == column).count(),
+    }
+}
+
+/// One row per configuration of run `run`, in the run's order.
+pub fn support_matrix(model: &Model, run: usize) -> Vec<SupportRow> {
+    let r = &model.runs[run].results;
+    r.engines
+        .iter()
+        .map(|e| {
+            let caps = e.capabilities.clone().unwrap_or_default();
+            let cells = COLUMNS
+                .iter()
+                .map(|(_, column)| {
+                    let failed: Vec<_> = model
+                        .problems
+                        .iter()
+                        .filter(|p| p.run == run && p.engine == e.id && p.scenario == *column)
+                        .collect();
+                    let n = figures(model, run, &e.id, column);
+                    if n > 0 {
+                        let partial = (*column == "concurrency" && !caps.threads)
+                            .then_some("one thread: a single-threaded runtime");
+                        Support::Ran { figures: n, partial }
+                    } else if let Some(first) = failed.first() {
+                        Support::Failed { cells: failed.len(), first: first.message.clone() }
+                    } else if let Some(why) = declared_out(&caps, column) {
+                        Support::NotDeclared(why)
+                    } else {
+                        Support::NotRun
+                    }
+                })
+                .collect();
+            let throughput = r.scenarios.throughput.as_ref().map(|t| {
+                let mine: Vec<_> = t.cells.iter().filter(|c| c.engine == e.id).collect();
+                let ok = mine.iter().filter(|c| c.status == results::CellStatus::Ok).count();
+                (ok, mine.len())
+            });
+            let workloads = match throughput {
+                Some((ok, all)) if all > 0 => format!("{ok}/{all}"),
+                _ => "–".into(),
+            };
+            let proposals = r
+                .conformance
+                .as_ref()
+                .and_then(|c| c.spec.as_ref())
+                .and_then(|s| s.supported.get(&e.id).cloned())
+                .unwrap_or_else(|| "–".into());
+            SupportRow { engine: e.id.clone(), kind: caps.execution, workloads, proposals, cells }
+        })
+        .collect()
+}
+
+/// One row of "which to pick for what".
+pub struct Pick {
+    pub need: &'static str,
+    /// The section of the page the figure comes from.
+    pub anchor: &'static str,
+    pub engine: String,
+    pub figure: String,
+    pub runner_up: Option<(String, String)>,
+}
+
+/// The WebAssembly configurations' figures for one metric, best first.
+fn ranked(
+    model: &Model,
+    run: usize,
+    scenario: &str,
+    workload: &str,
+    metric: &str,
+    higher: bool,
+) -> Vec<(String, f64, String)> {
+    let mut v: Vec<(String, f64, String)> = model
+        .engines
+        .iter()
+        .filter(|e| !model.is_baseline(e))
+        .filter_map(|e| {
+            model.find(run, scenario, workload, e, metric).map(|m| (e.clone(), m.value, fmt_value(&m.unit, m.value)))
+        })
+        .filter(|(_, v, _)| v.is_finite())
+        .collect();
+    v.sort_by(|a, b| if higher { b.1.total_cmp(&a.1) } else { a.1.total_cmp(&b.1) });
+    v
+}
+
+fn pick(
+    need: &'static str,
+    anchor: &'static str,
+    list: Vec<(String, f64, String)>,
+    figure: &dyn Fn(&str) -> String,
+) -> Option<Pick> {
+    let mut it = list.into_iter();
+    let (engine, _, text) = it.next()?;
+    let runner_up = it.next().map(|(e, _, t)| (e, figure(&t)));
+    Some(Pick { need, anchor, engine, figure: figure(&text), runner_up })
+}
+
+/// The generated "which to pick for what" table of run `run`, from its measured figures only
+/// (a need whose figures are not in the run has no row).
+pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
+    let mut out = Vec::new();
+    let g = GEOMEAN;
+    let same = |t: &str| t.to_string();
+    out.extend(pick(
+        "fastest cold start from wasm bytes (compile + instantiate + first answer)",
+        "cold-start",
+        ranked(model, run, "cold-start", g, "end_to_end", false),
+        &|t| format!("{t} (geomean over the workloads)"),
+    ));
+    let large = format!("{g}/large");
+    let steady_key =
+        if model.find_any(run, "throughput", &large, "ratio_to_native") { large } else { format!("{g}/small") };
+    out.extend(pick(
+        "fastest steady state (time per call ÷ native)",
+        "throughput",
+        ranked(model, run, "throughput", &steady_key, "ratio_to_native", false),
+        &|t| format!("{t} ({})", steady_key.replace('/', ", ")),
+    ));
+    out.extend(pick(
+        "fastest further instance of a loaded module (one thread)",
+        "hosting",
+        model
+            .workloads("density", "instantiate_each_one_thread")
+            .first()
+            .map(|w| ranked(model, run, "density", w, "instantiate_each_one_thread", false))
+            .unwrap_or_default(),
+        &same,
+    ));
+    out.extend(pick(
+        "least memory per live instance (64 KiB touched)",
+        "hosting",
+        ranked(model, run, "memory", "mem_touch", "bytes_per_instance", false),
+        &same,
+    ));
+    // Scaling: requests per second at the highest level that is not above the core count,
+    // over one thread's.
+    let levels = model.workloads("concurrency", "requests_per_s");
+    let threads_of = |k: &str| k.split(' ').next().and_then(|n| n.parse::<usize>().ok());
+    let cores = model.runs[run].results.environment.logical_cores.max(1);
+    let top = levels.iter().filter_map(|k| threads_of(k)).filter(|&t| t <= cores).max();
+    if let Some(top) = top.filter(|&t| t > 1) {
+        let key = format!("{top} threads");
+        let mut list: Vec<(String, f64, String)> = model
+            .engines
+            .iter()
+            .filter(|e| !model.is_baseline(e))
+            .filter_map(|e| {
+                let one = model.find(run, "concurrency", "1 threads", e, "requests_per_s")?.value;
+                let all = model.find(run, "concurrency", &key, e, "requests_per_s")?.value;
+                let s = all / one;
+                s.is_finite().then(|| (e.clone(), s, format!("{s:.2}× from 1 to {top} threads")))
+            })
+            .collect();
+        list.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.extend(pick("best scaling (requests per second, a new instance per request)", "scaling", list, &same));
+    }
+    if let Some(spec) = model.runs[run].results.conformance.as_ref().and_then(|c| c.spec.as_ref()) {
+        let mut list: Vec<(String, f64, String)> = model
+            .engines
+            .iter()
+            .filter(|e| !model.is_baseline(e))
+            .filter_map(|e| {
+                let (pass, all) = spec.files.iter().filter(|f| &f.engine == e).fold((0u64, 0u64), |(p, a), f| {
+                    let c = &f.counts;
+                    (p + c.pass as u64, a + (c.pass + c.fail + c.crash + c.timeout + c.unsupported) as u64)
+                });
+                (all > 0).then(|| {
+                    let share = pass as f64 / all as f64;
+                    (e.clone(), share, format!("{:.1}% of {all} spec assertions pass", share * 100.0))
+                })
+            })
+            .collect();
+        list.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.extend(pick("most conformant (spec testsuite)", "conformance", list, &same));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_declares_who_is_left_out_of_what() {
+        let interpreter = Capabilities {
+            kind: SubjectKind::Wasm,
+            instances: true,
+            conformance: false,
+            threads: false,
+            ..Default::default()
+        };
+        assert!(declared_out(&interpreter, "spec").is_some());
+        assert!(declared_out(&interpreter, "wasi-programs").is_some());
+        assert!(declared_out(&interpreter, "throughput").is_none());
+        assert!(declared_out(&interpreter, "density").is_none());
+        let v8 = Capabilities { scenarios: Some(vec!["throughput".into()]), ..interpreter.clone() };
+        assert!(declared_out(&v8, "cold-start").is_some());
+        assert!(declared_out(&v8, "throughput").is_none());
+        assert_eq!(Support::Ran { figures: 3, partial: None }.text(), "✓");
+        assert_eq!(Support::NotDeclared("x").text(), "—");
+    }
+}

@@ -448,9 +448,18 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), s.all().len());
         for subject in s.all() {
-            let c = subject.capabilities();
-            assert_eq!(c.is_wasm(), c.conformance, "{}", subject.id());
-            assert_eq!(c.is_wasm(), c.instances, "{}", subject.id());
+            let (c, id) = (subject.capabilities(), subject.id());
+            // A conformance side, instances and limits belong to WebAssembly configurations;
+            // one without instances (V8 across a pipe) names the scenarios it takes part in.
+            assert!(!c.conformance || c.is_wasm(), "{id}");
+            assert!(!c.is_wasm() || c.instances || c.scenarios.is_some(), "{id}");
+            assert!(c.is_wasm() || (!c.instances && c.limits == Limits::NONE), "{id}");
+            assert_eq!(c.execution == Some(ExecutionKind::Native), !c.is_wasm(), "{id}");
+            // Measured only when named implies: not in the quick default set either.
+            assert!(subject.only_when_named.is_none() || !subject.quick_default, "{id}");
+        }
+        for id in ["wasm3", "wamr-fast-interp", "stitch"] {
+            assert!(!s.find(id).unwrap().capabilities().threads, "{id} stays on one thread");
         }
         let err = s.resolve(&["wasmtime-cranelift".into(), "v8".into()]).unwrap_err().to_string();
         assert!(err.contains("unknown engine `v8`") && err.contains("wasmi-lazy"), "{err}");

@@ -23,7 +23,8 @@ pub(crate) fn build(id: &str, description: &str, options: &EngineOptions) -> Res
         bail!("{id}: not available (no conformance side: its proposals are not switched per run)");
     }
     let mut knobs = common_knobs(options);
-    knobs.retain(|(k, _)| *k != "compile_threads" && *k != "fuel" && *k != "epoch_interruption");
+    knobs.retain(|(k, _)| *k != "compile_threads");
+    knobs.push(("compiler", "none: stitch translates each function to threaded code".into()));
     knobs.push(("compile_threads", "1".into()));
     knobs.push(("execution", "interpreter (threaded code, sibling calls)".into()));
     knobs.push(("translation", "lazy: each function on its first call".into()));

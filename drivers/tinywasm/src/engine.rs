@@ -24,7 +24,8 @@ pub(crate) fn build(id: &str, description: &str, options: &EngineOptions) -> Res
         bail!("{id}: not available (no conformance side: its proposals are not switched per run)");
     }
     let mut knobs = common_knobs(options);
-    knobs.retain(|(k, _)| *k != "compile_threads" && *k != "fuel" && *k != "epoch_interruption");
+    knobs.retain(|(k, _)| *k != "compile_threads");
+    knobs.push(("compiler", "none: tinywasm interprets its own bytecode".into()));
     knobs.push(("compile_threads", "1 (feature `parallel-parser` off)".into()));
     knobs.push(("execution", "interpreter (tinywasm bytecode)".into()));
     knobs.push((

@@ -48,12 +48,13 @@ pub(crate) fn build(
     let about = host.request(&json!({ "op": "describe" })).context("asking Node.js what it is")?;
     let text = |k: &str| about.get(k).and_then(Value::as_str).unwrap_or("unknown").to_string();
     let mut knobs = common_knobs(options);
-    knobs.retain(|(k, _)| *k != "compile_threads" && *k != "fuel" && *k != "epoch_interruption");
+    knobs.retain(|(k, _)| *k != "compile_threads");
     knobs.push((
         "compile_threads",
         format!("{} (--wasm-num-compilation-tasks={tasks})", options.compile_threads.max(1)),
     ));
-    knobs.push(("tier", tier.into()));
+    knobs.push(("compiler", tier.into()));
+    knobs.push(("bounds_checks", "V8's default for Node.js".into()));
     knobs.push(("v8_flags", flags.join(" ")));
     knobs.push(("node", format!("{} (npm {} {})", text("node"), crate::NODE_PACKAGE.0, crate::NODE_PACKAGE.1)));
     knobs.push(("embedding", "a Node.js process the driver talks to over pipes (drivers/v8/host.mjs)".into()));

@@ -36,7 +36,9 @@ pub(crate) fn build(
     let mut linker = wasm3x::Linker::new(&engine);
     linker.func_wrap(host::MODULE, host::TICK, host::tick)?;
     let mut knobs = common_knobs(options);
-    knobs.retain(|(k, _)| *k != "compile_threads" && *k != "fuel" && *k != "epoch_interruption");
+    knobs.retain(|(k, _)| *k != "compile_threads");
+    knobs.push(("compiler", "none: Wasm3 translates each function to threaded code".into()));
+    knobs.push(("bounds_checks", "explicit checks (software)".into()));
     knobs.push(("compile_threads", "1".into()));
     knobs.push(("compilation_mode", mode_name.into()));
     knobs.push(("execution", "interpreter (Wasm3 threaded code, C)".into()));

@@ -8,7 +8,7 @@ use crate::executor::wasm::{call_run, load_input};
 use crate::scenario::{DriverCell, HostCell, Outcome, PlannedCell, RunPlan, Scenario, record_engine_cell};
 use crate::subject::Subject;
 use crate::summary::View;
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use results::format::{fmt_ns, new_table};
 use results::latency;
 use results::measurements::{ConcurrencyMeasurement, ConcurrencyPoint};
@@ -133,12 +133,7 @@ fn run_levels(plan: &ConcurrencyPlan, request: &(dyn Fn() -> Result<()> + Sync))
     plan.threads.iter().map(|&t| level(t, Duration::from_millis(plan.ms_per_level), request)).collect()
 }
 
-fn check(got: u64, expected: u64) -> Result<()> {
-    if got != expected {
-        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
-    }
-    Ok(())
-}
+use crate::engine::check_answer as check;
 
 pub fn measure_wasm(
     engine: &dyn Engine,

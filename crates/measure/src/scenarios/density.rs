@@ -133,10 +133,7 @@ fn serving_instance(
 ) -> Result<Box<dyn Instance>> {
     let mut inst = engine.instantiate(module)?;
     let (run, args) = load_input(inst.as_mut(), input)?;
-    let got = call_run(inst.as_mut(), run, &args)?;
-    if got != expected {
-        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
-    }
+    crate::engine::check_answer(call_run(inst.as_mut(), run, &args)?, expected)?;
     Ok(inst)
 }
 

@@ -160,10 +160,7 @@ pub fn measure_process(workload: &str, input: &[u8], expected: u64) -> Result<Pr
     use crate::executor::{Executor, WorkloadCode, subprocess::SubprocessExecutor};
     let mut exec = SubprocessExecutor::default();
     exec.prepare(&WorkloadCode { name: workload, wasm: &[] }, input)?;
-    let got = exec.call()?;
-    if got != expected {
-        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
-    }
+    crate::engine::check_answer(exec.call()?, expected)?;
     let pid = exec.child_pid().context("runner not started")?;
     Ok(ProcessMemory { workload: workload.into(), usage: memstat::usage(Some(pid))? })
 }

@@ -16,7 +16,7 @@ use crate::scenario::{
     DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, WorkloadTask, verdict,
 };
 use crate::summary::View;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use results::format::{fmt_estimate, fmt_ns, new_table};
 use results::measurements::{Sample, ThroughputMeasurement};
 use results::plans::SamplingPlan;
@@ -167,11 +167,7 @@ pub fn calibrate() -> Calibration {
 
 /// One call, its answer checked against the native one.
 pub fn checked_call(exec: &mut dyn Executor, expected: u64) -> Result<()> {
-    let got = black_box(exec.call()?);
-    if got != expected {
-        bail!("wrong answer: got {got:#018x}, the native answer is {expected:#018x}");
-    }
-    Ok(())
+    crate::engine::check_answer(black_box(exec.call()?), expected)
 }
 
 /// Explicit warm-up: verified calls until at least `min_calls` were made and they took

@@ -26,7 +26,13 @@ fn fmt_est_x(e: &Estimate) -> String {
 }
 
 /// The WebAssembly configurations' figures for one metric, fastest first.
-fn wasm_ranked<'a>(model: &'a Model, run: usize, scenario: &str, workload: &str, metric: &str) -> Vec<&'a Metric> {
+pub(crate) fn wasm_ranked<'a>(
+    model: &'a Model,
+    run: usize,
+    scenario: &str,
+    workload: &str,
+    metric: &str,
+) -> Vec<&'a Metric> {
     let mut v: Vec<&Metric> = model
         .engines
         .iter()

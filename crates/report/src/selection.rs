@@ -168,26 +168,14 @@ pub struct Pick {
     pub runner_up: Option<(String, String)>,
 }
 
-/// The WebAssembly configurations' figures for one metric, best first.
-fn ranked(
-    model: &Model,
-    run: usize,
-    scenario: &str,
-    workload: &str,
-    metric: &str,
-    higher: bool,
-) -> Vec<(String, f64, String)> {
-    let mut v: Vec<(String, f64, String)> = model
-        .engines
-        .iter()
-        .filter(|e| !model.is_baseline(e))
-        .filter_map(|e| {
-            model.find(run, scenario, workload, e, metric).map(|m| (e.clone(), m.value, fmt_value(&m.unit, m.value)))
-        })
-        .filter(|(_, v, _)| v.is_finite())
-        .collect();
-    v.sort_by(|a, b| if higher { b.1.total_cmp(&a.1) } else { a.1.total_cmp(&b.1) });
-    v
+/// The WebAssembly configurations' figures for one metric (lower is better), best first, as
+/// (engine, value, the value as text): the claims' ranking.
+fn ranked(model: &Model, run: usize, scenario: &str, workload: &str, metric: &str) -> Vec<(String, f64, String)> {
+    super::claims::wasm_ranked(model, run, scenario, workload, metric)
+        .into_iter()
+        .filter(|m| m.value.is_finite())
+        .map(|m| (m.engine.clone(), m.value, fmt_value(&m.unit, m.value)))
+        .collect()
 }
 
 fn pick(
@@ -211,7 +199,7 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
     out.extend(pick(
         "fastest cold start from wasm bytes (compile + instantiate + first answer)",
         "cold-start",
-        ranked(model, run, "cold-start", g, "end_to_end", false),
+        ranked(model, run, "cold-start", g, "end_to_end"),
         &|t| format!("{t} (geomean over the workloads)"),
     ));
     let large = format!("{g}/large");
@@ -220,7 +208,7 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
     out.extend(pick(
         "fastest steady state (time per call ÷ native)",
         "throughput",
-        ranked(model, run, "throughput", &steady_key, "ratio_to_native", false),
+        ranked(model, run, "throughput", &steady_key, "ratio_to_native"),
         &|t| format!("{t} ({})", steady_key.replace('/', ", ")),
     ));
     out.extend(pick(
@@ -229,14 +217,14 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
         model
             .workloads("density", "instantiate_each_one_thread")
             .first()
-            .map(|w| ranked(model, run, "density", w, "instantiate_each_one_thread", false))
+            .map(|w| ranked(model, run, "density", w, "instantiate_each_one_thread"))
             .unwrap_or_default(),
         &same,
     ));
     out.extend(pick(
         "least memory per live instance (64 KiB touched)",
         "hosting",
-        ranked(model, run, "memory", "mem_touch", "bytes_per_instance", false),
+        ranked(model, run, "memory", "mem_touch", "bytes_per_instance"),
         &same,
     ));
     // Scaling: requests per second at the highest level that is not above the core count,

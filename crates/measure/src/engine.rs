@@ -58,6 +58,12 @@ pub trait Engine: Send + Sync {
 pub trait Conformance {
     /// The proposals this configuration can run (see [`crate::features`]).
     fn supported_features(&self) -> Features;
+    /// True when it validates with one fixed set of proposals, whatever a suite's profile asks
+    /// (tinywasm): a module that a profile holds invalid for lack of a later proposal is then
+    /// accepted, and the spec suites' `assert_invalid` directives count that as failed.
+    fn fixed_proposals(&self) -> bool {
+        false
+    }
     /// A conformance session: a store of its own, modules linked by name (see [`crate::session`]).
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>>;
     /// Runs a WASI preview 1 command module through the runtime's WASI layer once per request,

@@ -80,18 +80,20 @@ const WASMTIME: Caps = Caps {
 };
 const WASMER: Caps = Caps { wasi: Some("wasmer-wasix"), ..WASM };
 const WASMI: Caps = Caps { wasi: Some("wasmi_wasi"), artifact: false, execution: ExecutionKind::Interpreter, ..WASM };
-/// The embeddable interpreters measured through an `Engine` only: no WASI layer, no conformance
-/// session, no artifact, no limits through the interface.
+/// The embeddable interpreters: no WASI layer, no artifact, no limits through the benchmark
+/// interface. tinywasm has a conformance session (its API links imports of every kind by name).
 const SMALL_INTERPRETER: Caps = Caps {
     limits: Limits::NONE,
     wasi: None,
     artifact: false,
-    conformance: false,
+    conformance: true,
     execution: ExecutionKind::Interpreter,
     ..WASM
 };
-/// Wasm3, WAMR and stitch through their bindings: engine and modules stay on one thread.
-const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, ..SMALL_INTERPRETER };
+/// Wasm3, WAMR and stitch through their bindings: engine and modules stay on one thread, and
+/// no conformance session (their bindings link host functions only: no imported globals,
+/// tables or memories, no instance linked to another, which the spec testsuite needs).
+const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, conformance: false, ..SMALL_INTERPRETER };
 /// V8 in a Node.js process the driver talks to: only throughput is timed inside Node (each
 /// timed batch runs there); cold start, latency and call overhead time single operations, which
 /// a pipe round trip would swamp.

@@ -1,17 +1,40 @@
 //! tinywasm glue: an interpreter with no ahead-of-time artifact (its `twasm` archive is the
 //! parsed module, not compiled code, and is not used here), no fuel or epoch limits through
-//! this interface, and instances that live on the thread that made them (a store holds `Rc`s;
-//! the parsed module is shared).
+//! the benchmark interface (the conformance session runs its calls in fuel slices), and
+//! instances that live on the thread that made them (a store holds `Rc`s; the parsed module is
+//! shared).
 
 use anyhow::{Result, anyhow, bail};
 use measure::engine::{
-    CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits, MicroCall, Val,
+    CallPath, CompiledModule, Conformance, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits, MicroCall, Val,
     check_limits, common_knobs, downcast, time_micro_dynamic, timed_loop,
 };
+use measure::features::Features;
 use measure::host;
+use measure::session::{Session, SessionLimits};
 use std::any::Any;
 use std::hint::black_box;
 use tinywasm::types::WasmValue;
+
+/// The proposals tinywasm 0.10 validates and runs: one fixed set (its parser's validator
+/// also accepts typed function references, which it cannot run).
+const SUPPORTED: &[&str] = &[
+    "mutable-global",
+    "sign-extension-ops",
+    "nontrapping-float-to-int-conversions",
+    "multi-value",
+    "bulk-memory",
+    "reference-types",
+    "gc-types",
+    "simd",
+    "relaxed-simd",
+    "tail-call",
+    "extended-const",
+    "multi-memory",
+    "memory64",
+    "custom-page-sizes",
+    "wide-arithmetic",
+];
 
 pub struct TinywasmEngine {
     info: EngineInfo,
@@ -20,9 +43,6 @@ pub struct TinywasmEngine {
 
 pub(crate) fn build(id: &str, description: &str, options: &EngineOptions) -> Result<TinywasmEngine> {
     check_limits(id, &options.limits, &Limits::NONE)?;
-    if options.features.is_some() {
-        bail!("{id}: not available (no conformance side: its proposals are not switched per run)");
-    }
     let mut knobs = common_knobs(options);
     knobs.retain(|(k, _)| *k != "compile_threads");
     knobs.push(("compiler", "none: tinywasm interprets its own bytecode".into()));
@@ -33,6 +53,11 @@ pub(crate) fn build(id: &str, description: &str, options: &EngineOptions) -> Res
         "std, parser, archive, canonicalize-nans (crate defaults without parallel-parser, log)".into(),
     ));
     knobs.push(("bounds_checks", "explicit checks".into()));
+    if options.features.is_some() {
+        // Asked for a suite's proposals: tinywasm's validator has one fixed set, whatever the
+        // suite; a module a suite holds invalid for lack of a later proposal is accepted.
+        knobs.push(("proposals", format!("fixed: {} (not switched per suite)", Features::of(SUPPORTED).label())));
+    }
     Ok(TinywasmEngine {
         info: EngineInfo::new(id, "tinywasm", env!("WG_LOCKED_TINYWASM"), description, &knobs),
         engine: tinywasm::Engine::default(),
@@ -81,6 +106,31 @@ impl Engine for TinywasmEngine {
             tinywasm::ModuleInstance::instantiate(&mut store, &module.0, Some(imports)).map_err(|e| anyhow!("{e}"))?;
         let memory = instance.memory("memory").ok();
         Ok(Box::new(TinywasmInstance { store, instance, memory, funcs: Vec::new() }))
+    }
+}
+
+impl Conformance for TinywasmEngine {
+    fn supported_features(&self) -> Features {
+        Features::of(SUPPORTED)
+    }
+
+    fn fixed_proposals(&self) -> bool {
+        true
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        crate::session::new(limits)
+    }
+
+    fn run_wasi(
+        &self,
+        _wasm: &[u8],
+        requests: &[measure::wasi::WasiRequest],
+        _compile_once: bool,
+    ) -> Vec<measure::wasi::WasiRunOutcome> {
+        let exit =
+            measure::wasi::WasiExit::Error(format!("{}: not available (tinywasm has no WASI layer)", self.info.id));
+        requests.iter().map(|_| measure::wasi::WasiRunOutcome { exit: exit.clone(), phases: None }).collect()
     }
 }
 

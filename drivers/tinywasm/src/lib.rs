@@ -1,13 +1,13 @@
-//! The tinywasm driver: one configuration ([`interp`]) over the glue in [`engine`]. It has no
-//! conformance session or WASI layer (the registry declares it measure-only).
+//! The tinywasm driver: one configuration ([`interp`]) over the glue in [`engine`], and its
+//! conformance session ([`session`]). It has no WASI layer.
 
 pub mod engine;
 pub mod interp;
+mod session;
 
 use measure::driver::Driver;
 
 measure::subject_tables! {
-    measure_only;
     "tinywasm" => interp,
 }
 

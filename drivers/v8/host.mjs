@@ -4,6 +4,7 @@
 // is measured here, in the V8 process, with process.hrtime.bigint(); a timed batch verifies
 // every call's checksum against the native answer before it is counted.
 import { createInterface } from 'node:readline';
+import vm from 'node:vm';
 
 const now = process.hrtime.bigint;
 const modules = new Map();
@@ -130,6 +131,238 @@ const ops = {
     return {};
   },
 };
+
+// ---- The conformance session (drivers/v8/src/session.rs): modules linked by name against
+// `spectest` and registered instances. Values cross the JS API only as i32 Numbers, i64
+// BigInts and references: a call goes through a small wrapper module built per signature that
+// takes and returns floats as their bits (f32 <-> i32, f64 <-> i64) and a v128 as two i64, so
+// NaN payloads and signs reach the guest and come back exactly. Export types come from V8's
+// type reflection (--experimental-wasm-type-reflection). A deadline, when the session has one,
+// runs each call in a `vm` script with a timeout (V8 terminates the execution, wasm included).
+const registered = new Map();
+const moduleOf = new Map();
+let deadlineMs = null;
+let current = null;
+const externs = new Map();
+function externObject(n) {
+  if (!externs.has(n)) externs.set(n, Object.freeze({ wasmgaugeExtern: n }));
+  return externs.get(n);
+}
+let spectest = null;
+function spectestModule() {
+  if (spectest) return spectest;
+  const print = () => {};
+  spectest = {
+    print, print_i32: print, print_i64: print, print_f32: print, print_f64: print, print_i32_f32: print, print_f64_f64: print,
+    global_i32: new WebAssembly.Global({ value: 'i32' }, 666),
+    global_i64: new WebAssembly.Global({ value: 'i64' }, 666n),
+    global_f32: new WebAssembly.Global({ value: 'f32' }, 666.6),
+    global_f64: new WebAssembly.Global({ value: 'f64' }, 666.6),
+    table: new WebAssembly.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
+    memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }),
+    shared_memory: new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }),
+  };
+  return spectest;
+}
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sandbox = {
+  sleep_ms: (ms) => { Atomics.wait(sleeper, 0, 0, ms); },
+  read_guest: (ptr, len) => {
+    const mem = current && current.exports.memory;
+    if (!(mem instanceof WebAssembly.Memory)) throw new Error('read_guest: the caller exports no memory');
+    const bytes = new Uint8Array(mem.buffer);
+    const start = ptr >>> 0;
+    if (ptr < 0 || len < 0 || start + len > bytes.length) throw new Error('read_guest: range outside guest memory');
+    let sum = 0;
+    for (let i = start; i < start + len; i++) sum = (sum + bytes[i]) | 0;
+    return sum;
+  },
+};
+
+class Fail extends Error {
+  constructor(kind, message) { super(message); this.kind = kind; }
+}
+function failureOf(e, phase) {
+  if (e instanceof Fail) return { class: e.kind, message: e.message };
+  const message = String(e && e.message ? e.message : e);
+  if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { class: 'interrupted', message: `deadline passed: ${message}` };
+  if (e instanceof WebAssembly.CompileError) return { class: 'compile', message };
+  if (e instanceof WebAssembly.LinkError) return { class: 'link', message };
+  if (e instanceof WebAssembly.Exception) return { class: 'exception', message: 'a WebAssembly exception escaped' };
+  if (e instanceof RangeError && /call stack/i.test(message)) return { class: 'exhaustion', message };
+  if (e instanceof RangeError) return { class: 'limit', message };
+  // Instantiating against an import object without the named module or value is a link failure.
+  if (e instanceof TypeError && phase === 'instantiate') return { class: 'link', message };
+  return { class: 'trap', message };
+}
+function guarded(f) {
+  if (deadlineMs === null) return f();
+  return vm.runInNewContext('f()', { f }, { timeout: deadlineMs });
+}
+
+// The wrapper modules: value types, and how each crosses as bits.
+const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b, funcref: 0x70, anyfunc: 0x70, externref: 0x6f };
+function carried(t) {
+  if (!(t in VALTYPE)) throw new Fail('unsupported', `a value of type ${t} cannot cross V8's JS API in this harness`);
+  return t === 'f32' ? ['i32'] : t === 'f64' ? ['i64'] : t === 'v128' ? ['i64', 'i64'] : [t === 'anyfunc' ? 'funcref' : t];
+}
+function leb(n) {
+  const out = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return out;
+}
+function vec(items) { return [...leb(items.length), ...items.flat()]; }
+function section(id, body) { return [id, ...leb(body.length), ...body]; }
+function name(s) { const b = [...Buffer.from(s)]; return [...leb(b.length), ...b]; }
+function functype(params, results) {
+  return [0x60, ...vec(params.map((t) => [VALTYPE[t]])), ...vec(results.map((t) => [VALTYPE[t]]))];
+}
+// Code that turns the original-typed values on the stack into their carried form, through
+// locals (`first` is the index of the first scratch local; one per value).
+function carryOut(types, first) {
+  const code = [];
+  for (let i = types.length - 1; i >= 0; i--) code.push(0x21, ...leb(first + i));
+  types.forEach((t, i) => {
+    const get = [0x20, ...leb(first + i)];
+    if (t === 'f32') code.push(...get, 0xbc);
+    else if (t === 'f64') code.push(...get, 0xbd);
+    else if (t === 'v128') code.push(...get, 0xfd, 0x1d, 0x00, ...get, 0xfd, 0x1d, 0x01);
+    else code.push(...get);
+  });
+  return code;
+}
+function localDecls(types) { return vec(types.map((t) => [1, VALTYPE[t]])); }
+function buildModule(types, imports, funcType, locals, body) {
+  const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec(types)),
+    ...section(2, vec(imports)),
+    ...section(3, vec([leb(types.length - 1)])),
+    ...section(7, vec([[...name('call'), 0x00, ...leb(imports.filter((i) => i.func).length)]])),
+    ...section(10, vec([(() => { const f = [...locals, ...body, 0x0b]; return [...leb(f.length), ...f]; })()])),
+  ];
+  void funcType;
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+const callWrappers = new Map();
+function callWrapper(ty) {
+  const key = JSON.stringify(ty);
+  if (callWrappers.has(key)) return callWrappers.get(key);
+  const params = ty.parameters.flatMap(carried);
+  const results = ty.results.flatMap(carried);
+  const body = [];
+  let p = 0;
+  for (const t of ty.parameters) {
+    if (t === 'v128') body.push(0x20, ...leb(p), 0xfd, 0x12, 0x20, ...leb(p + 1), 0xfd, 0x1e, 0x01);
+    else body.push(0x20, ...leb(p), ...(t === 'f32' ? [0xbe] : t === 'f64' ? [0xbf] : []));
+    p += carried(t).length;
+  }
+  body.push(0x10, 0x00, ...carryOut(ty.results, params.length));
+  const imports = [Object.assign([...name('m'), ...name('f'), 0x00, 0x00], { func: true })];
+  const m = buildModule([functype(ty.parameters, ty.results), functype(params, results)], imports, 1,
+    localDecls(ty.results), body);
+  callWrappers.set(key, m);
+  return m;
+}
+function globalWrapper(ty) {
+  const t = ty.value;
+  const results = carried(t);
+  const imports = [[...name('m'), ...name('g'), 0x03, VALTYPE[t], ty.mutable ? 1 : 0]];
+  return buildModule([functype([], results)], imports, 0, localDecls([t]), [0x23, 0x00, ...carryOut([t], 0)]);
+}
+function argOf(t, v) {
+  switch (v.t) {
+    case 'i32': return Number(v.v) | 0;
+    case 'f32': return Number(v.v) | 0;
+    case 'i64': case 'f64': return BigInt.asIntN(64, BigInt(v.v));
+    case 'v128': { const x = BigInt(v.v); return [BigInt.asIntN(64, x), BigInt.asIntN(64, x >> 64n)]; }
+    case 'null': return null;
+    case 'extern': return externObject(v.v);
+    default: throw new Fail('unsupported', `cannot pass a ${v.t} to V8 in this harness`);
+  }
+}
+function valueOf(t, list) {
+  switch (t) {
+    case 'i32': return { t, v: String(list.shift() | 0) };
+    case 'f32': return { t, v: String(list.shift() >>> 0) };
+    case 'i64': return { t, v: String(BigInt.asIntN(64, list.shift())) };
+    case 'f64': return { t, v: String(BigInt.asUintN(64, list.shift())) };
+    case 'v128': { const lo = BigInt.asUintN(64, list.shift()); const hi = BigInt.asUintN(64, list.shift()); return { t, v: String((hi << 64n) | lo) }; }
+    default: {
+      const x = list.shift();
+      if (x === null) return { t: 'null' };
+      if (typeof x === 'function') return { t: 'func' };
+      return { t: 'extern', v: x && typeof x.wasmgaugeExtern === 'number' ? x.wasmgaugeExtern : null };
+    }
+  }
+}
+function exportType(inst, kind, field) {
+  const e = WebAssembly.Module.exports(moduleOf.get(inst)).find((x) => x.name === field && x.kind === kind);
+  if (!e) throw new Fail('harness', `no exported ${kind} \`${field}\``);
+  return e.type;
+}
+function session(op) {
+  return (r) => {
+    try {
+      return { value: op(r) };
+    } catch (e) {
+      return { fail: failureOf(e, r.op.slice(2)) };
+    }
+  };
+}
+Object.assign(ops, {
+  s_limits: (r) => { deadlineMs = r.deadline_ms ?? null; return {}; },
+  s_compile: session((r) => {
+    const m = new WebAssembly.Module(Buffer.from(r.wasm, 'base64'));
+    const id = nextId++;
+    modules.set(id, m);
+    return id;
+  }),
+  s_instantiate: session((r) => {
+    const m = modules.get(r.module);
+    const imports = {};
+    for (const imp of WebAssembly.Module.imports(m)) {
+      const from = imp.module === 'spectest' ? spectestModule()
+        : imp.module === 'wasmgauge_sandbox' ? sandbox
+          : registered.has(imp.module) ? registered.get(imp.module).exports : undefined;
+      if (from === undefined) continue;
+      imports[imp.module] ??= {};
+      if (imp.name in from) imports[imp.module][imp.name] = from[imp.name];
+    }
+    const inst = guarded(() => new WebAssembly.Instance(m, imports));
+    const id = nextId++;
+    instances.set(id, inst);
+    moduleOf.set(inst, m);
+    return id;
+  }),
+  s_register: session((r) => { registered.set(r.name, instance(r.instance)); return null; }),
+  s_invoke: session((r) => {
+    const inst = instance(r.instance);
+    const ty = exportType(inst, 'function', r.export);
+    const wrapper = new WebAssembly.Instance(callWrapper(ty), { m: { f: inst.exports[r.export] } });
+    const args = ty.parameters.flatMap((t, i) => [argOf(t, r.args[i])].flat());
+    current = inst;
+    const out = guarded(() => wrapper.exports.call(...args));
+    const carriedResults = ty.results.flatMap(carried);
+    const list = carriedResults.length === 0 ? [] : carriedResults.length === 1 ? [out] : [...out];
+    return ty.results.map((t) => valueOf(t, list));
+  }),
+  s_global: session((r) => {
+    const inst = instance(r.instance);
+    const ty = exportType(inst, 'global', r.export);
+    const getter = new WebAssembly.Instance(globalWrapper(ty), { m: { g: inst.exports[r.export] } });
+    const n = carried(ty.value).length;
+    const out = getter.exports.call();
+    return valueOf(ty.value, n === 1 ? [out] : [...out]);
+  }),
+  s_memory: session((r) => {
+    const mem = instance(r.instance).exports[r.export];
+    if (!(mem instanceof WebAssembly.Memory)) throw new Fail('harness', `no exported memory \`${r.export}\``);
+    const bytes = new Uint8Array(mem.buffer);
+    if (r.len === undefined) return bytes.length;
+    if (r.offset + r.len > bytes.length) throw new Fail('harness', 'reading guest memory: out of bounds');
+    return Buffer.from(bytes.subarray(r.offset, r.offset + r.len)).toString('base64');
+  }),
+});
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {

@@ -74,6 +74,8 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
             }
             if let Some(why) = s.only_when_named {
                 v.push(format!("only when named: {why}"));
+            } else if !s.full_default {
+                v.push("quick and full profiles: only when named".into());
             } else if !s.quick_default {
                 v.push("quick profile: only when named".into());
             }

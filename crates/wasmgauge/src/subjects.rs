@@ -31,6 +31,10 @@ pub struct Subject {
     /// line is not: comparing versions is a study (name them, or run the full profile), and
     /// the quick profile has to fit its 5 minutes as runtimes are added.
     pub quick_default: bool,
+    /// Measured by the full profile when `--engines` is not given. False for the second
+    /// version of Wasmtime's interpreter: the slowest configuration twice took about 10 of the
+    /// full profile's minutes, for a version comparison the other `@36` lines already make.
+    pub full_default: bool,
     /// Why it is measured only when named (`--engines`), in every profile, if it is: a
     /// configuration with a known failure, kept so that anyone can reproduce it.
     pub only_when_named: Option<&'static str>,
@@ -96,13 +100,14 @@ const SMALL_INTERPRETER: Caps = Caps {
 const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, conformance: false, ..SMALL_INTERPRETER };
 /// V8 in a Node.js process the driver talks to: only throughput is timed inside Node (each
 /// timed batch runs there); cold start, latency and call overhead time single operations, which
-/// a pipe round trip would swamp.
+/// a pipe round trip would swamp. Its conformance session (spec testsuite, sandbox checks,
+/// differential) runs in a Node.js process of its own; `scenarios` limits measuring only.
 const V8_NODE: Caps = Caps {
     limits: Limits::NONE,
     wasi: None,
     artifact: false,
     instances: false,
-    conformance: false,
+    conformance: true,
     threads: false,
     scenarios: Some(&["throughput"]),
     execution: ExecutionKind::JsEngine,
@@ -124,7 +129,7 @@ const BASELINE: Caps = Caps {
 };
 
 const fn line(id: &'static str, driver: &'static str, caps: Caps) -> Subject {
-    Subject { id, driver, caps, suffix: "", quick_default: true, only_when_named: None }
+    Subject { id, driver, caps, suffix: "", quick_default: true, full_default: true, only_when_named: None }
 }
 
 /// The Wasmtime configurations (drivers/wasmtime; also built against the LTS line).
@@ -162,7 +167,7 @@ const WASMTIME_CONFIGS: [Subject; 4] = [
 /// version right after it, so the report shows the two side by side), then the two baselines.
 pub fn registry() -> Vec<Subject> {
     let mut all = WASMTIME_CONFIGS.to_vec();
-    all.extend(versioned(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
+    all.extend(versioned_for_full(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
     all.extend([
         line("wasmer-cranelift", "wasmer", WASMER),
         line("wasmer-singlepass", "wasmer", Caps { execution: ExecutionKind::BaselineJit, ..WASMER }),
@@ -205,6 +210,15 @@ pub fn registry() -> Vec<Subject> {
 /// The configurations of `table` built by another driver, their ids suffixed (`@36`).
 pub fn versioned(table: &[Subject], driver: &'static str, suffix: &'static str) -> Vec<Subject> {
     table.iter().map(|s| Subject { driver, suffix, quick_default: false, ..*s }).collect()
+}
+
+/// [`versioned`], less the interpreter (Pulley): the full profile measures it on the default
+/// version line only (see [`Subject::full_default`]); it stays available by name.
+fn versioned_for_full(table: &[Subject], driver: &'static str, suffix: &'static str) -> Vec<Subject> {
+    versioned(table, driver, suffix)
+        .into_iter()
+        .map(|s| Subject { full_default: s.caps.execution != ExecutionKind::Interpreter, ..s })
+        .collect()
 }
 
 impl Subject {
@@ -328,15 +342,16 @@ impl Subjects {
         Ok(self.registry.iter().filter(|s| requested.is_empty() || requested.contains(&s.id())).collect())
     }
 
-    /// The subjects a run of `profile` measures: those `requested`, or when none are, every one
-    /// (full) or those the registry puts in the quick profile's default set (quick), less those
-    /// measured only when named.
+    /// The subjects a run of `profile` measures: those `requested`, or when none are, those the
+    /// registry puts in the profile's default set, less those measured only when named.
     pub fn resolve_for(&self, profile: results::plans::ProfileName, requested: &[String]) -> Result<Vec<&Subject>> {
         let all = self.resolve(requested)?;
         let quick = profile == results::plans::ProfileName::Quick && requested.is_empty();
+        let full = profile == results::plans::ProfileName::Full && requested.is_empty();
         Ok(all
             .into_iter()
             .filter(|s| !quick || s.quick_default)
+            .filter(|s| !full || s.full_default)
             .filter(|s| !requested.is_empty() || s.only_when_named.is_none())
             .collect())
     }
@@ -468,6 +483,19 @@ mod tests {
         let picked: Vec<String> =
             s.resolve(&["native".into(), "wasmi-eager".into()]).unwrap().iter().map(|s| s.id()).collect();
         assert_eq!(picked, ["wasmi-eager", "native"]);
+    }
+
+    #[test]
+    fn the_full_profile_leaves_the_second_interpreter_line_to_be_named() {
+        use results::plans::ProfileName;
+        let s = Subjects::default();
+        let full: Vec<String> = s.resolve_for(ProfileName::Full, &[]).unwrap().iter().map(|s| s.id()).collect();
+        for id in ["wasmtime-pulley", "wasmtime-cranelift@36", "wasmtime-winch@36", "tinywasm", "v8-turbofan"] {
+            assert!(full.contains(&id.to_string()), "{id} in {full:?}");
+        }
+        assert!(!full.contains(&"wasmtime-pulley@36".to_string()), "{full:?}");
+        let named = s.resolve_for(ProfileName::Full, &["wasmtime-pulley@36".into()]).unwrap();
+        assert_eq!(named.iter().map(|s| s.id()).collect::<Vec<_>>(), ["wasmtime-pulley@36"]);
     }
 
     #[test]

@@ -8,9 +8,11 @@ use crate::host::NodeHost;
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
 use measure::engine::{
-    CallPath, CompiledModule, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits, MicroCall, Val,
+    CallPath, CompiledModule, Conformance, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits, MicroCall, Val,
     check_limits, common_knobs, downcast,
 };
+use measure::features::Features;
+use measure::session::{Session, SessionLimits};
 use serde_json::{Value, json};
 use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,9 +24,30 @@ fn ask(host: &Host, request: Value) -> Result<Value> {
     host.lock().map_err(|_| anyhow!("the Node.js host lock was poisoned"))?.request(&request)
 }
 
+/// The proposals V8 14.6 ships that this harness can carry across the JS API (GC, typed
+/// function references and exceptions are shipped too, but their values are opaque to
+/// JavaScript; V8 has no custom page sizes or wide arithmetic).
+const SUPPORTED: &[&str] = &[
+    "mutable-global",
+    "sign-extension-ops",
+    "nontrapping-float-to-int-conversions",
+    "multi-value",
+    "bulk-memory",
+    "reference-types",
+    "gc-types",
+    "simd",
+    "relaxed-simd",
+    "tail-call",
+    "extended-const",
+    "multi-memory",
+    "memory64",
+];
+
 pub struct V8Engine {
     info: EngineInfo,
     host: Host,
+    /// The V8 flags of this configuration (a conformance session starts a Node.js of its own).
+    flags: Vec<String>,
     /// What the last compile or instantiate took inside Node.
     last_ns: AtomicU64,
 }
@@ -37,9 +60,6 @@ pub(crate) fn build(
     tier: &str,
 ) -> Result<V8Engine> {
     check_limits(id, &options.limits, &Limits::NONE)?;
-    if options.features.is_some() {
-        bail!("{id}: not available (no conformance side)");
-    }
     // The fair default compiles on the calling thread only (no background compile tasks).
     let tasks = options.compile_threads.max(1) - 1;
     let mut flags: Vec<String> = tier_flags.iter().map(|f| f.to_string()).collect();
@@ -64,11 +84,48 @@ pub(crate) fn build(
     ));
     knobs.push(("calls", "from JavaScript through the export's JS-to-Wasm wrapper (an i64 result is a BigInt)".into()));
     knobs.push(("compile", "new WebAssembly.Module (synchronous, eager)".into()));
+    if options.features.is_some() {
+        // Shipped proposals cannot be switched off per suite.
+        knobs.push((
+            "proposals",
+            format!(
+                "fixed: {} (not switched per suite); conformance sessions add {}",
+                Features::of(SUPPORTED).label(),
+                crate::session::TYPE_REFLECTION
+            ),
+        ));
+    }
     Ok(V8Engine {
         info: EngineInfo::new(id, "v8", &text("v8"), description, &knobs),
         host: Arc::new(Mutex::new(host)),
+        flags,
         last_ns: AtomicU64::new(0),
     })
+}
+
+impl Conformance for V8Engine {
+    fn supported_features(&self) -> Features {
+        Features::of(SUPPORTED)
+    }
+
+    fn fixed_proposals(&self) -> bool {
+        true
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        crate::session::new(&self.flags, limits)
+    }
+
+    fn run_wasi(
+        &self,
+        _wasm: &[u8],
+        requests: &[measure::wasi::WasiRequest],
+        _compile_once: bool,
+    ) -> Vec<measure::wasi::WasiRunOutcome> {
+        let exit =
+            measure::wasi::WasiExit::Error(format!("{}: not available (node:wasi is not wired in)", self.info.id));
+        requests.iter().map(|_| measure::wasi::WasiRunOutcome { exit: exit.clone(), phases: None }).collect()
+    }
 }
 
 struct V8Module {

@@ -2,17 +2,18 @@
 //! ([`host`]) this driver starts with one configuration's V8 flags: [`liftoff`] (the baseline
 //! compiler only) and [`turbofan`] (the optimizing tier only), over the glue in [`engine`].
 //! Timed batches run inside Node (`Instance::timed_run`), so throughput never times the pipe;
-//! the registry lets V8 take part in throughput only. No conformance side.
+//! the registry lets V8 take part in throughput only. Its conformance session ([`session`])
+//! runs in a Node.js process of its own.
 
 pub mod engine;
 pub mod host;
 pub mod liftoff;
+mod session;
 pub mod turbofan;
 
 use measure::driver::Driver;
 
 measure::subject_tables! {
-    measure_only;
     "v8-liftoff" => liftoff,
     "v8-turbofan" => turbofan,
 }

@@ -168,26 +168,52 @@ pub struct Pick {
     pub runner_up: Option<(String, String)>,
 }
 
-/// The WebAssembly configurations' figures for one metric (lower is better), best first, as
-/// (engine, value, the value as text): the claims' ranking.
-fn ranked(model: &Model, run: usize, scenario: &str, workload: &str, metric: &str) -> Vec<(String, f64, String)> {
+/// One configuration's figure in a ranking: its value, the value as text (with its 95%
+/// interval where the figure has one) and the interval.
+struct Ranked {
+    engine: String,
+    value: f64,
+    text: String,
+    ci95: Option<(f64, f64)>,
+}
+
+impl Ranked {
+    fn plain(engine: &str, value: f64, text: String) -> Ranked {
+        Ranked { engine: engine.to_string(), value, text, ci95: None }
+    }
+}
+
+/// The WebAssembly configurations' figures for one metric (lower is better), best first: the
+/// claims' ranking.
+fn ranked(model: &Model, run: usize, scenario: &str, workload: &str, metric: &str) -> Vec<Ranked> {
     super::claims::wasm_ranked(model, run, scenario, workload, metric)
         .into_iter()
         .filter(|m| m.value.is_finite())
-        .map(|m| (m.engine.clone(), m.value, fmt_value(&m.unit, m.value)))
+        .map(|m| {
+            let mut text = fmt_value(&m.unit, m.value);
+            if let Some((lo, hi)) = m.ci95 {
+                text = format!("{text} [{}, {}]", fmt_value(&m.unit, lo), fmt_value(&m.unit, hi));
+            }
+            Ranked { engine: m.engine.clone(), value: m.value, text, ci95: m.ci95 }
+        })
         .collect()
 }
 
-fn pick(
-    need: &'static str,
-    anchor: &'static str,
-    list: Vec<(String, f64, String)>,
-    figure: &dyn Fn(&str) -> String,
-) -> Option<Pick> {
+/// The first of `list` is the pick, the second its runner-up. When the two figures' 95%
+/// intervals overlap, the pick says so: the measurement does not separate them.
+fn pick(need: &'static str, anchor: &'static str, list: Vec<Ranked>, figure: &dyn Fn(&str) -> String) -> Option<Pick> {
     let mut it = list.into_iter();
-    let (engine, _, text) = it.next()?;
-    let runner_up = it.next().map(|(e, _, t)| (e, figure(&t)));
-    Some(Pick { need, anchor, engine, figure: figure(&text), runner_up })
+    let best = it.next()?;
+    let second = it.next();
+    let mut text = figure(&best.text);
+    if let (Some((lo, hi)), Some((lo2, hi2))) = (best.ci95, second.as_ref().and_then(|s| s.ci95))
+        && lo <= hi2
+        && lo2 <= hi
+    {
+        text.push_str("; its interval overlaps the runner-up's: not a clear winner");
+    }
+    let runner_up = second.map(|s| (s.engine, figure(&s.text)));
+    Some(Pick { need, anchor, engine: best.engine, figure: text, runner_up })
 }
 
 /// The generated "which to pick for what" table of run `run`, from its measured figures only
@@ -235,7 +261,7 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
     let top = levels.iter().filter_map(|k| threads_of(k)).filter(|&t| t <= cores).max();
     if let Some(top) = top.filter(|&t| t > 1) {
         let key = format!("{top} threads");
-        let mut list: Vec<(String, f64, String)> = model
+        let mut list: Vec<Ranked> = model
             .engines
             .iter()
             .filter(|e| !model.is_baseline(e))
@@ -243,14 +269,14 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
                 let one = model.find(run, "concurrency", "1 threads", e, "requests_per_s")?.value;
                 let all = model.find(run, "concurrency", &key, e, "requests_per_s")?.value;
                 let s = all / one;
-                s.is_finite().then(|| (e.clone(), s, format!("{s:.2}× from 1 to {top} threads")))
+                s.is_finite().then(|| Ranked::plain(e, s, format!("{s:.2}× from 1 to {top} threads")))
             })
             .collect();
-        list.sort_by(|a, b| b.1.total_cmp(&a.1));
+        list.sort_by(|a, b| b.value.total_cmp(&a.value));
         out.extend(pick("best scaling (requests per second, a new instance per request)", "scaling", list, &same));
     }
     if let Some(spec) = model.runs[run].results.conformance.as_ref().and_then(|c| c.spec.as_ref()) {
-        let mut list: Vec<(String, f64, String)> = model
+        let mut list: Vec<Ranked> = model
             .engines
             .iter()
             .filter(|e| !model.is_baseline(e))
@@ -261,11 +287,11 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
                 });
                 (all > 0).then(|| {
                     let share = pass as f64 / all as f64;
-                    (e.clone(), share, format!("{:.1}% of {all} spec assertions pass", share * 100.0))
+                    Ranked::plain(e, share, format!("{:.1}% of {all} spec assertions pass", share * 100.0))
                 })
             })
             .collect();
-        list.sort_by(|a, b| b.1.total_cmp(&a.1));
+        list.sort_by(|a, b| b.value.total_cmp(&a.value));
         out.extend(pick("most conformant (spec testsuite)", "conformance", list, &same));
     }
     out
@@ -274,6 +300,27 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pick_whose_interval_overlaps_the_runner_up_says_it_is_not_a_clear_winner() {
+        let r = |e: &str, v: f64, ci: (f64, f64)| Ranked {
+            engine: e.into(),
+            value: v,
+            text: format!("{v}"),
+            ci95: Some(ci),
+        };
+        let same = |t: &str| t.to_string();
+        let close =
+            pick("fast", "throughput", vec![r("a", 1.4, (1.15, 1.69)), r("b", 1.63, (1.52, 1.76))], &same).unwrap();
+        assert_eq!((close.engine.as_str(), close.runner_up.as_ref().unwrap().0.as_str()), ("a", "b"));
+        assert!(close.figure.ends_with("not a clear winner"), "{}", close.figure);
+        let clear =
+            pick("fast", "throughput", vec![r("a", 1.4, (1.3, 1.5)), r("b", 1.63, (1.52, 1.76))], &same).unwrap();
+        assert_eq!(clear.figure, "1.4");
+        let unsure =
+            pick("x", "y", vec![Ranked::plain("a", 1.0, "1".into()), Ranked::plain("b", 2.0, "2".into())], &same);
+        assert_eq!(unsure.unwrap().figure, "1", "no intervals, no claim either way");
+    }
 
     #[test]
     fn the_registry_declares_who_is_left_out_of_what() {

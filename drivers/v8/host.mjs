@@ -141,6 +141,7 @@ const ops = {
 // runs each call in a `vm` script with a timeout (V8 terminates the execution, wasm included).
 const registered = new Map();
 const moduleOf = new Map();
+const boundOf = new Map();
 let deadlineMs = null;
 let current = null;
 const externs = new Map();
@@ -232,7 +233,7 @@ function carryOut(types, first) {
   return code;
 }
 function localDecls(types) { return vec(types.map((t) => [1, VALTYPE[t]])); }
-function buildModule(types, imports, funcType, locals, body) {
+function buildModule(types, imports, locals, body) {
   const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
@@ -240,7 +241,6 @@ function buildModule(types, imports, funcType, locals, body) {
     ...section(7, vec([[...name('call'), 0x00, ...leb(imports.filter((i) => i.func).length)]])),
     ...section(10, vec([(() => { const f = [...locals, ...body, 0x0b]; return [...leb(f.length), ...f]; })()])),
   ];
-  void funcType;
   return new WebAssembly.Module(new Uint8Array(bytes));
 }
 const callWrappers = new Map();
@@ -258,7 +258,7 @@ function callWrapper(ty) {
   }
   body.push(0x10, 0x00, ...carryOut(ty.results, params.length));
   const imports = [Object.assign([...name('m'), ...name('f'), 0x00, 0x00], { func: true })];
-  const m = buildModule([functype(ty.parameters, ty.results), functype(params, results)], imports, 1,
+  const m = buildModule([functype(ty.parameters, ty.results), functype(params, results)], imports,
     localDecls(ty.results), body);
   callWrappers.set(key, m);
   return m;
@@ -267,7 +267,7 @@ function globalWrapper(ty) {
   const t = ty.value;
   const results = carried(t);
   const imports = [[...name('m'), ...name('g'), 0x03, VALTYPE[t], ty.mutable ? 1 : 0]];
-  return buildModule([functype([], results)], imports, 0, localDecls([t]), [0x23, 0x00, ...carryOut([t], 0)]);
+  return buildModule([functype([], results)], imports, localDecls([t]), [0x23, 0x00, ...carryOut([t], 0)]);
 }
 function argOf(t, v) {
   switch (v.t) {
@@ -295,10 +295,19 @@ function valueOf(t, list) {
     }
   }
 }
-function exportType(inst, kind, field) {
+// An export's type and its wrapper instance, made on first use and kept with the instance.
+function bound(inst, kind, field) {
+  const key = `${kind} ${field}`;
+  const known = boundOf.get(inst);
+  if (known.has(key)) return known.get(key);
   const e = WebAssembly.Module.exports(moduleOf.get(inst)).find((x) => x.name === field && x.kind === kind);
   if (!e) throw new Fail('harness', `no exported ${kind} \`${field}\``);
-  return e.type;
+  const wrapper = kind === 'function'
+    ? new WebAssembly.Instance(callWrapper(e.type), { m: { f: inst.exports[field] } })
+    : new WebAssembly.Instance(globalWrapper(e.type), { m: { g: inst.exports[field] } });
+  const b = { ty: e.type, call: wrapper.exports.call };
+  known.set(key, b);
+  return b;
 }
 function session(op) {
   return (r) => {
@@ -310,7 +319,14 @@ function session(op) {
   };
 }
 Object.assign(ops, {
-  s_limits: (r) => { deadlineMs = r.deadline_ms ?? null; return {}; },
+  // A new session in this process: its limits, and nothing left of the last one.
+  s_reset: (r) => {
+    deadlineMs = r.deadline_ms ?? null;
+    for (const m of [modules, instances, registered, moduleOf, boundOf]) m.clear();
+    spectest = null;
+    current = null;
+    return {};
+  },
   s_compile: session((r) => {
     const m = new WebAssembly.Module(Buffer.from(r.wasm, 'base64'));
     const id = nextId++;
@@ -332,26 +348,25 @@ Object.assign(ops, {
     const id = nextId++;
     instances.set(id, inst);
     moduleOf.set(inst, m);
+    boundOf.set(inst, new Map());
     return id;
   }),
   s_register: session((r) => { registered.set(r.name, instance(r.instance)); return null; }),
   s_invoke: session((r) => {
     const inst = instance(r.instance);
-    const ty = exportType(inst, 'function', r.export);
-    const wrapper = new WebAssembly.Instance(callWrapper(ty), { m: { f: inst.exports[r.export] } });
+    const { ty, call } = bound(inst, 'function', r.export);
     const args = ty.parameters.flatMap((t, i) => [argOf(t, r.args[i])].flat());
     current = inst;
-    const out = guarded(() => wrapper.exports.call(...args));
+    const out = guarded(() => call(...args));
     const carriedResults = ty.results.flatMap(carried);
     const list = carriedResults.length === 0 ? [] : carriedResults.length === 1 ? [out] : [...out];
     return ty.results.map((t) => valueOf(t, list));
   }),
   s_global: session((r) => {
     const inst = instance(r.instance);
-    const ty = exportType(inst, 'global', r.export);
-    const getter = new WebAssembly.Instance(globalWrapper(ty), { m: { g: inst.exports[r.export] } });
+    const { ty, call } = bound(inst, 'global', r.export);
     const n = carried(ty.value).length;
-    const out = getter.exports.call();
+    const out = call();
     return valueOf(ty.value, n === 1 ? [out] : [...out]);
   }),
   s_memory: session((r) => {

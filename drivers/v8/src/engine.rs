@@ -46,8 +46,10 @@ const SUPPORTED: &[&str] = &[
 pub struct V8Engine {
     info: EngineInfo,
     host: Host,
-    /// The V8 flags of this configuration (a conformance session starts a Node.js of its own).
+    /// The V8 flags of this configuration (conformance sessions run in a Node.js of their own).
     flags: Vec<String>,
+    /// That Node.js, started by the first session and kept between sessions.
+    session_host: crate::session::SessionHost,
     /// What the last compile or instantiate took inside Node.
     last_ns: AtomicU64,
 }
@@ -99,6 +101,7 @@ pub(crate) fn build(
         info: EngineInfo::new(id, "v8", &text("v8"), description, &knobs),
         host: Arc::new(Mutex::new(host)),
         flags,
+        session_host: Default::default(),
         last_ns: AtomicU64::new(0),
     })
 }
@@ -113,7 +116,7 @@ impl Conformance for V8Engine {
     }
 
     fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
-        crate::session::new(&self.flags, limits)
+        crate::session::new(&self.flags, limits, &self.session_host)
     }
 
     fn run_wasi(

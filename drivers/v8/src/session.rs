@@ -1,6 +1,8 @@
-//! V8's conformance [`Session`]: a Node.js host process of its own (the configuration's V8
-//! flags plus `--experimental-wasm-type-reflection`, which gives the host each export's type),
-//! driven by the `s_*` requests of `host.mjs`. Calls cross the JS API through a wrapper module
+//! V8's conformance [`Session`]: a Node.js host process apart from the measuring one (the
+//! configuration's V8 flags plus `--experimental-wasm-type-reflection`, which gives the host
+//! each export's type), driven by the `s_*` requests of `host.mjs`. One engine's sessions take
+//! turns in that process (each begins with `s_reset`), so a differential round of 40 modules,
+//! a session each, starts Node once. Calls cross the JS API through a wrapper module
 //! per signature that carries floats as their bits and a `v128` as two `i64`, so NaN payloads
 //! arrive exactly; a deadline runs each call in a `vm` script with a timeout. V8 has no fuel
 //! and no memory or table cap an embedder can set through the JS API.
@@ -11,26 +13,54 @@ use measure::session::{
     Enforcement, Failure, FailureClass, InstanceId, ModuleId, RefValue, Session, SessionLimits, Value, limits_in_force,
 };
 use serde_json::{Value as Json, json};
+use std::sync::{Arc, Mutex};
+
+/// The session process of one engine, while no session holds it.
+pub(crate) type SessionHost = Arc<Mutex<Option<NodeHost>>>;
 
 /// The flag that makes V8 report export types to JavaScript (the host builds its call wrappers
 /// from them); it adds API surface only.
 pub const TYPE_REFLECTION: &str = "--experimental-wasm-type-reflection";
 
 pub(crate) struct V8Session {
-    host: NodeHost,
+    /// Taken from `idle` for the session's life, given back when it ends.
+    host: Option<NodeHost>,
+    idle: SessionHost,
     limits: SessionLimits,
     /// Host ids of the session's modules and instances, by the harness's index.
     modules: Vec<u64>,
     instances: Vec<u64>,
 }
 
-pub(crate) fn new(flags: &[String], limits: &SessionLimits) -> anyhow::Result<Box<dyn Session>> {
-    let mut flags = flags.to_vec();
-    flags.push(TYPE_REFLECTION.into());
-    let mut host = NodeHost::start(&flags)?;
-    let deadline = limits.deadline.map(|d| d.as_millis() as u64);
-    host.request(&json!({ "op": "s_limits", "deadline_ms": deadline }))?;
-    Ok(Box::new(V8Session { host, limits: *limits, modules: Vec::new(), instances: Vec::new() }))
+pub(crate) fn new(flags: &[String], limits: &SessionLimits, idle: &SessionHost) -> anyhow::Result<Box<dyn Session>> {
+    let reset = json!({ "op": "s_reset", "deadline_ms": limits.deadline.map(|d| d.as_millis() as u64) });
+    let kept = idle.lock().map_err(|_| anyhow::anyhow!("the session host lock was poisoned"))?.take();
+    // A kept process that no longer answers (it died with the last session) is replaced.
+    let host = match kept.map(|mut h| h.request(&reset).map(|_| h)) {
+        Some(Ok(h)) => h,
+        _ => {
+            let mut flags = flags.to_vec();
+            flags.push(TYPE_REFLECTION.into());
+            let mut h = NodeHost::start(&flags)?;
+            h.request(&reset)?;
+            h
+        }
+    };
+    Ok(Box::new(V8Session {
+        host: Some(host),
+        idle: idle.clone(),
+        limits: *limits,
+        modules: Vec::new(),
+        instances: Vec::new(),
+    }))
+}
+
+impl Drop for V8Session {
+    fn drop(&mut self) {
+        if let (Some(host), Ok(mut idle)) = (self.host.take(), self.idle.lock()) {
+            *idle = Some(host);
+        }
+    }
 }
 
 fn class_of(name: &str) -> FailureClass {
@@ -85,7 +115,8 @@ fn decode(v: &Json) -> Result<Value, Failure> {
 impl V8Session {
     /// Sends a session request; its `value`, or the failure the host classified.
     fn ask(&mut self, request: Json) -> Result<Json, Failure> {
-        let mut reply = self.host.request(&request).map_err(Failure::harness)?;
+        let host = self.host.as_mut().ok_or_else(|| Failure::harness("the session has no host process"))?;
+        let mut reply = host.request(&request).map_err(Failure::harness)?;
         if let Some(fail) = reply.get("fail") {
             let class = fail.get("class").and_then(Json::as_str).unwrap_or("harness");
             let message = fail.get("message").and_then(Json::as_str).unwrap_or("").to_string();
@@ -99,21 +130,22 @@ impl V8Session {
     }
 }
 
-fn host_id(v: &Json) -> Result<u64, Failure> {
-    v.as_u64().ok_or_else(|| Failure::harness(format!("the host answered {v} where an id was expected")))
+/// A number the host answered: an id, or a memory's size.
+fn unsigned(v: &Json, what: &str) -> Result<u64, Failure> {
+    v.as_u64().ok_or_else(|| Failure::harness(format!("the host answered {v} where {what} was expected")))
 }
 
 impl Session for V8Session {
     fn compile(&mut self, wasm: &[u8]) -> Result<ModuleId, Failure> {
         let wasm = base64::engine::general_purpose::STANDARD.encode(wasm);
-        let id = host_id(&self.ask(json!({ "op": "s_compile", "wasm": wasm }))?)?;
+        let id = unsigned(&self.ask(json!({ "op": "s_compile", "wasm": wasm }))?, "a module id")?;
         self.modules.push(id);
         Ok(ModuleId(self.modules.len() - 1))
     }
 
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
         let module = *self.modules.get(module.0).ok_or_else(|| Failure::harness("no such module"))?;
-        let id = host_id(&self.ask(json!({ "op": "s_instantiate", "module": module }))?)?;
+        let id = unsigned(&self.ask(json!({ "op": "s_instantiate", "module": module }))?, "an instance id")?;
         self.instances.push(id);
         Ok(InstanceId(self.instances.len() - 1))
     }
@@ -142,7 +174,7 @@ impl Session for V8Session {
 
     fn memory_size(&mut self, instance: InstanceId, export: &str) -> Result<u64, Failure> {
         let instance = self.instance(instance)?;
-        host_id(&self.ask(json!({ "op": "s_memory", "instance": instance, "export": export }))?)
+        unsigned(&self.ask(json!({ "op": "s_memory", "instance": instance, "export": export }))?, "a size")
     }
 
     fn read_memory(&mut self, instance: InstanceId, export: &str, offset: u64, len: usize) -> Result<Vec<u8>, Failure> {

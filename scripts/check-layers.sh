@@ -3,4 +3,4 @@
 # crate but a driver names a runtime crate, and no crate has an import circle between modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec python3 scripts/check_layers.py
+exec cargo run --release --locked --quiet -p wasmgauge-layers -- "$PWD"

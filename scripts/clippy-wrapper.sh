@@ -8,6 +8,7 @@ set -euo pipefail
 rustc="$1"
 shift
 if [[ -n "${CARGO_PRIMARY_PACKAGE:-}" ]]; then
-  exec "${CLIPPY_DRIVER:?set by scripts/test.sh}" "$rustc" "$@"
+  # Lint levels as plain command-line flags, after the ones cargo passes (the [lints] tables).
+  exec "${CLIPPY_DRIVER:?set by scripts/test.sh}" "$rustc" "$@" -D warnings
 fi
 exec "$rustc" "$@"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 drivers=()
-for manifest in drivers/*/Cargo.toml; do drivers+=("$(dirname "$manifest")"); done
+for manifest in harness/drivers/*/Cargo.toml; do drivers+=("$(dirname "$manifest")"); done
 
 scripts/install-driver-packages.sh
 cargo fmt --all --check
@@ -33,7 +33,7 @@ CLIPPY_DRIVER="$(rustc --print sysroot)/bin/clippy-driver"
 for d in "${drivers[@]}"; do
   echo "test: $d"
   package="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$d/Cargo.toml" | head -n 1)"
-  RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh" CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
+  RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh" \
     cargo build --release --locked --all-targets --manifest-path "$d/Cargo.toml" --target-dir "$target"
   cargo clean --release -p "$package" --manifest-path "$d/Cargo.toml" --target-dir "$target"
   cargo build --release --locked --manifest-path "$d/Cargo.toml" --target-dir "$target"

@@ -8,8 +8,8 @@
 //! the native kernel's checksum over an input is the answer every engine must reproduce.
 //! Adding a workload means adding its crate and one row to [`RUST_WORKLOADS`].
 
-use results::Size;
 use std::hint::black_box;
+use wg_common::Size;
 
 /// Seed for every generated input; recorded in the manifest.
 pub const INPUT_SEED: u64 = 0x0005_eed0_f3a5_7a11;

@@ -1,0 +1,249 @@
+//! V8 glue: every operation is a request to the configuration's Node.js host ([`NodeHost`]).
+//! Compile and instantiate are timed in Node (`Engine::remote_ns` hands the harness that time
+//! instead of its own, which would include the pipe); timed batches of `run` run in Node
+//! (`Instance::timed_run`). Single calls (`Instance::call`) cross the pipe: the registry keeps V8
+//! out of the scenarios that time them. No artifact, no limits, one Node process per engine.
+
+use crate::host::NodeHost;
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine as _;
+use measure::engine::{
+    CallPath, Compiled, CompiledModule, Conformance, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits,
+    MicroCall, Val, check_limits, compiled,
+};
+use measure::features::Features;
+use measure::kit::knobs;
+use measure::session::{Session, SessionLimits};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+type Host = Arc<Mutex<NodeHost>>;
+
+fn ask(host: &Host, request: Value) -> Result<Value> {
+    host.lock().map_err(|_| anyhow!("the Node.js host lock was poisoned"))?.request(&request)
+}
+
+/// The proposals V8 14.6 ships that this harness can carry across the JS API: those of an
+/// engine without GC, exceptions or threads (GC, typed function references and exceptions are
+/// shipped too, but their values are opaque to JavaScript), less custom page sizes and wide
+/// arithmetic, which V8 does not have.
+fn supported() -> Features {
+    let mut f = Features::of(measure::features::NO_GC_EXCEPTIONS_THREADS);
+    for lacking in ["custom-page-sizes", "wide-arithmetic"] {
+        f.0.remove(lacking);
+    }
+    f
+}
+
+pub struct V8Engine {
+    info: EngineInfo,
+    host: Host,
+    /// The V8 flags of this configuration (conformance sessions run in a Node.js of their own).
+    flags: Vec<String>,
+    /// That Node.js, started by the first session and kept between sessions.
+    session_host: crate::session::SessionHost,
+    /// What the last compile or instantiate took inside Node.
+    last_ns: AtomicU64,
+}
+
+pub(crate) fn build(
+    id: &str,
+    description: &str,
+    options: &EngineOptions,
+    tier_flags: &[&str],
+    tier: &str,
+) -> Result<V8Engine> {
+    check_limits(id, &options.limits, &Limits::NONE)?;
+    // The fair default compiles on the calling thread only (no background compile tasks).
+    let tasks = options.compile_threads.max(1) - 1;
+    let mut flags: Vec<String> = tier_flags.iter().map(|f| f.to_string()).collect();
+    flags.push(format!("--wasm-num-compilation-tasks={tasks}"));
+    let mut host = NodeHost::start(&flags)?;
+    let about = host.request(&json!({ "op": "describe" })).context("asking Node.js what it is")?;
+    let text = |k: &str| about.get(k).and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let threads = format!("{} (--wasm-num-compilation-tasks={tasks})", options.compile_threads.max(1));
+    let mut knobs = knobs::single_threaded(options, &threads);
+    knobs.push(("compiler", tier.into()));
+    knobs.push(("bounds_checks", "V8's default for Node.js".into()));
+    knobs.push(("v8_flags", flags.join(" ")));
+    knobs.push(("node", format!("{} (npm {} {})", text("node"), crate::NODE_PACKAGE.0, crate::NODE_PACKAGE.1)));
+    knobs.push(("embedding", "a Node.js process the driver talks to over pipes (harness/drivers/v8/host.mjs)".into()));
+    knobs.push((
+        "timing",
+        "inside Node: process.hrtime.bigint() around compile, instantiate and each batch of calls".into(),
+    ));
+    knobs.push(("calls", "from JavaScript through the export's JS-to-Wasm wrapper (an i64 result is a BigInt)".into()));
+    knobs.push(("compile", "new WebAssembly.Module (synchronous, eager)".into()));
+    if options.features.is_some() {
+        // Shipped proposals cannot be switched off per suite.
+        knobs.push((
+            "proposals",
+            format!(
+                "fixed: {} (not switched per suite); conformance sessions add {}",
+                supported().label(),
+                crate::session::TYPE_REFLECTION
+            ),
+        ));
+    }
+    Ok(V8Engine {
+        info: EngineInfo::new(id, "v8", &text("v8"), description, &knobs),
+        host: Arc::new(Mutex::new(host)),
+        flags,
+        session_host: Default::default(),
+        last_ns: AtomicU64::new(0),
+    })
+}
+
+impl Conformance for V8Engine {
+    fn supported_features(&self) -> Features {
+        supported()
+    }
+
+    fn fixed_proposals(&self) -> bool {
+        true
+    }
+
+    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
+        crate::session::new(&self.flags, limits, &self.session_host)
+    }
+}
+
+struct V8Module {
+    host: Host,
+    id: u64,
+}
+
+impl Drop for V8Module {
+    fn drop(&mut self) {
+        let _ = ask(&self.host, json!({ "op": "drop_module", "module": self.id }));
+    }
+}
+
+fn number(v: &Value, key: &str) -> Result<u64> {
+    v.get(key).and_then(Value::as_u64).ok_or_else(|| anyhow!("the Node.js host's reply has no `{key}`: {v}"))
+}
+
+impl Engine for V8Engine {
+    fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
+        let wasm = base64::engine::general_purpose::STANDARD.encode(wasm);
+        let reply = ask(&self.host, json!({ "op": "compile", "wasm": wasm }))?;
+        self.last_ns.store(number(&reply, "ns")?, Ordering::Relaxed);
+        Ok(Box::new(Compiled(V8Module { host: self.host.clone(), id: number(&reply, "module")? })))
+    }
+
+    fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
+        let module = compiled::<V8Module>(module, &self.info.id)?;
+        let reply = ask(&self.host, json!({ "op": "instantiate", "module": module.id }))?;
+        self.last_ns.store(number(&reply, "ns")?, Ordering::Relaxed);
+        Ok(Box::new(V8Instance { host: self.host.clone(), id: number(&reply, "instance")?, exports: Vec::new() }))
+    }
+
+    fn remote_ns(&self) -> Option<u64> {
+        Some(self.last_ns.load(Ordering::Relaxed))
+    }
+}
+
+struct V8Instance {
+    host: Host,
+    id: u64,
+    exports: Vec<String>,
+}
+
+impl Drop for V8Instance {
+    fn drop(&mut self) {
+        let _ = ask(&self.host, json!({ "op": "drop", "instance": self.id }));
+    }
+}
+
+fn encode(v: &Val) -> Value {
+    match *v {
+        Val::I32(x) => json!({ "t": "i32", "v": x.to_string() }),
+        Val::I64(x) => json!({ "t": "i64", "v": x.to_string() }),
+        Val::F32(b) => json!({ "t": "f32", "v": b.to_string() }),
+        Val::F64(b) => json!({ "t": "f64", "v": b.to_string() }),
+    }
+}
+
+fn type_name(v: &Val) -> &'static str {
+    match v {
+        Val::I32(_) => "i32",
+        Val::I64(_) => "i64",
+        Val::F32(_) => "f32",
+        Val::F64(_) => "f64",
+    }
+}
+
+fn decode(v: &Value) -> Result<Val> {
+    let text = v.get("v").and_then(Value::as_str).ok_or_else(|| anyhow!("a value without `v`: {v}"))?;
+    Ok(match v.get("t").and_then(Value::as_str) {
+        Some("i32") => Val::I32(text.parse()?),
+        Some("i64") => Val::I64(text.parse()?),
+        Some("f32") => Val::F32(text.parse()?),
+        Some("f64") => Val::F64(text.parse()?),
+        other => bail!("unknown value type {other:?}"),
+    })
+}
+
+impl Instance for V8Instance {
+    fn func(&mut self, export: &str) -> Result<FuncId> {
+        self.exports.push(export.to_string());
+        Ok(FuncId(self.exports.len() - 1))
+    }
+
+    fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()> {
+        let request = json!({
+            "op": "call",
+            "instance": self.id,
+            "export": self.exports[func.0],
+            "args": args.iter().map(encode).collect::<Vec<_>>(),
+            "results": results.iter().map(type_name).collect::<Vec<_>>(),
+        });
+        let reply = ask(&self.host, request)?;
+        let values = reply.get("results").and_then(Value::as_array).ok_or_else(|| anyhow!("no results: {reply}"))?;
+        for (slot, v) in results.iter_mut().zip(values) {
+            *slot = decode(v)?;
+        }
+        Ok(())
+    }
+
+    fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()> {
+        let reply = ask(&self.host, json!({ "op": "read", "instance": self.id, "offset": offset, "len": out.len() }))?;
+        let data = reply.get("data").and_then(Value::as_str).ok_or_else(|| anyhow!("no data: {reply}"))?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(data)?;
+        if bytes.len() != out.len() {
+            bail!("read {} bytes of guest memory where {} were asked", bytes.len(), out.len());
+        }
+        out.copy_from_slice(&bytes);
+        Ok(())
+    }
+
+    fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        ask(&self.host, json!({ "op": "write", "instance": self.id, "offset": offset, "data": data }))?;
+        Ok(())
+    }
+
+    fn timed_run(&mut self, run: FuncId, args: &[Val; 2], iters: u64, expected: u64) -> Result<u64> {
+        let request = json!({
+            "op": "timed",
+            "instance": self.id,
+            "export": self.exports[run.0],
+            "args": args.iter().map(encode).collect::<Vec<_>>(),
+            "iters": iters,
+            "expected": expected.to_string(),
+        });
+        number(&ask(&self.host, request)?, "ns")
+    }
+
+    fn time_micro(&mut self, call: MicroCall, _path: CallPath, _iters: u64) -> Result<u64> {
+        bail!(
+            "not available: `{}` calls are not timed inside Node by this driver (call overhead is not measured on V8)",
+            call.export()
+        )
+    }
+}

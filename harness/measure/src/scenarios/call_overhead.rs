@@ -1,0 +1,502 @@
+//! Call overhead across the host/guest boundary, per engine (one driver process per engine):
+//! * host->guest: `empty()` and `add4(a, b, c, d)`, through the typed and the dynamic call path;
+//! * guest->host: `call_host(n)` calls the host import `wasmgauge.tick` n times; the cost of one
+//!   host call is `(T(n) - T(0)) / n`;
+//! * data: the host writes N bytes into guest memory, the guest checksums and inverts them in
+//!   place (`invert`), the host reads the N bytes back; N is swept by the profile. Reported as
+//!   ns per call and GB/s of payload (N / time; each call moves N bytes in and N back).
+//!
+//! `native` runs the same operations as plain function calls over a slice; `subprocess` as a
+//! pipe round trip carrying the same bytes. Every call's answer is verified; read-back bytes
+//! are compared after each timed batch (outside the clock). Sub-microsecond calls are timed in
+//! batches long enough that the clock is under 1% of the batch; the clock and the loop's own
+//! cost are calibrated and subtracted.
+use crate::engine::{CallPath, Engine, Instance, MicroCall, Val, timed_loop};
+use crate::executor::subprocess::RunnerChild;
+use crate::measurement::time_batch;
+use crate::micro::{self as micro_native, ADD4_ARGS};
+use crate::rounds::Series;
+use crate::sampler::{Count, Sampler, WarmUp, batch_iters};
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, verdict};
+use crate::subject::Subject;
+use crate::summary::View;
+use anyhow::{Context, Result, anyhow, bail};
+use protocol::runner::Op;
+use results::format::fmt_ns;
+use results::ids;
+use results::latency;
+use results::measurements::{BenchResult, CallOverheadMeasurement};
+use results::plans::CallOverheadPlan;
+use results::{CallOverheadCell, CallOverheadSection, CellStatus, LatencyCell, ResultsFile};
+use serde::{Deserialize, Serialize};
+use stats::Estimate;
+use std::hint::black_box;
+use std::path::PathBuf;
+
+pub struct CallOverhead;
+
+/// One engine's call-overhead cell.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Cell {
+    corpus_dir: PathBuf,
+    plan: CallOverheadPlan,
+    modes: Modes,
+}
+
+impl Scenario for CallOverhead {
+    fn name(&self) -> &'static str {
+        ids::CALL_OVERHEAD
+    }
+
+    fn about(&self) -> &'static str {
+        "host->guest calls (typed and dynamic), guest->host calls, and data across the boundary 16 B .. 16 MiB"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(self.name()) {
+            results.scenarios.call_overhead = Some(CallOverheadSection::default());
+        }
+    }
+
+    /// One cell per engine when call overhead or latency is selected: the same worker samples
+    /// the benchmarks and records their latency.
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        let modes = Modes { sample: run.is_selected(self.name()), latency: run.is_selected(ids::LATENCY) };
+        if !modes.sample && !modes.latency {
+            return Ok(vec![]);
+        }
+        let plan = run.profile.call_overhead.clone().expect("profiles define every plan");
+        let benches = 5 + plan.data_sizes.len() as u64;
+        let per = plan.warmup_ms
+            + if modes.sample { plan.max_bench_ms.min(plan.samples as u64 * plan.sample_target_ms * 2) } else { 0 }
+            + if modes.latency { plan.max_bench_ms / 2 } else { 0 };
+        let cell = Cell { corpus_dir: run.corpus_dir.clone(), plan, modes };
+        run.subjects
+            .iter()
+            .map(|s| {
+                let label =
+                    format!("{} on {}", if modes.sample { ids::CALL_OVERHEAD } else { "call-overhead latency" }, s.id);
+                let estimate = (PROCESS_MS + benches * per) * cell.plan.processes.max(1) as u64;
+                let planned = PlannedCell::new(self.name(), label, &s.id, run.options, estimate, &cell)?;
+                // Every engine of one round back to back, in a shuffled order.
+                Ok(if cell.plan.processes > 1 {
+                    planned.in_rounds(cell.plan.processes, ids::CALL_OVERHEAD.into())
+                } else {
+                    planned
+                })
+            })
+            .collect()
+    }
+
+    fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        let (measured, wall_ms) = match crate::rounds::decode_all::<CallOverheadMeasurement>(&runs) {
+            Ok(m) => m,
+            Err(outcome) => return outcome,
+        };
+        let first = &measured[0].1;
+        let benches = first
+            .benches
+            .iter()
+            .map(|b| {
+                let label = b.label();
+                let same: Vec<(&ProcessOutcome, &BenchResult)> = measured
+                    .iter()
+                    .filter_map(|(run, m)| m.benches.iter().find(|x| x.label() == label).map(|x| (*run, x)))
+                    .collect();
+                combine_bench(b, &same)
+            })
+            .collect();
+        crate::rounds::done(&CallOverheadMeasurement { calibration: first.calibration, benches }, wall_ms)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let cell: Cell = serde_json::from_value(cell.clone())?;
+        let m = match ctx.subject {
+            Subject::Native { .. } => measure_native(&cell.plan, cell.modes)?,
+            Subject::Subprocess { .. } => measure_subprocess(&cell.plan, cell.modes)?,
+            Subject::Wasm(engine) => {
+                let read = |name: &str| {
+                    let path = cell.corpus_dir.join(format!("{name}.wasm"));
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+                };
+                let modules = MicroModules {
+                    empty: read("empty")?,
+                    add4: read("add4")?,
+                    host_loop: read("host_loop")?,
+                    checksum: read("checksum")?,
+                };
+                measure_wasm(engine.as_ref(), &modules, &cell.plan, cell.modes)?
+            }
+        };
+        Ok(serde_json::to_value(m)?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let modes = cell.cell::<Cell>().expect("planned by this scenario").modes;
+        let wall_ms = outcome.wall_ms();
+        let (status, error, measurement) = outcome.settle::<CallOverheadMeasurement>();
+        let bench_errors: Vec<String> = measurement
+            .iter()
+            .flat_map(|m| m.benches.iter())
+            .filter_map(|b| b.error.as_ref().map(|e| format!("{}: {e}", b.label())))
+            .collect();
+        let status = if status == CellStatus::Ok && !bench_errors.is_empty() { CellStatus::Failed } else { status };
+        let error = error.or_else(|| (!bench_errors.is_empty()).then(|| bench_errors.join("; ")));
+        let text =
+            verdict(status, &error, || format!("{} benchmarks", measurement.as_ref().map_or(0, |m| m.benches.len())));
+        let sc = &mut results.scenarios;
+        if let Some(latency) = sc.latency.as_mut().filter(|_| modes.latency) {
+            for b in measurement.iter().flat_map(|m| m.benches.iter()).filter(|b| b.not_applicable.is_none()) {
+                latency.cells.push(LatencyCell {
+                    engine: cell.subject.clone(),
+                    kind: ids::CALL_OVERHEAD.into(),
+                    target: b.label(),
+                    size: None,
+                    status: if b.latency.is_some() { CellStatus::Ok } else { CellStatus::Failed },
+                    error: b.error.clone().or_else(|| error.clone()),
+                    record: b.latency.clone(),
+                });
+            }
+        }
+        if let Some(section) = sc.call_overhead.as_mut().filter(|_| modes.sample) {
+            section.cells.push(CallOverheadCell { engine: cell.subject.clone(), status, error, measurement, wall_ms });
+        }
+        (status, text)
+    }
+
+    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+        if view.rows(ids::CALL_OVERHEAD, "time_per_call").is_empty() {
+            return vec![];
+        }
+        // Engines as rows, benchmarks as columns (the transpose of the usual matrix).
+        let labels = view.rows(ids::CALL_OVERHEAD, "time_per_call");
+        let mut header = vec!["engine".to_string()];
+        header.extend(labels.iter().cloned());
+        let mut table = results::format::new_table(header);
+        for engine in view.engines_in(ids::CALL_OVERHEAD) {
+            let mut row = vec![comfy_table::Cell::new(&engine)];
+            for label in &labels {
+                let text = match (
+                    view.find(ids::CALL_OVERHEAD, label, &engine, "time_per_call"),
+                    view.find(ids::CALL_OVERHEAD, label, &engine, "throughput"),
+                ) {
+                    (Some(t), Some(g)) => format!("{}\n{:.2} GB/s", fmt_ns(t.value), g.value),
+                    (Some(t), None) => format!("{} ±{}", fmt_ns(t.value), fmt_ns(t.estimate().half_width())),
+                    _ => {
+                        let missing = view.missing(ids::CALL_OVERHEAD, label, &engine);
+                        if missing.is_empty() { "n/a".into() } else { missing }
+                    }
+                };
+                row.push(comfy_table::Cell::new(text).set_alignment(comfy_table::CellAlignment::Right));
+            }
+            table.add_row(row);
+        }
+        vec![format!(
+            "Call overhead: median per call ± half-width of its 95% interval; data = write N bytes in, guest checksums and inverts them, read N back:\n{table}\n{}",
+            view.noise(ids::CALL_OVERHEAD, "time_per_call")
+        )]
+    }
+}
+
+/// What the driver should do: sample (the call-overhead scenario), record latency, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modes {
+    pub sample: bool,
+    pub latency: bool,
+}
+
+/// How one engine's benchmarks are sampled: the one sampler, calibrated for the typed loops,
+/// under the cell's plan and modes.
+struct Bench<'a> {
+    sampler: Sampler,
+    plan: &'a CallOverheadPlan,
+    modes: Modes,
+}
+
+impl Bench<'_> {
+    fn new(plan: &CallOverheadPlan, modes: Modes) -> Bench<'_> {
+        Bench { sampler: Sampler::for_typed_loops(), plan, modes }
+    }
+
+    /// Warms `batch` up, then takes the samples and the latency values the modes ask for.
+    fn run(&self, result: &mut BenchResult, mut batch: impl FnMut(u64) -> Result<u64>) -> Result<()> {
+        // Warm up until the warm-up time passed and one batch lasts long enough to size the
+        // samples (100 µs: the clock is then under a thousandth of it).
+        let warm = WarmUp { min_calls: 1, min_ms: self.plan.warmup_ms, min_batch_ns: 100_000 };
+        let per_call = self.sampler.warm_up(&mut batch, warm)?.per_call_ns;
+        let count = |n: usize, min: usize| Count { count: n, min, cap_ms: self.plan.max_bench_ms };
+        if self.modes.sample {
+            let iters = batch_iters(per_call, self.plan.sample_target_ms);
+            result.samples =
+                self.sampler.samples(&mut batch, iters, count(self.plan.samples, self.plan.min_samples))?;
+            result.per_call_ns = self.sampler.per_call(&result.samples);
+            result.summary = Some(stats::summarize(&result.per_call_ns));
+        }
+        if self.modes.latency {
+            let iters = self.sampler.latency_iters(per_call);
+            let values = count(self.plan.latency_batches as usize, 10);
+            result.latency = Some(self.sampler.latency(&mut batch, iters, values)?);
+        }
+        Ok(())
+    }
+}
+
+fn gb_per_s(bytes: usize, per_call: &Estimate) -> Estimate {
+    let rate = |ns: f64| bytes as f64 / ns.max(1e-9);
+    Estimate { value: rate(per_call.value), ci95_low: rate(per_call.ci95_high), ci95_high: rate(per_call.ci95_low) }
+}
+
+/// One benchmark of a cell measured in rounds, from each process's result for it: an error in
+/// any process is the benchmark's error; samples pooled across processes
+/// ([`crate::rounds::pool_series`]); latency histograms merged.
+fn combine_bench(first: &BenchResult, same: &[(&ProcessOutcome, &BenchResult)]) -> BenchResult {
+    let mut out = first.clone();
+    if let Some(error) = same.iter().find_map(|(_, b)| b.error.clone()) {
+        out.error = Some(error);
+        out.summary = None;
+        out.gb_per_s = None;
+        return out;
+    }
+    if !first.per_call_ns.is_empty() {
+        let series: Vec<Series> = same
+            .iter()
+            .map(|(run, b)| Series {
+                run,
+                per_call_ns: &b.per_call_ns,
+                samples: &b.samples,
+                verified_calls: b.samples.iter().map(|s| s.iters).sum(),
+            })
+            .collect();
+        let pooled = crate::rounds::pool_series(&series);
+        out.gb_per_s = out.bytes.map(|bytes| gb_per_s(bytes, &pooled.estimate()));
+        (out.per_call_ns, out.samples, out.summary) = (pooled.per_call_ns, pooled.samples, Some(pooled.summary));
+        (out.processes, out.levels) = (pooled.processes, pooled.levels);
+    }
+    let records: Vec<&results::latency::LatencyRecord> = same.iter().filter_map(|(_, b)| b.latency.as_ref()).collect();
+    if records.len() == same.len() && !records.is_empty() {
+        match latency::merge(&records) {
+            Ok(merged) => out.latency = Some(merged),
+            Err(e) => out.error = Some(format!("{e:#}")),
+        }
+    }
+    out
+}
+
+fn finish(mut r: BenchResult, outcome: Result<()>) -> BenchResult {
+    if let Err(e) = outcome {
+        r.error = Some(format!("{e:#}"));
+        r.summary = None;
+    }
+    if let (Some(bytes), Some(s)) = (r.bytes, &r.summary) {
+        r.gb_per_s = Some(gb_per_s(bytes, &s.median));
+    }
+    r
+}
+
+/// The guest->host cost per host call from loops of `n` and of 0 host calls.
+fn guest_to_host(sampler: &Bench, n: i32, mut batch: impl FnMut(i32, u64) -> Result<u64>) -> BenchResult {
+    let mut with_calls = BenchResult::new("guest-to-host", None, None);
+    let mut without = BenchResult::new("guest-to-host", None, None);
+    let outcome = sampler
+        .run(&mut with_calls, |iters| batch(n, iters))
+        .and_then(|_| sampler.run(&mut without, |iters| batch(0, iters)));
+    let mut r = BenchResult::new("guest-to-host", None, None);
+    if let Err(e) = outcome {
+        return finish(r, Err(e));
+    }
+    if let Some(floor) = without.summary.as_ref().map(|s| s.median.value) {
+        r.per_call_ns = with_calls.per_call_ns.iter().map(|v| ((v - floor) / f64::from(n)).max(0.0)).collect();
+        r.samples = with_calls.samples;
+        if !r.per_call_ns.is_empty() {
+            r.summary = Some(stats::summarize(&r.per_call_ns));
+        }
+    }
+    // Latency of whole `call_host(n)` guest calls, labelled as such.
+    r.latency = with_calls.latency.map(|mut l| {
+        l.unit = format!("{}; one call = a guest call making {n} host calls", l.unit);
+        l
+    });
+    finish(r, Ok(()))
+}
+
+/// Call overhead of a WebAssembly engine, given the micro-modules' bytes.
+pub fn measure_wasm(
+    engine: &dyn Engine,
+    modules: &MicroModules,
+    plan: &CallOverheadPlan,
+    modes: Modes,
+) -> Result<CallOverheadMeasurement> {
+    let sampler = Bench::new(plan, modes);
+    let instance_of = |wasm: &[u8]| -> Result<Box<dyn Instance>> {
+        let module = engine.compile(wasm)?;
+        engine.instantiate(module.as_ref())
+    };
+    let mut benches = Vec::new();
+    let add4 = MicroCall::Add4 { args: ADD4_ARGS, expected: micro_native::add4(7, -3, 11, 0x55) };
+    for (wasm, call) in [(&modules.empty, MicroCall::Empty), (&modules.add4, add4)] {
+        let mut instance = instance_of(wasm)?;
+        for path in [CallPath::Typed, CallPath::Dynamic] {
+            let mut r = BenchResult::new(call.export(), Some(path), None);
+            let outcome = sampler.run(&mut r, |iters| instance.time_micro(call, path, iters));
+            benches.push(finish(r, outcome));
+        }
+    }
+    let mut host = instance_of(&modules.host_loop)?;
+    benches.push(guest_to_host(&sampler, plan.host_calls, |n, iters| {
+        host.time_micro(MicroCall::HostLoop { n, expected: micro_native::host_loop(n) }, CallPath::Typed, iters)
+    }));
+
+    let mut data = instance_of(&modules.checksum)?;
+    let largest = plan.data_sizes.iter().copied().max().unwrap_or(0);
+    let reserve = data.func("reserve")?;
+    let mut ptr = [Val::I32(0)];
+    data.call(reserve, &[Val::I32(i32::try_from(largest).context("data size")?)], &mut ptr)?;
+    let Val::I32(ptr) = ptr[0] else { bail!("reserve returned {:?}", ptr[0]) };
+    let invert = data.func("invert")?;
+    for &n in &plan.data_sizes {
+        let (input, expected, expected_bytes) = data_case(n);
+        let mut back = vec![0u8; n];
+        let mut result = [Val::I64(0)];
+        let args = [Val::I32(ptr), Val::I32(n as i32)];
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let ns = time_batch(iters, || {
+                data.write_memory(ptr as u32 as usize, black_box(&input))?;
+                data.call(invert, &args, &mut result)?;
+                if result[0] != Val::I64(expected) {
+                    bail!("wrong answer: got {}, the native answer is {expected}", result[0]);
+                }
+                data.read_memory(ptr as u32 as usize, &mut back)
+            })?;
+            if back != expected_bytes {
+                bail!("the bytes read back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
+}
+
+/// The data benchmark's `n`-byte input and its native answers: the checksum, and the inverted
+/// bytes the host must read back.
+fn data_case(n: usize) -> (Vec<u8>, i64, Vec<u8>) {
+    let input = micro_native::checksum_buffer(n);
+    let mut back = input.clone();
+    let sum = micro_native::invert(&mut back);
+    (input, sum, back)
+}
+
+/// The micro-modules' bytes the wasm engines need.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MicroModules {
+    pub empty: Vec<u8>,
+    pub add4: Vec<u8>,
+    pub host_loop: Vec<u8>,
+    pub checksum: Vec<u8>,
+}
+
+#[inline(never)]
+fn native_empty() {}
+
+/// The native twin of `call_host`, calling the host function through a pointer the optimizer
+/// cannot see through (as a guest calls an import).
+#[inline(never)]
+fn native_host_loop(n: i32, tick: fn(i32) -> i32) -> i32 {
+    (0..n).fold(0i32, |acc, i| acc.wrapping_add(tick(black_box(i))))
+}
+
+/// Call overhead of the `native` baseline: plain function calls over the same values and bytes.
+pub fn measure_native(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverheadMeasurement> {
+    let sampler = Bench::new(plan, modes);
+    let mut benches = Vec::new();
+    let empty: fn() = black_box(native_empty);
+    let mut r = BenchResult::new("empty", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| {
+        timed_loop(iters, (), || {
+            empty();
+            Ok(())
+        })
+    });
+    benches.push(finish(r, outcome));
+    let add4: fn(i64, i64, i64, i64) -> i64 = black_box(micro_native::add4);
+    let expected = micro_native::add4(7, -3, 11, 0x55);
+    let mut r = BenchResult::new("add4", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| {
+        timed_loop(iters, expected, || {
+            let [a, b, c, d] = black_box(ADD4_ARGS);
+            Ok(add4(a, b, c, d))
+        })
+    });
+    benches.push(finish(r, outcome));
+    let tick: fn(i32) -> i32 = black_box(crate::host::tick);
+    benches.push(guest_to_host(&sampler, plan.host_calls, |n, iters| {
+        timed_loop(iters, micro_native::host_loop(n), || Ok(native_host_loop(black_box(n), tick)))
+    }));
+    let largest = plan.data_sizes.iter().copied().max().unwrap_or(0);
+    let mut memory = vec![0u8; largest];
+    for &n in &plan.data_sizes {
+        let (input, expected, expected_bytes) = data_case(n);
+        let mut back = vec![0u8; n];
+        let invert: fn(&mut [u8]) -> i64 = black_box(micro_native::invert);
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let ns = time_batch(iters, || {
+                memory[..n].copy_from_slice(black_box(&input));
+                if invert(&mut memory[..n]) != expected {
+                    bail!("wrong answer from the native invert");
+                }
+                back.copy_from_slice(&memory[..n]);
+                Ok(())
+            })?;
+            if back != expected_bytes {
+                bail!("the bytes read back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
+}
+
+/// Call overhead of the `subprocess` baseline: one pipe round trip per call, same bytes.
+pub fn measure_subprocess(plan: &CallOverheadPlan, modes: Modes) -> Result<CallOverheadMeasurement> {
+    let sampler = Bench::new(plan, modes);
+    let mut child = RunnerChild::spawn()?;
+    let mut benches = Vec::new();
+    let mut r = BenchResult::new("empty", Some(CallPath::Typed), None);
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, 0usize, || Ok(child.request(Op::Ping, &[])?.len())));
+    benches.push(finish(r, outcome));
+    let payload: Vec<u8> = ADD4_ARGS.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let expected = micro_native::add4(7, -3, 11, 0x55).to_le_bytes().to_vec();
+    let mut r = BenchResult::new("add4", Some(CallPath::Typed), None);
+    let outcome = sampler
+        .run(&mut r, |iters| timed_loop(iters, expected.clone(), || child.request(Op::Add4, black_box(&payload))));
+    benches.push(finish(r, outcome));
+    let mut r = BenchResult::new("guest-to-host", None, None);
+    r.not_applicable = Some(
+        "a child process has no host imports: each call back to the host is another pipe round trip (see empty)".into(),
+    );
+    benches.push(r);
+    for &n in &plan.data_sizes {
+        let (input, expected, expected_bytes) = data_case(n);
+        let mut back = Vec::new();
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let ns = time_batch(iters, || {
+                back = child.request(Op::Invert, black_box(&input))?;
+                let sum = i64::from_le_bytes(back.get(..8).ok_or_else(|| anyhow!("short reply"))?.try_into()?);
+                if sum != expected {
+                    bail!("wrong answer from the runner: {sum}, the native answer is {expected}");
+                }
+                Ok(())
+            })?;
+            if back[8..] != expected_bytes[..] {
+                bail!("the bytes sent back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
+}

@@ -1,0 +1,120 @@
+//! What the WASI checks and `run --module --wasi` ask of a runtime's WASI layer: run a command
+//! module's `_start` with these arguments, environment, preopened directories and standard
+//! streams, and report its exit code and how long each phase took (the types are the
+//! protocol's: an orchestrator asks a driver for runs).
+//!
+//! Each runtime implements [`WasiLayer`] once with its own WASI crate (wasmtime-wasi preview 1,
+//! wasmer-wasix, wasmi_wasi); its configurations share it, and [`run`] times the phases the
+//! same way for all of them.
+
+use crate::measurement::time;
+pub use protocol::wasi::{Preopen, Stdio, WasiExit, WasiPhases, WasiRequest, WasiRunOutcome};
+
+/// One runtime's WASI layer, split into the phases a run is timed by.
+pub trait WasiLayer {
+    /// A compiled (or loaded) module.
+    type Module;
+    /// A store with the WASI context and an instance of the module, ready to start.
+    type Ready;
+    /// Why this layer cannot express `request` (e.g. a read-only preopen), if it cannot.
+    fn unsupported(&self, _request: &WasiRequest) -> Option<String> {
+        None
+    }
+    /// Bytes to a module, validation included.
+    fn compile(&self, wasm: &[u8]) -> anyhow::Result<Self::Module>;
+    /// The runtime's ahead-of-time artifact of `module`; `None` where it has none.
+    fn artifact(&self, module: &Self::Module) -> anyhow::Result<Option<Vec<u8>>>;
+    /// Loads an artifact made by [`WasiLayer::artifact`].
+    fn load_artifact(&self, artifact: &[u8]) -> anyhow::Result<Self::Module>;
+    /// A fresh WASI context for `request` (streams opened, directories preopened), a store and
+    /// an instance.
+    fn instantiate(&self, module: &Self::Module, request: &WasiRequest) -> anyhow::Result<Self::Ready>;
+    /// Calls `_start`: returned or `proc_exit(n)` is an exit code, a trap an error.
+    fn start(&self, ready: Self::Ready) -> WasiExit;
+}
+
+/// A compiled module ready for runs, with what compiling (and loading the artifact) took.
+struct Prepared<M> {
+    module: M,
+    compile_ns: u64,
+    artifact_load_ns: Option<u64>,
+}
+
+fn failed(what: &str, e: anyhow::Error) -> WasiRunOutcome {
+    WasiRunOutcome { exit: WasiExit::Error(format!("{what}: {e:#}")), phases: None }
+}
+
+/// Compiles `wasm`, then loads the runtime's artifact of it where there is one (runs are made
+/// from the loaded module); each step timed.
+fn prepare<L: WasiLayer>(layer: &L, wasm: &[u8]) -> Result<Prepared<L::Module>, WasiRunOutcome> {
+    let (compiled, compile_ns) = time(|| layer.compile(wasm));
+    let compiled = compiled.map_err(|e| failed("compile", e))?;
+    match layer.artifact(&compiled) {
+        Ok(None) => Ok(Prepared { module: compiled, compile_ns, artifact_load_ns: None }),
+        Ok(Some(bytes)) => {
+            drop(compiled);
+            let (module, load_ns) = time(|| layer.load_artifact(&bytes));
+            let module = module.map_err(|e| failed("load artifact", e))?;
+            Ok(Prepared { module, compile_ns, artifact_load_ns: Some(load_ns) })
+        }
+        Err(e) => Err(failed("serialize", e)),
+    }
+}
+
+/// Instantiates a prepared module for `request` and starts it; both timed.
+fn start<L: WasiLayer>(layer: &L, p: &Prepared<L::Module>, request: &WasiRequest) -> WasiRunOutcome {
+    let (ready, instantiate_ns) = time(|| layer.instantiate(&p.module, request));
+    let ready = match ready {
+        Ok(r) => r,
+        Err(e) => return failed("instantiate", e),
+    };
+    let (exit, run_ns) = time(|| layer.start(ready));
+    let phases = WasiPhases { compile_ns: p.compile_ns, artifact_load_ns: p.artifact_load_ns, instantiate_ns, run_ns };
+    WasiRunOutcome { exit, phases: Some(phases) }
+}
+
+/// One run of `wasm` on `layer`: compile, load the artifact where there is one (the instance
+/// is made from it), instantiate, start; each phase timed on its own.
+pub fn run<L: WasiLayer>(layer: &L, wasm: &[u8], request: &WasiRequest) -> WasiRunOutcome {
+    if let Some(why) = layer.unsupported(request) {
+        return WasiRunOutcome { exit: WasiExit::Unsupported(why), phases: None };
+    }
+    match prepare(layer, wasm) {
+        Ok(p) => start(layer, &p, request),
+        Err(outcome) => outcome,
+    }
+}
+
+/// One run per request: each compiled anew ([`run`]), or with `compile_once` all made from one
+/// compile (every run's phases then carry that compile's figures).
+pub fn run_many<L: WasiLayer>(
+    layer: &L,
+    wasm: &[u8],
+    requests: &[WasiRequest],
+    compile_once: bool,
+) -> Vec<WasiRunOutcome> {
+    if !compile_once {
+        return requests.iter().map(|r| run(layer, wasm, r)).collect();
+    }
+    if let Some(why) = requests.iter().find_map(|r| layer.unsupported(r)) {
+        return requests
+            .iter()
+            .map(|_| WasiRunOutcome { exit: WasiExit::Unsupported(why.clone()), phases: None })
+            .collect();
+    }
+    match prepare(layer, wasm) {
+        Ok(p) => requests.iter().map(|r| start(layer, &p, r)).collect(),
+        Err(outcome) => requests.iter().map(|_| outcome.clone()).collect(),
+    }
+}
+
+/// Opens a request's stream files: stdin (or `None`), stdout and stderr (created, truncated).
+pub fn open_stdio(stdio: &Stdio) -> anyhow::Result<(Option<std::fs::File>, std::fs::File, std::fs::File)> {
+    use anyhow::Context;
+    let stdin = match &stdio.stdin {
+        Some(p) => Some(std::fs::File::open(p).with_context(|| format!("opening stdin {}", p.display()))?),
+        None => None,
+    };
+    let create = |p: &std::path::Path| std::fs::File::create(p).with_context(|| format!("creating {}", p.display()));
+    Ok((stdin, create(&stdio.stdout)?, create(&stdio.stderr)?))
+}

@@ -1,0 +1,68 @@
+//! The `export_call` section: one export of a user's module (`run --module`) called on every
+//! configuration, with each one's results and whether they agree.
+use crate::cells::Flat;
+use crate::measurements::ThroughputMeasurement;
+use crate::section::Section;
+use crate::values::{CellStatus, Val};
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The scenario's id.
+pub const ID: &str = "export-call";
+
+/// One engine's answer to a bring-your-own module call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportCallCell {
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Val>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<ThroughputMeasurement>,
+    pub wall_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportCallSection {
+    pub module: String,
+    pub module_sha256: String,
+    pub export: String,
+    pub args: Vec<Val>,
+    /// True when every engine that ran gave the same results.
+    pub engines_agree: bool,
+    pub cells: Vec<ExportCallCell>,
+}
+
+impl Section for ExportCallSection {
+    const ID: &'static str = ID;
+
+    /// Two files of the same module's export: their cells joined; of different ones: refused.
+    fn merge(&mut self, other: Self) -> Result<()> {
+        if (&other.module_sha256, &other.export) != (&self.module_sha256, &self.export) {
+            bail!(
+                "the export-call sections are of different modules or exports ({} `{}`, {} `{}`)",
+                self.module,
+                self.export,
+                other.module,
+                other.export
+            );
+        }
+        self.engines_agree &= other.engines_agree;
+        self.cells.extend(other.cells);
+        Ok(())
+    }
+
+    fn flatten(&self, out: &mut Flat) {
+        let e = self;
+        for c in &e.cells {
+            out.problem(ID, &e.export, &c.engine, c.status, c.error.as_deref());
+            let Some(m) = c.measurement.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
+            let median = m.summary.as_ref().map(|s| s.median).unwrap_or_else(|| stats::median_estimate(&m.per_call_ns));
+            let n = m.per_call_ns.len();
+            let cell = out.push(ID, &e.export, &c.engine, "time_per_call", "ns", median, Some(n));
+            Flat::gated(cell, m.per_call_ns.clone(), vec![e.module_sha256.clone()]);
+        }
+    }
+}

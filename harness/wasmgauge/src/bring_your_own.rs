@@ -1,0 +1,162 @@
+//! `run --module PATH --export NAME [--arg V ...]`: runs a user's module (binary or text, numeric
+//! signatures, no imports beyond the harness's host functions) on every WebAssembly engine, in a
+//! fresh process of its driver (the `export-call` scenario's cell), times the call, and checks
+//! that all engines give the same results. There is no native twin of a user's module, so the
+//! baselines do not apply here.
+use crate::inspect::inspect;
+use crate::subjects::Subjects;
+use anyhow::{Context, Result, anyhow, bail};
+use measure::host;
+use measure::scenario::{PlannedCell, Scenario};
+use measure::scenarios::export_call::{ExportCall, ExportCallTask};
+use results::format::{fmt_ns, new_table};
+use results::ids;
+use results::manifest::{FuncSignature, sha256_hex};
+use results::plans::{Profile, ProfileName};
+use results::{CellStatus, EngineOptions, ExportCallSection, ResultsFile, Val, now_rfc3339};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What both bring-your-own modes (`--export`, `--wasi`) take besides the module: which
+/// configurations, the profile, where the results go, the timeout, the engine options.
+pub struct ModuleSettings {
+    pub engines: Vec<String>,
+    pub profile: ProfileName,
+    pub out: Option<PathBuf>,
+    pub results_dir: PathBuf,
+    pub timeout_s: Option<u64>,
+    pub options: EngineOptions,
+}
+
+pub struct ModuleRequest {
+    pub module: PathBuf,
+    pub export: String,
+    pub args: Vec<String>,
+    pub settings: ModuleSettings,
+}
+
+/// Reads a module (wasm binary or WAT text), validates it and finds the export's signature.
+pub fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, FuncSignature)> {
+    let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    for import in &shape.imports {
+        let (m, n) = import.split_once('.').unwrap_or((import, ""));
+        if !host::provides(m, n) {
+            bail!(
+                "{} imports `{import}`; the harness can only provide {}.{}",
+                path.display(),
+                host::MODULE,
+                host::TICK
+            );
+        }
+    }
+    let funcs: Vec<&str> = shape.exports.iter().filter(|e| e.kind == "func").map(|e| e.name.as_str()).collect();
+    let found = shape.exports.iter().find(|e| e.kind == "func" && e.name == export).ok_or_else(|| {
+        anyhow!(
+            "{} has no exported function `{export}`; it exports: {}",
+            path.display(),
+            if funcs.is_empty() { "none".into() } else { funcs.join(", ") }
+        )
+    })?;
+    let sig = found
+        .signature
+        .clone()
+        .ok_or_else(|| anyhow!("`{export}` has non-numeric parameters or results, which `run --module` cannot pass"))?;
+    Ok((wasm, sig))
+}
+
+/// The `--arg` values read as the export's parameter types, one per parameter.
+pub fn parse_args(export: &str, sig: &FuncSignature, args: &[String]) -> Result<Vec<Val>> {
+    if args.len() != sig.params.len() {
+        bail!("`{export}` takes {} argument(s) ({:?}), {} given with --arg", sig.params.len(), sig.params, args.len());
+    }
+    sig.params.iter().zip(args).map(|(t, a)| Val::parse(*t, a)).collect()
+}
+
+pub struct ModuleSummary {
+    pub path: PathBuf,
+    pub results: ResultsFile,
+    pub agree: bool,
+    pub failed_cells: usize,
+}
+
+pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
+    let (wasm, sig) = load_module(&req.module, &req.export)?;
+    let args = parse_args(&req.export, &sig, &req.args)?;
+    // Every WebAssembly configuration that times single calls in its own process (not V8 in
+    // Node, whose calls cross a pipe), less those measured only when named.
+    let named = !req.settings.engines.is_empty();
+    let chosen: Vec<_> = subjects
+        .resolve(&req.settings.engines)?
+        .into_iter()
+        .filter(|s| s.capabilities().is_wasm() && s.capabilities().takes_part_in(ids::EXPORT_CALL))
+        .filter(|s| named || s.only_when_named.is_none())
+        .collect();
+    if chosen.is_empty() {
+        bail!("baselines need the workload's source; choose at least one WebAssembly engine for --module");
+    }
+    let mut profile = Profile::get(req.settings.profile);
+    if let Some(t) = req.settings.timeout_s {
+        profile.cell_timeout_s = t;
+    }
+    let timeout = Duration::from_secs(profile.cell_timeout_s);
+    let mut staged = tempfile::Builder::new().prefix("wasmgauge-module-").suffix(".wasm").tempfile()?;
+    std::io::Write::write_all(&mut staged, &wasm)?;
+
+    let mut results = crate::run::new_results(profile.clone(), &req.settings.options, subjects, &chosen)?;
+    results.scenarios.export_call = Some(ExportCallSection {
+        module: req.module.display().to_string(),
+        module_sha256: sha256_hex(&wasm),
+        export: req.export.clone(),
+        args: args.clone(),
+        engines_agree: false,
+        cells: Vec::new(),
+    });
+    let path = req
+        .settings
+        .out
+        .clone()
+        .unwrap_or_else(|| crate::run::default_results_path(&req.settings.results_dir, "module"));
+    let task = ExportCallTask {
+        wasm_path: staged.path().to_path_buf(),
+        export: req.export.clone(),
+        args: args.clone(),
+        result_types: sig.results.clone(),
+        plan: profile.throughput.clone(),
+    };
+    let scratch = tempfile::tempdir()?;
+    let here = crate::run::Here { subjects, scratch: scratch.path(), timeout };
+    for subject in &chosen {
+        let id = subject.id();
+        eprintln!("wasmgauge: {} on {id} ...", req.export);
+        let label = format!("export-call {} on {id}", req.export);
+        let cell = PlannedCell::new(ExportCall.name(), label, &id, &req.settings.options, 0, &task)?;
+        let outcome = crate::run::measure_cell(subjects, &cell, &here, timeout, None);
+        ExportCall.record(&mut results, &cell, outcome);
+        results.save(&path).context("saving results")?;
+    }
+    let section = results.scenarios.export_call.as_mut().expect("created above");
+    let answers: Vec<&Vec<Val>> = section.cells.iter().filter_map(|c| c.results.as_ref()).collect();
+    section.engines_agree = !answers.is_empty() && answers.windows(2).all(|w| w[0] == w[1]);
+    let failed_cells = section.cells.iter().filter(|c| c.status == CellStatus::Failed).count();
+    let agree = section.engines_agree;
+    results.complete = true;
+    results.finished_at = Some(now_rfc3339());
+    results.save(&path)?;
+    Ok(ModuleSummary { path, results, agree, failed_cells })
+}
+
+/// engine | results | median per call.
+pub fn table(section: &ExportCallSection) -> comfy_table::Table {
+    let mut t = new_table(vec!["engine".into(), "results".into(), "median per call".into()]);
+    for c in &section.cells {
+        let results = match (&c.results, &c.error) {
+            (Some(r), _) => r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
+            (None, Some(e)) => format!("FAILED: {e}"),
+            (None, None) => "FAILED".into(),
+        };
+        let median = c.measurement.as_ref().map(|m| fmt_ns(m.median_ns_per_call)).unwrap_or_default();
+        t.add_row(vec![c.engine.clone(), results, median]);
+    }
+    t
+}

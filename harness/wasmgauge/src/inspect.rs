@@ -1,0 +1,81 @@
+//! What a guest module is, read from its bytes: valid or not, its imports, and its exports
+//! with their signatures (the corpus build records them; `run --module` checks a user's module
+//! with them).
+use anyhow::{Result, anyhow, bail};
+use results::ValType;
+use results::manifest::{ExportEntry, FuncSignature};
+
+fn val_type(t: &wasmparser::ValType) -> Option<ValType> {
+    match t {
+        wasmparser::ValType::I32 => Some(ValType::I32),
+        wasmparser::ValType::I64 => Some(ValType::I64),
+        wasmparser::ValType::F32 => Some(ValType::F32),
+        wasmparser::ValType::F64 => Some(ValType::F64),
+        _ => None,
+    }
+}
+
+/// What a module imports and exports, after validating it.
+pub struct ModuleShape {
+    pub imports: Vec<String>,
+    pub exports: Vec<ExportEntry>,
+}
+
+/// Validates a wasm binary and reads its imports and exports (with function signatures). A
+/// component is refused with a message saying so (wasmgauge runs core modules).
+pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
+    if wasmparser::Parser::is_component(wasm) {
+        bail!(
+            "this is a WebAssembly component, not a core module: wasmgauge loads core modules and WASI preview 1 commands"
+        );
+    }
+    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::default());
+    let types = validator.validate_all(wasm).map_err(|e| anyhow!("invalid WebAssembly module: {e}"))?;
+    let types = types.as_ref();
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload? {
+            wasmparser::Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import?;
+                    imports.push(format!("{}.{}", import.module, import.name));
+                }
+            }
+            wasmparser::Payload::ExportSection(section) => {
+                for export in section {
+                    let export = export?;
+                    let (kind, signature) = match export.kind {
+                        wasmparser::ExternalKind::Func => {
+                            let ty = types.core_function_at(export.index);
+                            let sig = types[ty].unwrap_func();
+                            let params: Option<Vec<_>> = sig.params().iter().map(val_type).collect();
+                            let results: Option<Vec<_>> = sig.results().iter().map(val_type).collect();
+                            let signature =
+                                params.zip(results).map(|(params, results)| FuncSignature { params, results });
+                            ("func", signature)
+                        }
+                        wasmparser::ExternalKind::Memory => ("memory", None),
+                        wasmparser::ExternalKind::Table => ("table", None),
+                        wasmparser::ExternalKind::Global => ("global", None),
+                        _ => ("other", None),
+                    };
+                    exports.push(ExportEntry { name: export.name.to_string(), kind: kind.into(), signature });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(ModuleShape { imports, exports })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_component_is_refused_with_a_message_not_a_panic() {
+        // The smallest component: the component preamble and no sections.
+        let component = b"\0asm\x0d\0\x01\0";
+        let err = super::inspect(component).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("WebAssembly component, not a core module"), "{err}");
+    }
+}

@@ -1,0 +1,25 @@
+//! Toolchain facts the corpus build and the WASI programs' build share: the targets guests are
+//! compiled for, where cargo puts its output, and the host compiler's version (recorded in the
+//! manifest).
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The target of the Rust workloads (no imports: every runtime can run them).
+pub const RUST_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where cargo puts build output for this repository.
+pub fn cargo_target_dir(repo: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo.join("target"))
+}
+
+/// The target of the WASI guests: the WASI probe of the conformance checks and the corpus's
+/// Rust WASI programs.
+pub const WASI_TARGET: &str = "wasm32-wasip1";
+
+/// The host compiler's name and version for a Rust build (`rustc 1.95.0`).
+pub fn rustc_version() -> Result<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = Command::new(rustc).arg("-V").output().context("running rustc -V")?;
+    Ok(String::from_utf8_lossy(&out.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+}

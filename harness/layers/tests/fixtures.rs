@@ -1,5 +1,6 @@
 //! The check's self-test: a clean tree passes, and each planted fault (a folder under
 //! `tests/fixtures/` laid over a copy of `clean/`) makes it fail with the message that names it.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {

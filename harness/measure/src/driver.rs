@@ -88,6 +88,8 @@ pub fn main(driver: &'static Driver) -> ExitCode {
 /// cell's processes place their heaps differently (`Layout::heap_pad_bytes`); the orchestrator
 /// also passes an environment variable of random size, which shifts the initial stack.
 pub const HEAP_PAD_VAR: &str = "WASMGAUGE_HEAP_PAD";
+/// An environment variable of random size the orchestrator passes a worker process (it shifts the
+/// initial stack).
 pub const LAYOUT_ENV_VAR: &str = "WASMGAUGE_LAYOUT_ENV";
 
 fn heap_pad() -> Vec<u8> {

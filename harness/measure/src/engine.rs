@@ -54,6 +54,7 @@ pub fn compiled<'m, T: 'static>(module: &'m dyn CompiledModule, engine: &str) ->
 
 /// One WebAssembly runtime configuration.
 pub trait Engine: Send + Sync {
+    /// What this configuration is, with its knobs.
     fn info(&self) -> &EngineInfo;
     /// Bytes (binary wasm) to a ready module, validation included.
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>>;
@@ -117,15 +118,31 @@ pub trait Conformance: Engine {
 pub enum MicroCall {
     /// `empty()` of the `empty` micro-module.
     Empty,
-    /// `add4(a, b, c, d) -> i64` of `add4`.
-    Add4 { args: [i64; 4], expected: i64 },
+    /// `add4(a, b, c, d) -> i64` of `add4`, with its native answer.
+    Add4 {
+        /// The four arguments.
+        args: [i64; 4],
+        /// Their native sum.
+        expected: i64,
+    },
     /// `call_host(n) -> i32` of `host_loop`: n guest->host calls of `wasmgauge.tick`.
-    HostLoop { n: i32, expected: i32 },
+    HostLoop {
+        /// Host calls per guest call.
+        n: i32,
+        /// The native twin's answer.
+        expected: i32,
+    },
     /// `spin(n) -> i64` of `spin`: work proportional to n.
-    Spin { n: i64, expected: i64 },
+    Spin {
+        /// The work to do.
+        n: i64,
+        /// The native twin's answer.
+        expected: i64,
+    },
 }
 
 impl MicroCall {
+    /// The export the call names.
     pub fn export(&self) -> &'static str {
         match self {
             MicroCall::Empty => "empty",
@@ -180,7 +197,9 @@ pub fn time_micro_dynamic(instance: &mut dyn Instance, call: MicroCall, iters: u
 
 /// A live instance. Traps come back as errors naming the trap.
 pub trait Instance {
+    /// The export `export`, looked up once.
     fn func(&mut self, export: &str) -> Result<FuncId>;
+    /// Calls `func` with `args`, writing `results` (as many as it returns).
     fn call(&mut self, func: FuncId, args: &[Val], results: &mut [Val]) -> Result<()>;
     /// Copies `out.len()` bytes from the exported memory `memory` at `offset`.
     fn read_memory(&mut self, offset: usize, out: &mut [u8]) -> Result<()>;
@@ -230,6 +249,7 @@ unsafe impl<T> Send for ThreadBound<T> {}
 unsafe impl<T> Sync for ThreadBound<T> {}
 
 impl<T> ThreadBound<T> {
+    /// Binds `value` to the calling thread.
     pub fn new(value: T) -> Self {
         ThreadBound { value: std::mem::ManuallyDrop::new(value), owner: std::thread::current().id() }
     }
@@ -241,11 +261,13 @@ impl<T> ThreadBound<T> {
         Ok(())
     }
 
+    /// The value, on its owner thread.
     pub fn get(&self) -> Result<&T> {
         self.check()?;
         Ok(&self.value)
     }
 
+    /// The value, mutably, on its owner thread.
     pub fn get_mut(&mut self) -> Result<&mut T> {
         self.check()?;
         Ok(&mut self.value)

@@ -15,6 +15,7 @@
 //!
 //! This crate names no runtime crate: each driver brings its own (see ARCHITECTURE.md).
 
+pub mod benches;
 #[cfg(feature = "bench")]
 pub mod benchkit;
 pub mod calibration;

@@ -5,6 +5,7 @@ use crate::host::tick;
 /// The four arguments of `add4` every call passes.
 pub const ADD4_ARGS: [i64; 4] = [7, -3, 11, 0x55];
 
+/// The native twin of `add4`.
 pub fn add4(a: i64, b: i64, c: i64, d: i64) -> i64 {
     a.wrapping_mul(3).wrapping_add(b).wrapping_sub(c) ^ d
 }
@@ -35,6 +36,15 @@ pub fn spin(n: i64) -> i64 {
 /// The default buffer the host writes for the `checksum` micro-module's manifest check.
 pub fn checksum_buffer(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()
+}
+
+/// The data benchmark's `n`-byte input and its native answers: the checksum, and the inverted
+/// bytes the host must read back.
+pub fn data_case(n: usize) -> (Vec<u8>, i64, Vec<u8>) {
+    let input = checksum_buffer(n);
+    let mut back = input.clone();
+    let sum = invert(&mut back);
+    (input, sum, back)
 }
 
 #[cfg(test)]

@@ -44,13 +44,16 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<OnceArgs> {
     Ok(a)
 }
 
-/// What a `wasmgauge-once-<driver>` process is asked (see [`crate::driver::once_main`]).
+/// What a `wasmgauge-once-<driver>` process is asked (see [`main`]).
 #[derive(Debug, Default)]
 pub struct OnceArgs {
+    /// The subject to build.
     pub engine: String,
+    /// The workload to run.
     pub workload: String,
     /// The workload's input, as the orchestrator wrote it.
     pub input: Option<std::path::PathBuf>,
+    /// The workload's wasm, to compile.
     pub wasm: Option<std::path::PathBuf>,
     /// An artifact written by `--write-artifact` of the same configuration.
     pub artifact: Option<std::path::PathBuf>,

@@ -44,6 +44,7 @@ pub struct LocalSide {
 }
 
 impl LocalSide {
+    /// A side over `spec`, its module read and its sampler calibrated.
     pub fn new(table: &'static [SubjectEntry], spec: SideSpec) -> Result<LocalSide> {
         let path = &spec.module;
         let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;

@@ -15,12 +15,17 @@ use std::time::Duration;
 /// One WASI program of the corpus, as a cell takes it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Program {
+    /// The program's name (`sqlite`).
     pub name: String,
+    /// Its module in the corpus.
     pub wasm: PathBuf,
+    /// The module's size.
     pub module_bytes: u64,
+    /// Its native twin's executable.
     pub native: PathBuf,
     /// Its data directory in the corpus; every run gets a fresh copy.
     pub data_dir: PathBuf,
+    /// Where the guest sees the data directory.
     pub guest_dir: String,
     /// Arguments after the program name; `{dir}` is the data directory.
     pub args: Vec<String>,

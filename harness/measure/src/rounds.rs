@@ -49,10 +49,13 @@ pub fn done(value: &impl serde::Serialize, wall_ms: u64) -> Outcome {
 
 /// The sample series of several processes as one figure.
 pub struct Pooled {
+    /// Each process with its steady-state verdict.
     pub processes: Vec<ProcessRun>,
     /// The kept per-call times and raw samples of all processes, in round order.
     pub per_call_ns: Vec<f64>,
+    /// The raw samples of all processes.
     pub samples: Vec<Sample>,
+    /// The summary of the pooled kept samples.
     pub summary: stats::Summary,
     /// `None` with fewer than two processes.
     pub levels: Option<stats::levels::Levels>,
@@ -67,9 +70,13 @@ impl Pooled {
 
 /// One process's series: its process, per-call times, raw samples and verified calls.
 pub struct Series<'a> {
+    /// The process.
     pub run: &'a ProcessOutcome,
+    /// Its calibrated per-call times.
     pub per_call_ns: &'a [f64],
+    /// Its raw samples.
     pub samples: &'a [Sample],
+    /// Its verified calls.
     pub verified_calls: u64,
 }
 

@@ -86,8 +86,11 @@ impl Cap {
 /// dominate).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WarmUp {
+    /// Calls at least.
     pub min_calls: u64,
+    /// Measured time at least, in milliseconds.
     pub min_ms: u64,
+    /// The last batch at least, in nanoseconds.
     pub min_batch_ns: u64,
 }
 
@@ -113,8 +116,11 @@ pub struct Warmed {
 /// `min`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Count {
+    /// Samples wanted.
     pub count: usize,
+    /// Samples taken regardless of the cap.
     pub min: usize,
+    /// The wall-time cap, in milliseconds.
     pub cap_ms: u64,
 }
 
@@ -126,6 +132,7 @@ pub fn batch_iters(per_call_ns: f64, target_ms: u64) -> u64 {
 /// The one sampler, with the calibration of the batch loop it drives.
 #[derive(Clone, Copy, Debug)]
 pub struct Sampler {
+    /// The calibration subtracted from every per-call figure.
     pub calibration: Calibration,
 }
 
@@ -257,8 +264,11 @@ pub fn sample_workload(
 /// where they were timed, and the seconds the whole load took.
 #[derive(Clone, Debug)]
 pub struct Load {
+    /// Repetitions over all threads.
     pub count: u64,
+    /// Each repetition's time, where timed.
     pub times_ns: Vec<u64>,
+    /// The seconds the load took.
     pub seconds: f64,
 }
 
@@ -273,7 +283,9 @@ impl Load {
 /// rate, where two clock reads per repetition would be part of what is counted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repetitions {
+    /// Each repetition timed.
     Timed,
+    /// Repetitions counted only.
     Counted,
 }
 

@@ -61,6 +61,7 @@ pub trait Scenario: Sync {
 /// What the orchestrator knows when it plans a run.
 #[derive(Clone)]
 pub struct RunPlan<'a> {
+    /// The corpus manifest.
     pub corpus: &'a Corpus,
     /// Absolute path of the corpus directory.
     pub corpus_dir: PathBuf,
@@ -68,9 +69,11 @@ pub struct RunPlan<'a> {
     pub workloads: Vec<&'a ModuleEntry>,
     /// The selected subjects with their capabilities, in registry order.
     pub subjects: Vec<&'a EngineInfo>,
+    /// The profile and its plans (time caps scaled to the budget).
     pub profile: Profile,
     /// Names of the selected scenarios.
     pub selected: Vec<String>,
+    /// The engine options the run was asked for.
     pub options: &'a EngineOptions,
     /// Where the orchestrator wrote each workload's input for each size.
     pub inputs: &'a dyn Fn(&str, Size) -> Option<PathBuf>,
@@ -79,6 +82,7 @@ pub struct RunPlan<'a> {
 }
 
 impl<'a> RunPlan<'a> {
+    /// Whether the run selected `scenario`.
     pub fn is_selected(&self, scenario: &str) -> bool {
         self.selected.iter().any(|s| s == scenario)
     }
@@ -104,13 +108,17 @@ pub enum Place {
 /// One cell of a run, as planned.
 #[derive(Clone, Debug)]
 pub struct PlannedCell {
+    /// The scenario that planned it.
     pub scenario: &'static str,
     /// `throughput sha256 (small) on wasmtime-cranelift`: progress lines and shards use it.
     pub label: String,
+    /// The subject it is measured on.
     pub subject: String,
     /// Upper estimate of its duration, for fitting a time budget.
     pub estimate_ms: u64,
+    /// Where it is measured.
     pub place: Place,
+    /// The engine options its subject is built with.
     pub options: EngineOptions,
     /// The scenario's own description of the cell (sent to the driver).
     pub cell: serde_json::Value,
@@ -124,17 +132,22 @@ pub struct PlannedCell {
 /// run back to back in a shuffled order, so drift hits every side of a ratio alike.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rounds {
+    /// Worker processes, one per round.
     pub processes: usize,
+    /// The group it runs with in every round (its workload and size).
     pub group: String,
 }
 
 /// One worker process of a cell measured in rounds.
 #[derive(Clone, Debug)]
 pub struct ProcessOutcome {
+    /// Its round (0-based).
     pub round: usize,
     /// Its place in the round's shuffled order of its group.
     pub position: usize,
+    /// How it was started.
     pub layout: results::measurements::Layout,
+    /// What it measured.
     pub outcome: Outcome,
 }
 
@@ -175,12 +188,18 @@ impl PlannedCell {
 /// What became of a cell.
 #[derive(Clone, Debug)]
 pub enum Outcome {
+    /// Measured: the scenario's output and the cell's wall time.
     Done {
+        /// The scenario's measurement, as the driver sent it.
         output: serde_json::Value,
+        /// Wall time of the cell, its process included.
         wall_ms: u64,
     },
+    /// It failed; the error and the wall time until then.
     Failed {
+        /// What went wrong.
         error: String,
+        /// Wall time until it failed.
         wall_ms: u64,
     },
     /// Not run (the time budget was used up, or the mode cannot run it).
@@ -190,6 +209,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Wall time of the cell (0 when it did not run).
     pub fn wall_ms(&self) -> u64 {
         match self {
             Outcome::Done { wall_ms, .. } | Outcome::Failed { wall_ms, .. } => *wall_ms,
@@ -223,7 +243,9 @@ pub fn verdict(status: CellStatus, error: &Option<String>, ok: impl FnOnce() -> 
 
 /// What a scenario gets inside a driver for one cell.
 pub struct DriverCell<'a> {
+    /// The subject built for the cell.
     pub subject: &'a Subject,
+    /// The options it was built with.
     pub options: &'a EngineOptions,
     /// Builds this cell's subject again with other options (sandbox tax: with a limit on).
     pub rebuild: &'a dyn Fn(&EngineOptions) -> Result<Subject>,
@@ -254,12 +276,15 @@ pub trait Orchestrator {
 /// One workload at one size on one subject: what every workload scenario's cell names.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WorkloadCell {
+    /// The workload's name.
     pub workload: String,
     /// `None` for adversarial guests, which get a fixed 16-byte input.
     pub size: Option<Size>,
+    /// Its wasm module in the corpus.
     pub wasm_path: PathBuf,
     /// The input file the orchestrator wrote, and its hash as the manifest records it.
     pub input_path: Option<PathBuf>,
+    /// The input's sha256, as the manifest records it.
     pub input_sha256: Option<String>,
     /// The native answer (hex); `None` for guests that have no correct answer.
     pub expected_checksum: Option<String>,
@@ -372,7 +397,9 @@ pub fn record_generic<T: serde::de::DeserializeOwned + Serialize>(
 /// A workload cell with a scenario's plan: what most workload scenarios send a driver.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WorkloadTask<P> {
+    /// The workload at its size.
     pub workload: WorkloadCell,
+    /// The scenario's plan.
     pub plan: P,
     /// For a cell measured in rounds: the runtime artifact its processes share
     /// ([`crate::executor::Executor::reuse_artifact`]).
@@ -456,8 +483,11 @@ impl<P> WorkloadTask<P> {
 /// workload's small input; `corpus_dir` holds the micro-modules (memory uses `mem_touch`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HostCell<P> {
+    /// The workload served (small input).
     pub workload: WorkloadCell,
+    /// The corpus directory.
     pub corpus_dir: PathBuf,
+    /// The scenario's plan for this subject.
     pub plan: P,
 }
 

@@ -19,10 +19,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum Value {
+    /// A 32-bit integer.
     I32(i32),
+    /// A 64-bit integer.
     I64(i64),
+    /// A 32-bit float, as its bits.
     F32(u32),
+    /// A 64-bit float, as its bits.
     F64(u64),
+    /// A 128-bit vector, little-endian.
     V128(u128),
     /// A reference: null or not, what kind, and for host (extern) references the `u32` the
     /// test script stored in it.
@@ -44,8 +49,11 @@ pub enum RefValue {
     Host(Option<u32>),
     /// A non-null GC reference: `i31`, `struct`, `array`, or another `any`/`eq` value.
     I31,
+    /// A non-null struct reference.
     Struct,
+    /// A non-null array reference.
     Array,
+    /// A non-null `any` or `eq` reference of no narrower kind.
     Any,
     /// A non-null exception reference.
     Exn,
@@ -79,11 +87,14 @@ pub enum FailureClass {
 /// A failure reported by a runtime, with its class and its message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
+    /// The phase it happened in.
     pub class: FailureClass,
+    /// The runtime's message.
     pub message: String,
 }
 
 impl Failure {
+    /// A failure of `class` with `message`.
     pub fn new(class: FailureClass, message: impl Into<String>) -> Failure {
         Failure { class, message: message.into() }
     }
@@ -142,14 +153,23 @@ pub fn limits_in_force(limits: &SessionLimits, how: Enforcement<'_>) -> Vec<(Str
 /// The `spectest` host module every session provides: the testsuite's print functions, four
 /// globals (666 and 666.6), a table of 10..20 funcrefs, a memory of 1..2 pages and a shared one.
 pub mod spectest {
+    /// The host module's name.
     pub const MODULE: &str = "spectest";
+    /// `spectest.global_i32`.
     pub const GLOBAL_I32: i32 = 666;
+    /// `spectest.global_i64`.
     pub const GLOBAL_I64: i64 = 666;
+    /// `spectest.global_f32`.
     pub const GLOBAL_F32: f32 = 666.6;
+    /// `spectest.global_f64`.
     pub const GLOBAL_F64: f64 = 666.6;
+    /// The table's minimum size.
     pub const TABLE_MIN: u32 = 10;
+    /// The table's maximum size.
     pub const TABLE_MAX: u32 = 20;
+    /// The memory's minimum pages.
     pub const MEMORY_MIN_PAGES: u32 = 1;
+    /// The memory's maximum pages.
     pub const MEMORY_MAX_PAGES: u32 = 2;
     /// The print functions, by name, with their parameter types (`i`=i32, `I`=i64, `f`=f32,
     /// `F`=f64). They return nothing and print nothing (their output is not tested).

@@ -13,12 +13,21 @@ pub enum Subject {
     /// A WebAssembly runtime configuration.
     Wasm(Box<dyn Engine>),
     /// The workload's native code called in-process (no isolation).
-    Native { info: EngineInfo, kernels: &'static dyn Kernels },
+    Native {
+        /// What it is.
+        info: EngineInfo,
+        /// The native kernels it calls.
+        kernels: &'static dyn Kernels,
+    },
     /// The same native code in a child process (`wasmgauge-runner`), one pipe round trip per call.
-    Subprocess { info: EngineInfo },
+    Subprocess {
+        /// What it is.
+        info: EngineInfo,
+    },
 }
 
 impl Subject {
+    /// What the subject is, with its knobs.
     pub fn info(&self) -> &EngineInfo {
         match self {
             Subject::Wasm(e) => e.info(),
@@ -54,13 +63,17 @@ impl Subject {
 
 /// One line of a driver's subject table.
 pub struct SubjectEntry {
+    /// The subject's id.
     pub id: &'static str,
+    /// Builds it with the options.
     pub make: fn(&EngineOptions) -> Result<Subject>,
 }
 
 /// One line of a driver's conformance table.
 pub struct ConformanceEntry {
+    /// The configuration's id.
     pub id: &'static str,
+    /// Builds its conformance side with the options.
     pub make: fn(&EngineOptions) -> Result<Box<dyn Conformance>>,
 }
 

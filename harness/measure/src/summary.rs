@@ -8,17 +8,22 @@ use results::format::{new_table, noise_line};
 
 /// A results file flattened once, for every scenario's summary.
 pub struct View<'a> {
+    /// The results file.
     pub results: &'a ResultsFile,
+    /// Its figures.
     pub cells: Vec<Cell>,
+    /// Its cells without a figure.
     pub problems: Vec<Problem>,
 }
 
 impl<'a> View<'a> {
+    /// The view of a results file (flattened once).
     pub fn new(results: &'a ResultsFile) -> View<'a> {
         let (cells, problems) = results.flatten();
         View { results, cells, problems }
     }
 
+    /// The figure of `scenario`, `workload`, `engine` and `metric`, if there is one.
     pub fn find(&self, scenario: &str, workload: &str, engine: &str, metric: &str) -> Option<&Cell> {
         self.cells
             .iter()

@@ -4,6 +4,7 @@
 //! compile, both call paths verify every answer, and the spec runner judges directives by value
 //! and by failure class. The workloads against their native answers are checked end to end by
 //! the `wasmgauge` integration tests, through the drivers.
+#![allow(clippy::unwrap_used)] // the drivers' test checks: a panic is how a check fails
 use crate::engine::{CallPath, Conformance, EngineOptions, MicroCall, Val};
 use crate::executor::{Executor, WorkloadCode, wasm::WasmExecutor};
 use crate::micro;

@@ -76,15 +76,21 @@ pub fn changes(guest: &str, before: &Tree, after: &Tree) -> Vec<FileChange> {
 /// A granted directory of one run: the guest's name for it, this run's fresh copy, and what
 /// the original held (to tell what the run changed).
 pub struct RunDir<'a> {
+    /// The guest's name for it.
     pub guest: &'a str,
+    /// This run's fresh copy.
     pub copy: PathBuf,
+    /// What the original held.
     pub before: &'a Tree,
 }
 
 /// The files of one run: its directory copies and its stream files.
 pub struct RunFiles<'a> {
+    /// Its granted directories' copies.
     pub dirs: Vec<RunDir<'a>>,
+    /// The file the run's stdout goes to.
     pub stdout: PathBuf,
+    /// The file the run's stderr goes to.
     pub stderr: PathBuf,
 }
 
@@ -133,17 +139,24 @@ pub fn run_native(program: &Path, args: &[String], stdout: &Path, stderr: &Path)
 /// empty directory when `None`) under the guest name `guest`; `before` is what `from` holds, so
 /// what a run created, changed or deleted can be told.
 pub struct Grant<'a> {
+    /// The directory copied for each run (an empty one when `None`).
     pub from: Option<&'a Path>,
+    /// The guest's name for it.
     pub guest: &'a str,
+    /// What `from` holds.
     pub before: &'a Tree,
 }
 
 /// What every run of one command shares: its program name (`argv[0]`), granted directories,
 /// environment and stdin. In arguments, `{dir}` stands for the first granted directory.
 pub struct RunTemplate<'a> {
+    /// `argv[0]`.
     pub program_name: String,
+    /// The directories granted.
     pub grants: Vec<Grant<'a>>,
+    /// The guest's environment.
     pub env: Vec<(String, String)>,
+    /// The file the guest reads as stdin.
     pub stdin: Option<PathBuf>,
 }
 
@@ -162,16 +175,22 @@ impl<'a> RunTemplate<'a> {
 /// One run's phases in nanoseconds (a native twin has only `run`: its whole process).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhasesNs {
+    /// Compiling the module.
     pub compile: u64,
+    /// Loading its artifact, where there is one.
     pub artifact_load: Option<u64>,
+    /// A fresh WASI context and instance.
     pub instantiate: u64,
+    /// `_start` to its exit (a native twin: its whole process).
     pub run: u64,
 }
 
 /// Runs of a command, ready to go: per run, fresh copies of the granted directories, stream
 /// files, and the WASI request naming them.
 pub struct PreparedRuns<'a> {
+    /// Each run's files.
     pub files: Vec<RunFiles<'a>>,
+    /// Each run's request to the driver.
     pub requests: Vec<WasiRequest>,
     /// The arguments of each run, `{dir}` still in them.
     pub args: Vec<Vec<String>>,

@@ -36,6 +36,7 @@ impl std::error::Error for CallError {}
 /// which driver executable that is. Conformance and the paired gate take one of these, so they
 /// never need to know where drivers live.
 pub trait Launcher: Sync {
+    /// Sends `request` to a fresh process of `subject`'s driver and returns its answer.
     fn call(&self, subject: &str, request: &Request, timeout: Duration) -> Result<serde_json::Value, CallError>;
 }
 

@@ -28,6 +28,7 @@ pub enum ConformJob {
     WasiCommand(WasiCommandJob),
 }
 
+/// A user's WASI command, run by `run --module --wasi` and the paired gate.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WasiCommandJob {
     /// The command module.
@@ -44,17 +45,21 @@ pub struct WasiCommandJob {
     pub compile_once: bool,
 }
 
+/// One run of a WASI program (the corpus build checks its native twin's output with it).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WasiRunJob {
     /// The command module.
     pub wasm: PathBuf,
+    /// The run.
     pub request: crate::wasi::WasiRequest,
 }
 
+/// One spec testsuite file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SpecFileJob {
     /// `wasm-v1`, ..., `proposals/<name>`.
     pub suite: String,
+    /// Its file name.
     pub file: String,
     /// The proposals the suite is judged with.
     pub profile: Features,
@@ -102,11 +107,14 @@ pub struct SessionLimits {
     pub max_table_elements: Option<u64>,
 }
 
+/// One hostile guest with its limits.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SandboxJob {
+    /// The case's name.
     pub case: String,
     /// The guest, a binary module.
     pub wasm: Vec<u8>,
+    /// What must happen.
     pub expect: Expect,
     /// What [`Expect`] says, in words, for the record.
     pub expected: String,
@@ -116,17 +124,20 @@ pub struct SandboxJob {
     pub answer: Option<i32>,
     /// Engine limits to build the subject with (the ones it has, of fuel and epochs).
     pub engine_limits: Limits,
+    /// The limits of the conformance session.
     pub session: SessionLimits,
     /// Address-space budget of the driver process (`RLIMIT_DATA`).
     pub data_limit_bytes: u64,
 }
 
+/// The WASI capability checks.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WasiJob {
     /// The probe guest (`wasi_probe.wasm`).
     pub probe: PathBuf,
 }
 
+/// A round of random modules.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DifferentialJob {
     /// `(seed, path of the module)`.
@@ -138,12 +149,17 @@ pub struct DifferentialJob {
 /// `memory m0: <sha256>`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EngineAnswers {
+    /// The configuration.
     pub engine: String,
+    /// Per seed, its observations.
     pub answers: BTreeMap<u64, Vec<String>>,
 }
 
 /// Answers of each job kind, for decoding a reply.
 pub type FeaturesAnswer = Features;
+/// The answer to a [`ConformJob::SpecFile`].
 pub type SpecFileAnswer = FileOutcome;
+/// The answer to a [`ConformJob::Sandbox`].
 pub type SandboxAnswer = SandboxCell;
+/// The answer to a [`ConformJob::Wasi`].
 pub type WasiAnswer = Vec<WasiCell>;

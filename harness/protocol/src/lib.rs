@@ -34,12 +34,15 @@ pub const REPLY_MARKER: &str = "WASMGAUGE-REPLY ";
 /// A message with the protocol version it was written under.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Envelope<T> {
+    /// The protocol version the message was written under.
     pub protocol: u32,
+    /// The message.
     #[serde(flatten)]
     pub body: T,
 }
 
 impl<T> Envelope<T> {
+    /// `body` under this build's protocol version.
     pub fn new(body: T) -> Envelope<T> {
         Envelope { protocol: PROTOCOL_VERSION, body }
     }
@@ -59,19 +62,25 @@ pub enum Request {
     Paired(paired::PairedJob),
 }
 
+/// One cell of a scenario on one subject.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MeasureRequest {
     /// A scenario name from the scenario registry (`throughput`, `cold-start`, ...).
     pub scenario: String,
     /// A subject id from the subject registry (`wasmtime-cranelift`, `native`, ...).
     pub subject: String,
+    /// The options the subject is built with.
     pub options: EngineOptions,
+    /// The scenario's own description of the cell.
     pub cell: serde_json::Value,
 }
 
+/// One unit of conformance work on one subject.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ConformRequest {
+    /// The subject id.
     pub subject: String,
+    /// The work.
     pub job: conform::ConformJob,
 }
 

@@ -9,15 +9,23 @@ use std::path::PathBuf;
 /// One engine's paired measurement, run in a driver.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PairedJob {
+    /// The engine configuration both sides run on.
     pub engine: String,
+    /// Its options.
     pub options: EngineOptions,
     /// Baseline (A) and candidate (B) modules.
     pub modules: [PathBuf; 2],
+    /// The export both modules have.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<Val>,
+    /// Its result types.
     pub result_types: Vec<ValType>,
+    /// ABBA rounds.
     pub rounds: usize,
+    /// Milliseconds per timed batch.
     pub batch_ms: u64,
+    /// Warm-up of each side before the first round.
     pub warmup_ms: u64,
 }
 
@@ -40,22 +48,34 @@ impl PairedJob {
 /// What one side runs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SideSpec {
+    /// The engine configuration.
     pub engine: String,
+    /// Its options.
     pub options: EngineOptions,
+    /// The guest module.
     pub module: PathBuf,
+    /// The export called.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<Val>,
+    /// Its result types.
     pub result_types: Vec<ValType>,
+    /// Milliseconds per timed batch.
     pub batch_ms: u64,
+    /// Warm-up before the first batch.
     pub warmup_ms: u64,
 }
 
+/// What a paired job measured: both sides' batches and the per-round log ratios the gate decides
+/// on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairedMeasurement {
     /// log(B / A) of each round.
     pub log_ratios: Vec<f64>,
     /// Calibrated time per call of each batch.
     pub a_ns: Vec<f64>,
+    /// The same for the candidate (B).
     pub b_ns: Vec<f64>,
+    /// Calls checked on both sides.
     pub verified_calls: u64,
 }

@@ -9,18 +9,26 @@
 //! the inverted bytes), mirroring the WAT micro-modules.
 use std::io::{self, Read, Write};
 
+/// A request to the runner child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Op {
+    /// Load the named workload's kernel.
     Load = 1,
+    /// Take the input bytes.
     Input = 2,
+    /// Run the kernel once on the input; reply with the checksum.
     Run = 3,
+    /// Reply at once (an empty round trip).
     Ping = 4,
+    /// `add4` over four i64s; reply with the sum.
     Add4 = 5,
+    /// Checksum and invert the bytes; reply with both.
     Invert = 6,
 }
 
 impl Op {
+    /// The op of a frame tag.
     pub fn from_u8(b: u8) -> Option<Op> {
         match b {
             1 => Some(Op::Load),
@@ -34,6 +42,7 @@ impl Op {
     }
 }
 
+/// Writes one length-prefixed frame.
 pub fn write_frame(w: &mut impl Write, tag: u8, payload: &[u8]) -> io::Result<()> {
     let len = u32::try_from(payload.len()).map_err(|_| io::Error::other("frame larger than 4 GiB"))?;
     w.write_all(&[tag])?;

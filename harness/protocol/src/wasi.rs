@@ -7,6 +7,7 @@ use std::path::PathBuf;
 /// A host directory the guest may use, and under what name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preopen {
+    /// The directory on the host.
     pub host: PathBuf,
     /// The guest's path for it, e.g. `/sandbox`.
     pub guest: String,
@@ -14,11 +15,14 @@ pub struct Preopen {
     pub read_only: bool,
 }
 
+/// What one run of a WASI command gets: arguments, environment, directories, streams.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WasiRequest {
     /// `argv`, program name first.
     pub args: Vec<String>,
+    /// The guest's environment.
     pub env: Vec<(String, String)>,
+    /// The directories granted.
     pub preopens: Vec<Preopen>,
     /// Files for the standard streams; `None`: no stdin, stdout and stderr discarded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +36,7 @@ pub struct Stdio {
     pub stdin: Option<PathBuf>,
     /// Created (truncated) and written with the guest's stdout.
     pub stdout: PathBuf,
+    /// Created (truncated) and written with the guest's stderr.
     pub stderr: PathBuf,
 }
 
@@ -51,7 +56,9 @@ pub struct WasiPhases {
 /// One timed run: how it ended, and its phases when it got as far as running.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WasiRunOutcome {
+    /// How it ended.
     pub exit: WasiExit,
+    /// Its phases, where it got as far as running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phases: Option<WasiPhases>,
 }

@@ -3,8 +3,11 @@
 //! fresh directory tree each (`root`) and checks the host filesystem afterwards.
 use std::path::Path;
 
+/// The text of the granted file the probe reads.
 pub const GRANTED_TEXT: &str = "hello wasmgauge";
+/// The text of the file outside the grant (it must stay untouched).
 pub const OUTSIDE_TEXT: &str = "outside: do not touch";
+/// The text of the file in the read-only grant.
 pub const RO_TEXT: &str = "read only";
 
 /// What a check expects of the guest.
@@ -18,15 +21,21 @@ pub enum Want {
     Exit(i32),
 }
 
+/// One WASI capability check.
 pub struct Check {
+    /// Its name.
     pub name: &'static str,
+    /// The probe's arguments.
     pub args: Vec<String>,
+    /// What must happen.
     pub want: Want,
+    /// Whether its grant is read-only.
     pub read_only_preopen: bool,
     /// A file (relative to the root) that must hold this text afterwards.
     pub written: Option<(&'static str, &'static str)>,
 }
 
+/// Every check, on the directories under `root`.
 pub fn checks(root: &Path) -> Vec<Check> {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let outside_abs = root.join("outside.txt").display().to_string();
@@ -63,6 +72,7 @@ pub fn checks(root: &Path) -> Vec<Check> {
     ]
 }
 
+/// What the check expects, in words.
 pub fn describe(c: &Check) -> String {
     match (c.want, c.written) {
         (Want::Granted, Some((f, t))) => format!("exit 0; {f} holds \"{t}\""),

@@ -109,11 +109,9 @@ pub fn summary_rows(model: &Model) -> Vec<SummaryRow> {
             let best = cells
                 .iter()
                 .enumerate()
-                .filter(|(i, c)| c.is_some() && !model.is_baseline(&model.engines[*i]))
-                .min_by(|a, b| {
-                    let (x, y) = (a.1.as_ref().unwrap().value, b.1.as_ref().unwrap().value);
-                    if higher { y.total_cmp(&x) } else { x.total_cmp(&y) }
-                })
+                .filter(|(i, _)| !model.is_baseline(&model.engines[*i]))
+                .filter_map(|(i, c)| c.as_ref().map(|c| (i, c.value)))
+                .min_by(|(_, x), (_, y)| if higher { y.total_cmp(x) } else { x.total_cmp(y) })
                 .map(|(i, _)| i);
             let label =
                 if model.runs.len() > 1 { format!("{label} · {}", model.runs[run].label) } else { label.clone() };

@@ -41,9 +41,13 @@ pub struct Cell {
     /// Workload and size (`sha256/small`), a call-overhead benchmark (`empty typed`), an export,
     /// or [`GEOMEAN`] for means over the corpus.
     pub workload: String,
+    /// The configuration.
     pub engine: String,
+    /// What it measures (`time_per_call`, `p99`).
     pub metric: String,
+    /// Its unit (`ns`, `x`, `bytes`).
     pub unit: String,
+    /// Its value.
     pub value: f64,
     /// Bootstrap 95% interval, where the figure has one.
     pub ci95: Option<(f64, f64)>,
@@ -78,6 +82,7 @@ pub struct Across {
 }
 
 impl Cell {
+    /// The figure with its interval (a point interval where it has none).
     pub fn estimate(&self) -> Estimate {
         let (lo, hi) = self.ci95.unwrap_or((self.value, self.value));
         Estimate { value: self.value, ci95_low: lo, ci95_high: hi }
@@ -92,10 +97,15 @@ impl Cell {
 /// A cell that did not produce a figure, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
+    /// The scenario.
     pub scenario: String,
+    /// The workload (and size) or benchmark.
     pub workload: String,
+    /// The configuration.
     pub engine: String,
+    /// `failed`, `skipped` or `unsupported`.
     pub status: &'static str,
+    /// Why.
     pub message: String,
 }
 
@@ -107,6 +117,7 @@ pub fn size_key(workload: &str, size: Option<Size>) -> String {
     }
 }
 
+/// How a status is written.
 pub fn status_name(s: CellStatus) -> &'static str {
     match s {
         CellStatus::Ok => "ok",

@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 /// The `conformance` section of a results file (schema 4).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConformanceSection {
+    /// The spec testsuite's results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SpecSection>,
+    /// The sandbox matrix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<SandboxSection>,
+    /// The WASI capability checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wasi: Option<WasiSection>,
+    /// The differential check of random modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differential: Option<DifferentialSection>,
 }
@@ -26,6 +30,7 @@ pub struct SpecSection {
     pub profiles: BTreeMap<String, String>,
     /// Configuration -> proposals it supports.
     pub supported: BTreeMap<String, String>,
+    /// One outcome per file and configuration.
     pub files: Vec<FileOutcome>,
 }
 
@@ -58,7 +63,9 @@ impl SpecSection {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// The directive passed.
     Pass,
+    /// The directive failed: the runtime did something else.
     Fail,
     /// The configuration lacks the proposal (or the directive kind is one it cannot do).
     Unsupported,
@@ -74,15 +81,22 @@ pub enum Verdict {
 /// Directive counts per verdict.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Directives passed.
     pub pass: u32,
+    /// Directives failed.
     pub fail: u32,
+    /// Directives the configuration cannot run.
     pub unsupported: u32,
+    /// Directives not run.
     pub skipped: u32,
+    /// Directives the runtime crashed on.
     pub crash: u32,
+    /// Directives that timed out.
     pub timeout: u32,
 }
 
 impl Counts {
+    /// Counts one more directive.
     pub fn add(&mut self, v: Verdict) {
         *match v {
             Verdict::Pass => &mut self.pass,
@@ -94,6 +108,7 @@ impl Counts {
         } += 1;
     }
 
+    /// Adds another file's counts.
     pub fn merge(&mut self, o: &Counts) {
         self.pass += o.pass;
         self.fail += o.fail;
@@ -103,6 +118,7 @@ impl Counts {
         self.timeout += o.timeout;
     }
 
+    /// Every directive counted.
     pub fn total(&self) -> u32 {
         self.pass + self.fail + self.unsupported + self.skipped + self.crash + self.timeout
     }
@@ -119,8 +135,11 @@ impl Counts {
 pub struct FileOutcome {
     /// `wasm-v1`, `wasm-v2`, `wasm-v3`, `wasm-latest` or `proposals/<name>`.
     pub suite: String,
+    /// The file's name within its suite.
     pub file: String,
+    /// The configuration.
     pub engine: String,
+    /// Directives per verdict.
     pub counts: Counts,
     /// Failures of the right class whose message does not contain the testsuite's.
     pub message_mismatches: u32,
@@ -130,6 +149,7 @@ pub struct FileOutcome {
     /// Every failed directive, `line N: what` (the detail list; capped at 50 per file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<String>,
+    /// Wall time of the file.
     pub duration_ms: u64,
 }
 
@@ -172,12 +192,17 @@ pub fn containment_label(c: Containment) -> &'static str {
 /// One guest on one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxCell {
+    /// The hostile guest's name.
     pub case: String,
+    /// The configuration.
     pub engine: String,
+    /// What the case expects (`contained`, `trap`, ...).
     pub expected: String,
+    /// Whether the runtime contained it.
     pub containment: Containment,
     /// What happened (the failure or the answer).
     pub detail: String,
+    /// Wall time of the case.
     pub duration_ms: u64,
     /// Peak resident memory of the driver process (`VmHWM`), when it finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,30 +228,41 @@ impl SandboxSection {
 /// The sandbox matrix.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxSection {
+    /// The fuel (or metering points) a guest may use.
     pub fuel: u64,
+    /// The interruption deadline.
     pub deadline_ms: u64,
+    /// The cap on each memory.
     pub memory_cap_bytes: u64,
+    /// The cap on each table.
     pub table_cap_elements: u64,
+    /// Seconds before a guest still running counts as a hang.
     pub watchdog_s: u64,
+    /// One cell per case and configuration.
     pub cells: Vec<SandboxCell>,
 }
 
 /// One WASI check on one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WasiCell {
+    /// The check's name.
     pub check: String,
+    /// The configuration.
     pub engine: String,
     /// What the check expects, e.g. `exit 0, file written` or `denied`.
     pub expected: String,
     /// `pass`, `fail` or `unsupported`.
     pub verdict: String,
+    /// What happened.
     pub detail: String,
 }
 
+/// The WASI capability matrix: the probe guest's checks on every configuration with a WASI layer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WasiSection {
     /// sha256 of the probe module.
     pub probe_sha256: String,
+    /// One cell per check and configuration.
     pub cells: Vec<WasiCell>,
 }
 
@@ -243,18 +279,25 @@ impl WasiSection {
     }
 }
 
+/// A random module the configurations answered differently.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Disagreement {
+    /// Its seed: wasm-smith makes the same module from it.
     pub seed: u64,
+    /// Where the module and the answers are saved.
     pub reproducer: String,
     /// Configuration -> its answer lines.
     pub answers: BTreeMap<String, Vec<String>>,
 }
 
+/// The differential check: random modules run on every configuration, answers compared.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DifferentialSection {
+    /// How long it ran.
     pub seconds: u64,
+    /// The first module's seed (each module's is this plus its index).
     pub first_seed: u64,
+    /// Modules generated.
     pub modules: u64,
     /// Modules every configuration answered identically.
     pub agreed: u64,
@@ -262,6 +305,7 @@ pub struct DifferentialSection {
     pub inconclusive: u64,
     /// Exports called on every configuration, over all modules.
     pub calls: u64,
+    /// Modules the configurations answered differently.
     pub disagreements: Vec<Disagreement>,
     /// Configuration workers that failed (with why).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

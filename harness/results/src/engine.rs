@@ -42,15 +42,20 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Instruction counting alone.
     pub const FUEL: Limits =
         Limits { instruction_counting: true, epoch_interruption: false, explicit_bounds_checks: false };
+    /// Epoch interruption alone.
     pub const EPOCH: Limits =
         Limits { instruction_counting: false, epoch_interruption: true, explicit_bounds_checks: false };
+    /// Explicit bounds checks alone.
     pub const BOUNDS_CHECKS: Limits =
         Limits { instruction_counting: false, epoch_interruption: false, explicit_bounds_checks: true };
+    /// No limit.
     pub const NONE: Limits =
         Limits { instruction_counting: false, epoch_interruption: false, explicit_bounds_checks: false };
 
+    /// Whether no limit is on.
     pub fn is_none(&self) -> bool {
         *self == Limits::default()
     }
@@ -118,6 +123,7 @@ pub enum SubjectKind {
 /// and recorded in every results file for the report and the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
+    /// A WebAssembly configuration or one of the baselines.
     pub kind: SubjectKind,
     /// Limits it can switch on (each measured by sandbox-tax; the sandbox checks use fuel and
     /// epochs where it has them).
@@ -182,6 +188,7 @@ pub enum ExecutionKind {
 }
 
 impl ExecutionKind {
+    /// Every kind, in the order tables list them.
     pub const ALL: [ExecutionKind; 5] = [
         ExecutionKind::OptimizingJit,
         ExecutionKind::BaselineJit,
@@ -190,6 +197,7 @@ impl ExecutionKind {
         ExecutionKind::Native,
     ];
 
+    /// How tables name the kind.
     pub fn label(self) -> &'static str {
         match self {
             ExecutionKind::OptimizingJit => "optimizing JIT",
@@ -220,6 +228,7 @@ impl Default for Capabilities {
 }
 
 impl Capabilities {
+    /// Whether it is a WebAssembly configuration.
     pub fn is_wasm(&self) -> bool {
         self.kind == SubjectKind::Wasm
     }
@@ -233,11 +242,13 @@ impl Capabilities {
 /// What an engine configuration is, with every knob that changes a number written out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineInfo {
+    /// Its id (`wasmtime-cranelift`, `native`).
     pub id: String,
     /// `wasmtime`, `wasmer`, `wasmi`, or `baseline`.
     pub runtime: String,
     /// The runtime crate's version, as its driver's Cargo.lock resolved it.
     pub runtime_version: String,
+    /// One line on what it is.
     pub description: String,
     /// Knob name -> value, e.g. `compiler = cranelift`, `compile_threads = 1`.
     pub knobs: BTreeMap<String, String>,
@@ -257,6 +268,7 @@ pub struct EngineInfo {
 }
 
 impl EngineInfo {
+    /// A configuration's record with its knobs (driver, sha256 and capabilities come later).
     pub fn new(id: &str, runtime: &str, version: &str, description: &str, knobs: &[(&str, String)]) -> EngineInfo {
         EngineInfo {
             id: id.to_string(),
@@ -322,10 +334,12 @@ pub const PROPOSALS: &[&str] = &[
 pub struct Features(pub BTreeSet<String>);
 
 impl Features {
+    /// The set of `names`.
     pub fn of(names: &[&str]) -> Features {
         Features(names.iter().map(|s| s.to_string()).collect())
     }
 
+    /// Whether `name` is in the set.
     pub fn has(&self, name: &str) -> bool {
         self.0.contains(name)
     }
@@ -370,11 +384,13 @@ impl Features {
         f
     }
 
+    /// The set with `name` added.
     pub fn with(mut self, name: &str) -> Features {
         self.0.insert(name.into());
         self
     }
 
+    /// The proposals in both sets.
     pub fn intersect(&self, other: &Features) -> Features {
         Features(self.0.intersection(&other.0).cloned().collect())
     }
@@ -384,6 +400,7 @@ impl Features {
         self.0.difference(&other.0).cloned().collect()
     }
 
+    /// The names, comma-separated.
     pub fn label(&self) -> String {
         self.0.iter().cloned().collect::<Vec<_>>().join(",")
     }

@@ -2,16 +2,26 @@
 //! runtime versions and harness commit produced the numbers (captured by the `wasmgauge` CLI).
 use serde::{Deserialize, Serialize};
 
+/// The machine and build that produced a results file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Environment {
+    /// The CPU model, from /proc/cpuinfo.
     pub cpu_model: String,
+    /// Logical cores this process may use.
     pub logical_cores: usize,
+    /// Memory, from /proc/meminfo.
     pub memory_total_kib: Option<u64>,
+    /// `linux`.
     pub os: String,
+    /// `x86_64`.
     pub arch: String,
+    /// The kernel release.
     pub kernel: String,
+    /// The host's name.
     pub hostname: String,
+    /// The rustc that built the harness.
     pub rustc: String,
+    /// The harness crate's version.
     pub harness_version: String,
     /// `git rev-parse HEAD` of the checkout the run was started in, if any.
     pub harness_commit: Option<String>,
@@ -35,13 +45,17 @@ pub struct Environment {
 /// until `window` consecutive rounds agree within `tolerance` (or `max_ms` passed).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settle {
+    /// How long it waited.
     pub waited_ms: u64,
+    /// Probe rounds timed.
     pub rounds: usize,
     /// Whether the probe became steady before the cap.
     pub steady: bool,
     /// Relative spread (max/min - 1) of the last `window` rounds.
     pub spread: f64,
+    /// Rounds that must agree.
     pub window: usize,
+    /// How close they must agree (relative spread).
     pub tolerance: f64,
     /// The median probe round, in nanoseconds, of the last window.
     pub probe_ns: u64,

@@ -40,22 +40,34 @@ pub fn cells_comparable(a: u32, b: u32) -> bool {
     a == b || (a >= 2 && b >= 2)
 }
 
+/// One results file: the run it records and every section it measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResultsFile {
+    /// Always `wasmgauge-results`.
     pub schema: String,
+    /// The version it was written with.
     pub schema_version: u32,
+    /// The run's id (its start time).
     pub run_id: String,
+    /// When the run started (RFC 3339).
     pub started_at: String,
+    /// When it finished; absent while running or when interrupted.
     pub finished_at: Option<String>,
     /// False while running or when the run was interrupted.
     pub complete: bool,
+    /// The command line that ran it.
     pub command: Vec<String>,
+    /// The profile and its plans.
     pub profile: Profile,
     /// `worker-process` (each cell in its own process) or `in-process` (debugging).
     pub isolation: String,
+    /// The engine options asked for.
     pub engine_options: EngineOptions,
+    /// The machine and the harness build.
     pub environment: Environment,
+    /// Every subject that took part, with its knobs, versions, driver and capabilities.
     pub engines: Vec<EngineInfo>,
+    /// The corpus it ran on.
     pub corpus: Option<CorpusRecord>,
     /// Scenarios the run was asked for (schema 2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -63,6 +75,7 @@ pub struct ResultsFile {
     /// `--time-budget`, and the factor every time cap was scaled by to fit it (schema 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_budget_s: Option<u64>,
+    /// The factor every time cap was scaled by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_scale: Option<f64>,
     /// `I/N` when this run measured one deterministic slice of the matrix (schema 3).
@@ -71,6 +84,7 @@ pub struct ResultsFile {
     /// The runs `wasmgauge merge` joined into this file (schema 3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<MergedRun>,
+    /// The sections, one per scenario.
     pub scenarios: Scenarios,
     /// Conformance results (schema 4), from `wasmgauge conform`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +99,7 @@ pub struct ResultsFile {
 /// from `seed` (`run --seed` repeats it), each process with a layout drawn from the same seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
+    /// The seed of the rounds' order and the processes' layouts.
     pub seed: u64,
     /// The rounds run per scenario (its plan's `processes`).
     pub rounds: BTreeMap<String, usize>,
@@ -95,13 +110,19 @@ pub struct Schedule {
 /// One input of a merged results file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MergedRun {
+    /// The input run's id.
     pub run_id: String,
+    /// Its shard (`I/N`), if it was one.
     pub shard: Option<String>,
+    /// The machine it ran on.
     pub hostname: String,
+    /// That machine's CPU.
     pub cpu_model: String,
+    /// That machine's logical cores.
     pub logical_cores: usize,
 }
 
+/// Now, in RFC 3339 to the second.
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

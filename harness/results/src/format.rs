@@ -57,6 +57,7 @@ pub fn fmt_bytes(b: f64) -> String {
     format!("{x:.decimals$} {unit}")
 }
 
+/// A table in the terminal's style with this header.
 pub fn new_table(header: Vec<String>) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_BORDERS_ONLY);

@@ -8,6 +8,7 @@ use hdrhistogram::serialization::{Serializer, V2Serializer};
 use serde::{Deserialize, Serialize};
 use stats::Estimate;
 
+/// Per-call latency in an HdrHistogram, with its quantiles.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyRecord {
     /// What one recorded value is: a single call, or the mean call of a small batch (for calls
@@ -15,13 +16,21 @@ pub struct LatencyRecord {
     pub unit: String,
     /// Calls per recorded value (1 = each call timed on its own).
     pub batch: u64,
+    /// Values recorded.
     pub count: u64,
+    /// The smallest.
     pub min_ns: u64,
+    /// The median.
     pub p50_ns: u64,
+    /// The 90th percentile.
     pub p90_ns: u64,
+    /// The 99th percentile.
     pub p99_ns: u64,
+    /// The 99.9th percentile.
     pub p999_ns: u64,
+    /// The largest.
     pub max_ns: u64,
+    /// The mean.
     pub mean_ns: f64,
     /// The histogram, HdrHistogram V2 format, base64.
     pub histogram_v2_base64: String,
@@ -35,10 +44,15 @@ pub struct LatencyRecord {
 /// Latency quantiles of a cell's worker processes (schema 9).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuantilesAcross {
+    /// Processes.
     pub processes: usize,
+    /// Each process's p50.
     pub p50_ns: Vec<u64>,
+    /// Each process's p99.
     pub p99_ns: Vec<u64>,
+    /// The geometric mean of the p50s with its interval.
     pub p50: Estimate,
+    /// The geometric mean of the p99s with its interval.
     pub p99: Estimate,
 }
 

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The manifest's file name in a corpus directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The `schema` of every corpus manifest.
 pub const MANIFEST_SCHEMA: &str = "wasmgauge-corpus";
 /// Version 2: WASI programs (kind `wasi-program`, their native twins and expected runs) and
 /// every module's toolchain.
@@ -16,6 +18,7 @@ pub const MANIFEST_VERSION: u32 = 2;
 /// The WASI probe guest's file name in a corpus (not a manifest module: it imports WASI).
 pub const WASI_PROBE_FILE: &str = "wasi_probe.wasm";
 
+/// What a corpus module is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModuleKind {
@@ -36,6 +39,7 @@ pub enum ModuleKind {
 pub struct Toolchain {
     /// `rustc`, `clang + wasi-libc`, `wat`.
     pub name: String,
+    /// Its version (`1.95.0`).
     pub version: String,
     /// `wasm32-unknown-unknown`, `wasm32-wasip1`, `wasm32-wasi`.
     pub target: String,
@@ -53,25 +57,32 @@ pub struct Toolchain {
 pub struct WasiProgramEntry {
     /// The native twin's executable, relative to the corpus directory.
     pub native: String,
+    /// The native twin's sha256.
     pub native_sha256: String,
     /// Arguments after the program name; `{dir}` stands for the data directory (the guest's
     /// `guest_dir`, the native twin's host copy).
     pub args: Vec<String>,
     /// The data directory (relative to the corpus directory); every run gets a fresh copy.
     pub data_dir: String,
+    /// Where the guest sees the data directory (`/data`).
     pub guest_dir: String,
     /// What the native twin did with these arguments: every engine must do the same.
     pub expected: crate::observed::Observed,
 }
 
+/// A function export's signature, where all its types are numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FuncSignature {
+    /// Parameter types, in order.
     pub params: Vec<ValType>,
+    /// Result types, in order.
     pub results: Vec<ValType>,
 }
 
+/// One export of a module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportEntry {
+    /// Its name.
     pub name: String,
     /// `func`, `memory`, `table`, `global`, `tag`.
     pub kind: String,
@@ -83,31 +94,45 @@ pub struct ExportEntry {
 /// One input size of a Rust workload and the native answer for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputEntry {
+    /// Which input size.
     pub size: Size,
     /// The generator's size parameter, and what it counts.
     pub n: usize,
+    /// What `n` counts (`bytes`, `elements`).
     pub n_unit: String,
+    /// The input's size in bytes.
     pub bytes: usize,
+    /// The input's sha256 (a driver checks the input it reads against it).
     pub sha256: String,
     /// The native kernel's checksum over this input: the answer every engine must give.
     pub expected_checksum: String,
 }
 
+/// One module of the corpus: what it is, where it came from, what it imports and exports, and the
+/// native answers it must reproduce.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleEntry {
+    /// Its name (`sha256`, `empty`, `sqlite`).
     pub name: String,
+    /// What kind of module it is.
     pub kind: ModuleKind,
+    /// `rust`, `wat`, `c`, `javascript`.
     pub source_language: String,
     /// Source path relative to the repository root.
     pub source: String,
+    /// One line on what it does.
     pub description: String,
     /// File name inside the corpus directory.
     pub file: String,
+    /// The wasm's sha256 (what a gate compares).
     pub sha256: String,
+    /// The wasm's size in bytes.
     pub bytes: usize,
     /// `module.name` of every import.
     pub imports: Vec<String>,
+    /// Every export with its kind and signature.
     pub exports: Vec<ExportEntry>,
+    /// A Rust workload's inputs, one per size, with the native answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<InputEntry>,
     /// Micro-module calls with the native twin's results.
@@ -116,6 +141,7 @@ pub struct ModuleEntry {
     /// Whether it imports WASI preview 1 (a WASI program).
     #[serde(default)]
     pub is_wasi: bool,
+    /// What built it (manifest version 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolchain: Option<Toolchain>,
     /// A WASI program's run and its native twin's observation.
@@ -123,31 +149,40 @@ pub struct ModuleEntry {
     pub wasi: Option<WasiProgramEntry>,
 }
 
+/// The corpus manifest (`manifest.json`): what `corpus build` made, byte-identical across builds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Always `wasmgauge-corpus`.
     pub schema: String,
+    /// The manifest format's version.
     pub schema_version: u32,
     /// Seed of every generated input.
     pub input_seed: u64,
     /// The wasm target and cargo profile the Rust workloads were built with.
     pub rust_target: String,
+    /// `release`.
     pub rust_profile: String,
+    /// Every module, in build order.
     pub modules: Vec<ModuleEntry>,
 }
 
 /// A loaded corpus: its directory and manifest, with every file's hash checked.
 #[derive(Clone, Debug)]
 pub struct Corpus {
+    /// The corpus directory.
     pub dir: PathBuf,
+    /// Its manifest.
     pub manifest: Manifest,
 }
 
 pub use crate::values::sha256_hex;
 
+/// A checksum as the manifest writes it (`0x` and 16 hex digits).
 pub fn checksum_hex(v: u64) -> String {
     format!("{v:#018x}")
 }
 
+/// A checksum as the manifest writes it, read back.
 pub fn parse_checksum(s: &str) -> Result<u64> {
     u64::from_str_radix(s.trim_start_matches("0x"), 16).with_context(|| format!("bad checksum `{s}` in manifest"))
 }
@@ -155,8 +190,11 @@ pub fn parse_checksum(s: &str) -> Result<u64> {
 /// One call of a WAT micro-module with the native twin's results (numbers as i64 bits).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MicroCallOwned {
+    /// The export called.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<i64>,
+    /// The native twin's results.
     pub results: Vec<i64>,
 }
 
@@ -201,10 +239,12 @@ impl Corpus {
         Ok(corpus)
     }
 
+    /// The module called `name`.
     pub fn module(&self, name: &str) -> Option<&ModuleEntry> {
         self.manifest.modules.iter().find(|m| m.name == name)
     }
 
+    /// A module's wasm bytes, checked against the manifest's sha256.
     pub fn wasm(&self, m: &ModuleEntry) -> Result<Vec<u8>> {
         let path = self.dir.join(&m.file);
         std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
@@ -243,7 +283,9 @@ impl Corpus {
 /// every module (what a gate compares), and what each module is (schema 7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorpusRecord {
+    /// The corpus directory the run used.
     pub dir: String,
+    /// The manifest's sha256.
     pub manifest_sha256: String,
     /// Module name -> sha256 of its wasm.
     pub modules: std::collections::BTreeMap<String, String>,
@@ -255,16 +297,23 @@ pub struct CorpusRecord {
 /// One corpus module as a results file describes it (schema 7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorpusModule {
+    /// The module's name.
     pub name: String,
+    /// What kind of module it is.
     pub kind: ModuleKind,
+    /// Its source language.
     pub language: String,
+    /// The wasm's size in bytes.
     pub bytes: u64,
+    /// Whether it imports WASI preview 1.
     pub is_wasi: bool,
+    /// What built it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolchain: Option<Toolchain>,
 }
 
 impl CorpusModule {
+    /// The record of a manifest module.
     pub fn of(m: &ModuleEntry) -> CorpusModule {
         CorpusModule {
             name: m.name.clone(),

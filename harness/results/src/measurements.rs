@@ -7,24 +7,33 @@ use stats::{Estimate, Summary};
 /// One timed batch: `iters` calls took `ns` nanoseconds in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sample {
+    /// Calls in the batch.
     pub iters: u64,
+    /// What the batch took, in nanoseconds.
     pub ns: u64,
 }
 
 impl Sample {
+    /// The batch's time per call, uncalibrated.
     pub fn ns_per_call(&self) -> f64 {
         self.ns as f64 / self.iters as f64
     }
 }
 
+/// What a throughput cell measured in one worker process (and, combined, across its processes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputMeasurement {
+    /// What preparing the workload cost.
     pub setup: SetupTimes,
     /// The first call after preparing (includes lazy translation, first-touch page faults...).
     pub first_call_ns: u64,
+    /// Verified calls made to warm up.
     pub warmup_calls: u64,
+    /// What the warm-up calls took, in nanoseconds.
     pub warmup_ns: u64,
+    /// Calls per timed sample, sized from the warm-up.
     pub iters_per_sample: u64,
+    /// Raw timed batches.
     pub samples: Vec<Sample>,
     /// True when `max_cell_ms` stopped sampling before `samples` were taken.
     pub capped_by_time: bool,
@@ -70,7 +79,9 @@ impl ThroughputMeasurement {
 /// allocated and kept before the driver reads its request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Layout {
+    /// Bytes of the environment variable the process was started with.
     pub env_bytes: usize,
+    /// Bytes the driver allocated and kept before reading its request.
     pub heap_pad_bytes: usize,
 }
 
@@ -79,7 +90,9 @@ pub struct Layout {
 pub struct ProcessRun {
     /// The round it ran in (0-based) and its place in that round's shuffled order.
     pub round: usize,
+    /// Its place in the round's shuffled order of its group.
     pub position: usize,
+    /// How it was started.
     pub layout: Layout,
     /// Its samples' per-call times in the order taken (all of them, warm-up part included).
     pub per_call_ns: Vec<f64>,
@@ -94,6 +107,7 @@ pub struct ProcessRun {
 }
 
 impl ProcessRun {
+    /// Its samples after a detected warm-up (all of them when none was detected).
     pub fn kept(&self) -> &[f64] {
         &self.per_call_ns[self.steady.kept_from.min(self.per_call_ns.len())..]
     }
@@ -102,7 +116,9 @@ impl ProcessRun {
 /// What preparing a workload cost, phase by phase; `None` where a phase does not exist.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetupTimes {
+    /// Bytes to a ready module, validation included.
     pub compile_ns: Option<u64>,
+    /// A fresh instance from the compiled module.
     pub instantiate_ns: Option<u64>,
     /// Process spawn until the child answered its first request (subprocess only).
     pub spawn_ns: Option<u64>,
@@ -112,6 +128,8 @@ pub struct SetupTimes {
     pub artifact_load_ns: Option<u64>,
 }
 
+/// What the measurement itself costs in this process, recorded and subtracted from per-call
+/// figures.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// Median cost of reading the clock twice back to back.
@@ -133,30 +151,38 @@ impl Calibration {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Phase {
+    /// Measured: every repetition's time and their summary.
     Measured {
+        /// Every repetition, in nanoseconds.
         samples_ns: Vec<u64>,
+        /// Their median with its interval.
         summary: Summary,
     },
     /// The runtime does not have this phase (e.g. wasmi has no ahead-of-time artifact).
     NotAvailable {
+        /// Why the phase does not exist here.
         reason: String,
     },
     /// The phase does not exist for this kind of engine (e.g. compile for native code).
     NotApplicable {
+        /// Why the phase is not applicable.
         reason: String,
     },
 }
 
 impl Phase {
+    /// A measured phase from its samples.
     pub fn from_samples(samples_ns: Vec<u64>) -> Phase {
         let xs: Vec<f64> = samples_ns.iter().map(|&v| v as f64).collect();
         Phase::Measured { summary: stats::summarize(&xs), samples_ns }
     }
 
+    /// A phase that is not applicable, with the reason.
     pub fn na(reason: &str) -> Phase {
         Phase::NotApplicable { reason: reason.into() }
     }
 
+    /// The median, where the phase was measured.
     pub fn median_ns(&self) -> Option<f64> {
         match self {
             Phase::Measured { summary, .. } => Some(summary.median.value),
@@ -165,15 +191,22 @@ impl Phase {
     }
 }
 
+/// What a cold-start cell measured: each phase of a start, repeated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartMeasurement {
+    /// Repetitions of the whole sequence.
     pub repetitions: usize,
+    /// Bytes to a ready module.
     pub compile: Phase,
     /// Size of the ahead-of-time artifact, where there is one.
     pub artifact_bytes: Option<u64>,
+    /// Loading the ahead-of-time artifact.
     pub deserialize: Phase,
+    /// A fresh instance from the compiled module.
     pub instantiate: Phase,
+    /// The first call after instantiation.
     pub first_call: Phase,
+    /// A steady call (median of several after untimed ones).
     pub steady_call: Phase,
     /// Process spawn until the child answered (subprocess only).
     pub spawn: Phase,
@@ -222,7 +255,9 @@ pub enum ProcessPath {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallPath {
+    /// The runtime's statically typed call API.
     Typed,
+    /// The runtime's dynamic call API (values in a slice).
     Dynamic,
 }
 
@@ -231,10 +266,13 @@ pub enum CallPath {
 pub struct BenchResult {
     /// `empty`, `add4`, `guest-to-host`, `data`.
     pub bench: String,
+    /// The call path (host-to-guest calls only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<CallPath>,
+    /// The payload in bytes (data only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<usize>,
+    /// Why the benchmark failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Raw timed batches.
@@ -243,11 +281,13 @@ pub struct BenchResult {
     /// Per-call time of each batch, calibrated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub per_call_ns: Vec<f64>,
+    /// The calibrated per-call times' summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
     /// Payload GB/s (1e9 bytes per second) from the median and its interval (data only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gb_per_s: Option<Estimate>,
+    /// Per-call latency of small batches, where latency was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencyRecord>,
     /// Why the benchmark does not apply to this engine.
@@ -257,11 +297,13 @@ pub struct BenchResult {
     /// in rounds and its figure across them (`per_call_ns` then pools their kept samples).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub processes: Vec<ProcessRun>,
+    /// The figure across the processes (schema 9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<stats::levels::Levels>,
 }
 
 impl BenchResult {
+    /// An empty result for one benchmark.
     pub fn new(bench: &str, path: Option<CallPath>, bytes: Option<usize>) -> BenchResult {
         BenchResult {
             bench: bench.into(),
@@ -298,6 +340,7 @@ impl BenchResult {
     }
 }
 
+/// `16 B`, `4 KiB`, `1 MiB`.
 pub fn human_bytes(b: usize) -> String {
     match b {
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
@@ -306,15 +349,19 @@ pub fn human_bytes(b: usize) -> String {
     }
 }
 
+/// What a call-overhead cell measured: every benchmark on one engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallOverheadMeasurement {
+    /// The calibration of the typed loops in this process.
     pub calibration: Calibration,
+    /// Each benchmark's result.
     pub benches: Vec<BenchResult>,
 }
 
 /// Memory with K instances alive.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstancePoint {
+    /// K: the instances alive.
     pub instances: usize,
     /// After instantiating up to K (earlier instances already touched).
     pub after_instantiate: MemUsage,
@@ -322,14 +369,20 @@ pub struct InstancePoint {
     pub after_touch: MemUsage,
 }
 
+/// What the memory scenario measured of one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemoryMeasurement {
+    /// The module instantiated (`mem_touch`).
     pub module: String,
+    /// Its size in bytes.
     pub wasm_bytes: u64,
     /// Size of the engine's ahead-of-time artifact (none for wasmi).
     pub artifact_bytes: Option<u64>,
+    /// This process's memory before compiling it.
     pub before_compile: MemUsage,
+    /// This process's memory after compiling it.
     pub after_compile: MemUsage,
+    /// Memory at each K.
     pub points: Vec<InstancePoint>,
     /// Slope over K of resident memory added by instantiating (bytes per instance).
     pub host_bytes_per_instance: f64,
@@ -342,35 +395,49 @@ pub struct MemoryMeasurement {
 /// Memory of a process-per-tenant: one `wasmgauge-runner` serving a workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessMemory {
+    /// The workload the runner served.
     pub workload: String,
+    /// The runner process's memory.
     pub usage: MemUsage,
 }
 
+/// The memory scenario's measurement: instances of a configuration, or one process of the
+/// subprocess baseline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum MemoryOutput {
+    /// Live instances in the driver.
     Instances(MemoryMeasurement),
+    /// One runner process.
     Process(ProcessMemory),
 }
 
+/// A process's memory as Linux accounts it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemUsage {
+    /// Resident set.
     pub rss_bytes: u64,
+    /// Proportional set: shared pages divided among the processes that share them.
     pub pss_bytes: u64,
     /// Pages only this process maps (Private_Clean + Private_Dirty): what one more such
     /// process costs the host.
     pub private_bytes: u64,
 }
 
+/// What the density scenario measured of one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DensityMeasurement {
+    /// The workload each instance served.
     pub workload: String,
+    /// The resident memory the instances may take.
     pub memory_budget_bytes: u64,
+    /// Instances alive when filling stopped.
     pub live_instances: usize,
     /// Why filling stopped: `memory budget`, `instance cap`, `time cap`, or the failure.
     pub stopped_by: String,
     /// Resident memory the live instances added.
     pub used_bytes: u64,
+    /// Resident memory per instance.
     pub bytes_per_instance: f64,
     /// Instances that fit in 1 GiB at that cost.
     pub instances_per_gib: f64,
@@ -379,6 +446,7 @@ pub struct DensityMeasurement {
     /// Instantiations per second over all threads, one per core, sharing the compiled module
     /// (on one thread, `threads` = 1, for a single-threaded runtime).
     pub instantiate_per_s_all_cores: f64,
+    /// Threads behind `instantiate_per_s_all_cores`.
     pub threads: usize,
     /// Schema 10: the rate at each thread level of the plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -388,36 +456,50 @@ pub struct DensityMeasurement {
 /// Instantiate-and-drop operations per second at one thread count (density, schema 10).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RatePoint {
+    /// Threads sharing the compiled module.
     pub threads: usize,
+    /// Instantiate-and-drop operations per second over all of them.
     pub instantiate_per_s: f64,
 }
 
+/// Requests at one thread level.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencyPoint {
+    /// Threads making requests.
     pub threads: usize,
+    /// Requests made.
     pub requests: u64,
+    /// The seconds they took.
     pub seconds: f64,
+    /// Requests per second over all threads.
     pub requests_per_s: f64,
+    /// Per-request latency.
     pub latency: LatencyRecord,
 }
 
+/// What the concurrency scenario measured of one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencyMeasurement {
+    /// The workload each request runs.
     pub workload: String,
     /// What one request does on this engine.
     pub request: String,
+    /// One point per thread level.
     pub points: Vec<ConcurrencyPoint>,
 }
 
+/// What the sandbox tax measured: one workload without and with one limit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaxMeasurement {
     /// The limit measured: `fuel`, `epoch`, `bounds-checks`.
     pub limit: String,
     /// Calibrated time per call of every sample, without and with the limit.
     pub without_ns: Vec<f64>,
+    /// The same, with the limit on.
     pub with_ns: Vec<f64>,
     /// Median with / median without.
     pub ratio: Estimate,
+    /// Calls made whose answers were checked.
     pub verified_calls: u64,
 }
 

@@ -7,16 +7,21 @@ use serde::{Deserialize, Serialize};
 /// What a run wrote to one stream.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamDigest {
+    /// The stream's sha256.
     pub sha256: String,
+    /// Its size in bytes.
     pub bytes: u64,
     /// The first lines (at most [`HEAD_LINES`], each cut at [`HEAD_LINE_CHARS`] characters).
     pub head: Vec<String>,
 }
 
+/// Lines kept of a stream's head.
 pub const HEAD_LINES: usize = 5;
+/// Characters kept of each.
 pub const HEAD_LINE_CHARS: usize = 200;
 
 impl StreamDigest {
+    /// The digest of a stream's bytes.
     pub fn of(bytes: &[u8]) -> StreamDigest {
         let text = String::from_utf8_lossy(bytes);
         StreamDigest {
@@ -34,15 +39,20 @@ pub struct FileChange {
     pub path: String,
     /// `None`: deleted.
     pub sha256: Option<String>,
+    /// Its size (0 when deleted).
     pub bytes: u64,
 }
 
 /// What one run observably did: exit code, streams, files. Two runs agree when these are equal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observed {
+    /// `_start`'s exit code (0 when it returned).
     pub exit_code: i32,
+    /// What it wrote to stdout.
     pub stdout: StreamDigest,
+    /// What it wrote to stderr.
     pub stderr: StreamDigest,
+    /// Every file it created, changed or deleted, by path.
     pub files: Vec<FileChange>,
 }
 

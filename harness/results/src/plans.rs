@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 pub struct SamplingPlan {
     /// Warm-up lasts at least this long and at least `warmup_min_calls` calls.
     pub warmup_ms: u64,
+    /// At least this many warm-up calls.
     pub warmup_min_calls: u64,
     /// Samples wanted, and how long one sample should last.
     pub samples: usize,
+    /// How long one sample should last.
     pub sample_target_ms: u64,
     /// Time cap for the samples of one cell; at least `min_samples` are taken regardless.
     pub max_cell_ms: u64,
+    /// Samples taken regardless of the cap.
     pub min_samples: usize,
     /// Schema 9: fresh worker processes per cell, run in interleaved, shuffled rounds (each
     /// process takes the warm-up and the samples above); older files measured one.
@@ -36,9 +39,11 @@ fn one() -> usize {
 /// How per-call latency is recorded for a workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyPlan {
+    /// Warm-up calls for at least this long.
     pub warmup_ms: u64,
     /// Individually timed calls wanted, and the time cap on them (at least 10 are taken).
     pub calls: u64,
+    /// Time cap on the timed calls.
     pub max_ms: u64,
     /// Schema 9: worker processes per cell, in shuffled rounds (each takes the warm-up and the
     /// calls above; their histograms are merged); older files measured one.
@@ -46,10 +51,12 @@ pub struct LatencyPlan {
     pub processes: usize,
 }
 
+/// How cold start is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartPlan {
     /// Repetitions of the whole sequence per cell (at least one is always made).
     pub repetitions: usize,
+    /// Time cap for the repetitions (at least one is made).
     pub max_cell_ms: u64,
     /// Steady-state calls timed after each repetition's first call (after 3 untimed ones).
     pub steady_calls: usize,
@@ -61,13 +68,18 @@ pub struct ColdStartPlan {
     pub program_repetitions: usize,
 }
 
+/// How call overhead is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallOverheadPlan {
+    /// Warm-up of each benchmark.
     pub warmup_ms: u64,
+    /// Samples wanted.
     pub samples: usize,
+    /// How long one sample should last.
     pub sample_target_ms: u64,
     /// Time cap per benchmark; at least `min_samples` are taken regardless.
     pub max_bench_ms: u64,
+    /// Samples taken regardless of the cap.
     pub min_samples: usize,
     /// Payload sizes of the data benchmark, in bytes.
     pub data_sizes: Vec<usize>,
@@ -81,16 +93,19 @@ pub struct CallOverheadPlan {
     pub processes: usize,
 }
 
+/// How memory per instance is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemoryPlan {
     /// Live-instance counts to measure at, ascending.
     pub instance_counts: Vec<usize>,
 }
 
+/// How density is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DensityPlan {
     /// Resident memory the live instances may take (`--memory-budget`, default 1 GiB).
     pub memory_budget_bytes: u64,
+    /// Live instances at most.
     pub max_instances: usize,
     /// Time cap for filling the budget.
     pub max_fill_ms: u64,
@@ -119,14 +134,17 @@ pub fn machine_cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
+/// How concurrency is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencyPlan {
     /// Thread counts to run (each for `ms_per_level`): [`scaling_levels`] of the machine unless
     /// `--threads` names them (schema 10; older files have 1, 2, 4 and 8 whatever the machine).
     pub threads: Vec<usize>,
+    /// How long each thread level runs.
     pub ms_per_level: u64,
 }
 
+/// How the sandbox tax is measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaxPlan {
     /// Warm-up of each side before sampling.
@@ -135,6 +153,7 @@ pub struct TaxPlan {
     pub rounds: usize,
     /// Samples of each side in each round, each about `sample_target_ms` long.
     pub samples_per_round: usize,
+    /// How long one sample should last.
     pub sample_target_ms: u64,
     /// The workloads it measures where the run selects them (schema 7); empty, or none of them
     /// selected: every selected Rust workload.
@@ -142,14 +161,18 @@ pub struct TaxPlan {
     pub workloads: Vec<String>,
 }
 
+/// A profile's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProfileName {
+    /// Small inputs and short sampling: CI, smoke runs, the main job.
     Quick,
+    /// Both sizes, more samples and processes: reports.
     Full,
 }
 
 impl ProfileName {
+    /// The profile called `s`.
     pub fn parse(s: &str) -> Option<ProfileName> {
         match s {
             "quick" => Some(ProfileName::Quick),
@@ -158,6 +181,7 @@ impl ProfileName {
         }
     }
 
+    /// `quick` or `full`.
     pub fn name(self) -> &'static str {
         match self {
             ProfileName::Quick => "quick",
@@ -166,27 +190,36 @@ impl ProfileName {
     }
 }
 
+/// What a run measures and how: sizes, every scenario's plan, the cell timeout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
+    /// Which profile.
     pub name: ProfileName,
+    /// The input sizes measured.
     pub sizes: Vec<Size>,
+    /// How throughput is sampled.
     pub throughput: SamplingPlan,
     /// A cell's worker is killed after this long (hang protection).
     pub cell_timeout_s: u64,
     /// Schema 2: the plans of the other scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencyPlan>,
+    /// How cold start is measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_start: Option<ColdStartPlan>,
+    /// How call overhead is measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_overhead: Option<CallOverheadPlan>,
     /// Schema 3: memory, density, concurrency and sandbox tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemoryPlan>,
+    /// How density is measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub density: Option<DensityPlan>,
+    /// How concurrency is measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<ConcurrencyPlan>,
+    /// How the sandbox tax is measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_tax: Option<TaxPlan>,
     /// The workload density and concurrency serve (the first selected one when it is not).
@@ -206,6 +239,7 @@ pub const QUICK_MEMORY_BUDGET: u64 = 256 << 20;
 pub const HOST_WORKLOAD: &str = "json";
 
 impl Profile {
+    /// The plans of a profile.
     pub fn get(name: ProfileName) -> Profile {
         match name {
             ProfileName::Quick => Profile {

@@ -21,11 +21,16 @@ pub trait Section: Sized {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound(serialize = "T: Serialize", deserialize = "T: Deserialize<'de>"))]
 pub struct EngineCell<T> {
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<T>,
+    /// Wall time of the cell.
     pub wall_ms: u64,
 }

@@ -8,9 +8,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum Val {
+    /// A 32-bit integer.
     I32(i32),
+    /// A 64-bit integer.
     I64(i64),
+    /// A 32-bit float, as its bits.
     F32(u32),
+    /// A 64-bit float, as its bits.
     F64(u64),
 }
 
@@ -18,13 +22,18 @@ pub enum Val {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValType {
+    /// 32-bit integer.
     I32,
+    /// 64-bit integer.
     I64,
+    /// 32-bit float.
     F32,
+    /// 64-bit float.
     F64,
 }
 
 impl Val {
+    /// The value's type.
     pub fn ty(self) -> ValType {
         match self {
             Val::I32(_) => ValType::I32,
@@ -101,7 +110,9 @@ pub use wg_common::Size;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CellStatus {
+    /// Measured.
     Ok,
+    /// It failed (the error says why).
     Failed,
     /// Not run: the time budget was used up first (schema 2).
     Skipped,

@@ -17,9 +17,11 @@
 /// A change between `index - 1` and `index` (the first point of the new level).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
+    /// Index of the first sample after the change.
     pub index: usize,
     /// Mean of the segment before and after, as the search split them.
     pub before: f64,
+    /// Mean of the segment after it.
     pub after: f64,
     /// Welch t-test p-value, Bonferroni-corrected for the candidate splits tried.
     pub p_value: f64,

@@ -69,6 +69,7 @@ pub fn log_mean_t(logs: &[f64], level: f64) -> Option<Estimate> {
 pub struct Levels {
     /// Geometric mean of the processes' medians, with the t 95% interval across processes.
     pub estimate: Estimate,
+    /// Processes behind it.
     pub processes: usize,
     /// Share of the (log) variance that lies between processes rather than within one: near 1,
     /// the figure depends on the process (layout, drift); near 0, on sample jitter only.
@@ -102,6 +103,7 @@ pub struct LogRatio {
     pub ratio: f64,
     /// Standard error of its logarithm, and Welch's degrees of freedom.
     pub log_se: f64,
+    /// Welch's degrees of freedom.
     pub df: f64,
 }
 

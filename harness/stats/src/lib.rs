@@ -21,8 +21,11 @@ const SEED: u64 = 0xb007_57a7;
 /// A point estimate with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
+    /// The point estimate.
     pub value: f64,
+    /// The interval's lower end.
     pub ci95_low: f64,
+    /// The interval's upper end.
     pub ci95_high: f64,
 }
 
@@ -36,13 +39,18 @@ impl Estimate {
 /// Tukey fences on the quartiles: mild beyond 1.5 IQR, severe beyond 3 IQR.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outliers {
+    /// Below Q1 - 3 IQR.
     pub low_severe: usize,
+    /// Between Q1 - 3 IQR and Q1 - 1.5 IQR.
     pub low_mild: usize,
+    /// Between Q3 + 1.5 IQR and Q3 + 3 IQR.
     pub high_mild: usize,
+    /// Above Q3 + 3 IQR.
     pub high_severe: usize,
 }
 
 impl Outliers {
+    /// Every outlier.
     pub fn total(&self) -> usize {
         self.low_severe + self.low_mild + self.high_mild + self.high_severe
     }
@@ -51,14 +59,21 @@ impl Outliers {
 /// What a set of samples says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Samples.
     pub n: usize,
+    /// Their median with its bootstrap 95% interval.
     pub median: Estimate,
+    /// Their mean.
     pub mean: f64,
+    /// Their standard deviation.
     pub stddev: f64,
     /// stddev / mean.
     pub cv: f64,
+    /// The smallest sample.
     pub min: f64,
+    /// The largest sample.
     pub max: f64,
+    /// Samples beyond the Tukey fences.
     pub outliers: Outliers,
 }
 
@@ -78,6 +93,7 @@ pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
     v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
 }
 
+/// The median of `xs` (0 for none).
 pub fn median(xs: &[f64]) -> f64 {
     quantile_sorted(&sorted(xs), 0.5)
 }
@@ -115,6 +131,7 @@ pub fn median_estimate(xs: &[f64]) -> Estimate {
     Estimate { value, ci95_low, ci95_high }
 }
 
+/// The samples of `xs` beyond the Tukey fences.
 pub fn outliers(xs: &[f64]) -> Outliers {
     let v = sorted(xs);
     let (q1, q3) = (quantile_sorted(&v, 0.25), quantile_sorted(&v, 0.75));
@@ -134,6 +151,7 @@ pub fn outliers(xs: &[f64]) -> Outliers {
     o
 }
 
+/// Everything the samples say: median with interval, mean, spread, outliers.
 pub fn summarize(xs: &[f64]) -> Summary {
     let n = xs.len();
     let mean = xs.iter().sum::<f64>() / n.max(1) as f64;

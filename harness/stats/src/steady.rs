@@ -7,16 +7,22 @@
 //! without a steady state keep all their samples and are flagged, never silently averaged.
 use serde::{Deserialize, Serialize};
 
+/// How a sample series behaves over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SteadyState {
+    /// No change point: steady throughout.
     Flat,
+    /// Slower at first, then steady: the warm-up is dropped.
     WarmUp,
+    /// Slower later than at first.
     Slowdown,
+    /// No steady stretch.
     NoSteadyState,
 }
 
 impl SteadyState {
+    /// How tables name it.
     pub fn name(self) -> &'static str {
         match self {
             SteadyState::Flat => "flat",
@@ -35,6 +41,7 @@ impl SteadyState {
 /// The classification of one series.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Steadiness {
+    /// Its class.
     pub class: SteadyState,
     /// Index of the first sample kept (after a detected warm-up; 0 otherwise).
     pub kept_from: usize,

@@ -1,5 +1,6 @@
 //! `wasmgauge conform`: small subsets of each part, run end to end through the binary (driver
 //! processes included), then rendered by `report`.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use protocol::client::Launcher;

@@ -2,6 +2,7 @@
 //! `wasmgauge` binary plans throughput cells and each driver verifies every call against the
 //! answer the corpus manifest holds (worked out by the native kernels). The adapters' own checks
 //! (micro-modules, artifacts, traps, call paths, the spec runner) run in each driver's tests.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::CellStatus;

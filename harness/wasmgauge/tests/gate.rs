@@ -2,6 +2,7 @@
 //! comparisons pass with a calibrated noise floor and a confirmation rerun; file-mode regressions
 //! must reproduce in every rerun; incomparable inputs exit 2; shards merge
 //! back into the unsharded matrix; BMF export.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::ResultsFile;

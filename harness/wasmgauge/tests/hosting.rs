@@ -1,4 +1,5 @@
 //! The hosting scenarios measured for real: memory per live instance and the density budget.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::measurements::MemoryOutput;

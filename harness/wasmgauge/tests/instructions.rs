@@ -1,5 +1,6 @@
 //! Instruction counts under Valgrind (`run --measure instructions`), the gate on them (file
 //! and paired mode), and `history` over a series of runs with a planted change.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::{CellStatus, ResultsFile};

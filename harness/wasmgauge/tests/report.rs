@@ -1,5 +1,6 @@
 //! `wasmgauge report`: rendered from a real (small) run of every scenario, checked as XML, for
 //! its charts and tables, for fetching nothing, and in headless Chromium.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use std::collections::HashSet;

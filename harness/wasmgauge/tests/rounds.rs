@@ -2,6 +2,7 @@
 //! processes in shuffled rounds that a seed repeats, each process with its own layout and
 //! steady-state check; intervals and ratios across processes and rounds; the variance table on
 //! the page; and `wasmgauge coverage` over two runs.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::ResultsFile;

@@ -2,6 +2,7 @@
 //! through the registry alone (`engine-create`, recorded into a generic section), and reading
 //! results written by the foundation (schema 1). The measurement primitives (linearity, a cell
 //! slowed on purpose) are checked inside the drivers (`measure::testkit`).
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::{CellStatus, ResultsFile};

@@ -1,6 +1,7 @@
 //! `run --module APP.wasm --wasi`: a user's WASI command on every configuration with a WASI
 //! layer. The command here is the corpus's WASI probe (a Rust program built for wasm32-wasip1)
 //! in its `transform` and `noise` modes, and small WAT modules.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::CellStatus;

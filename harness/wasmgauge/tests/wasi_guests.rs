@@ -2,6 +2,7 @@
 //! `wasi-programs` and `wasi-io` scenarios: every program equals its native twin on one
 //! configuration of each runtime family, a wrong answer fails its cell, and the report shows
 //! the section, the compile-vs-size chart and the heavy-I/O claim judged on WASI calls.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 mod common;
 
 use results::CellStatus;

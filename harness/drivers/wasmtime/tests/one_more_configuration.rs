@@ -27,7 +27,8 @@ measure::driver_kit_tests!(SUBJECTS, CONFORMANCE);
 
 #[test]
 fn the_new_configuration_records_the_knobs_it_sets() {
-    let subject = measure::subject::build(SUBJECTS, measure::subject_id!("wasmtime-cranelift-size"), &Default::default());
+    let subject =
+        measure::subject::build(SUBJECTS, measure::subject_id!("wasmtime-cranelift-size"), &Default::default());
     let info = subject.unwrap().info().clone();
     assert_eq!(info.knobs.get("opt_level").map(String::as_str), Some("speed-and-size"));
     assert_eq!(info.knobs.get("compile_threads").map(String::as_str), Some("1"));

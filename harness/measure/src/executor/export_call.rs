@@ -7,6 +7,7 @@ use crate::engine::{Engine, FuncId, Val, ValType};
 use anyhow::{Result, bail};
 pub use results::values::fingerprint;
 
+/// Calls one export with fixed arguments; the answer of a call is a fingerprint of its results.
 pub struct ExportCallExecutor {
     engine: Box<dyn Engine>,
     export: String,
@@ -16,11 +17,13 @@ pub struct ExportCallExecutor {
 }
 
 impl ExportCallExecutor {
+    /// An executor of `export` with `args` on `engine`.
     pub fn new(engine: Box<dyn Engine>, export: &str, args: Vec<Val>, result_types: Vec<ValType>) -> Self {
         let results = result_types.into_iter().map(Val::zero).collect();
         ExportCallExecutor { engine, export: export.to_string(), args, results, loaded: None }
     }
 
+    /// What the last call returned.
     pub fn last_results(&self) -> &[Val] {
         &self.results
     }

@@ -18,10 +18,13 @@ pub use results::measurements::SetupTimes;
 /// A workload as every executor needs it: its name (native and subprocess look the kernel up by
 /// name) and its wasm bytes (the wasm executor compiles them).
 pub struct WorkloadCode<'a> {
+    /// The workload's name.
     pub name: &'a str,
+    /// Its wasm bytes.
     pub wasm: &'a [u8],
 }
 
+/// A workload prepared on one subject, called for checksums.
 pub trait Executor {
     /// Makes the workload callable with `input` (compile, instantiate, copy input in, ...).
     fn prepare(&mut self, code: &WorkloadCode, input: &[u8]) -> Result<SetupTimes>;

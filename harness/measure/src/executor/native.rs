@@ -6,9 +6,11 @@ use std::hint::black_box;
 
 /// The native kernels of the workloads, by name (the native driver links them).
 pub trait Kernels: Sync {
+    /// The native kernel of `workload`, if the driver has it.
     fn kernel(&self, workload: &str) -> Option<fn(&[u8]) -> u64>;
 }
 
+/// Calls a workload's native kernel in this process.
 pub struct NativeExecutor {
     kernels: &'static dyn Kernels,
     kernel: Option<fn(&[u8]) -> u64>,
@@ -16,6 +18,7 @@ pub struct NativeExecutor {
 }
 
 impl NativeExecutor {
+    /// An executor over the driver's kernels.
     pub fn new(kernels: &'static dyn Kernels) -> NativeExecutor {
         NativeExecutor { kernels, kernel: None, input: Vec::new() }
     }

@@ -7,6 +7,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
+/// Runs workloads in a `wasmgauge-runner` child, one pipe round trip per call.
 #[derive(Default)]
 pub struct SubprocessExecutor {
     child: Option<RunnerChild>,

@@ -6,6 +6,7 @@ use crate::measurement::{EngineClock, measure, time};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
+/// Runs workloads on a WebAssembly engine through the guest ABI.
 pub struct WasmExecutor<'e> {
     engine: &'e dyn Engine,
     loaded: Option<Loaded>,
@@ -20,6 +21,7 @@ struct Loaded {
 }
 
 impl<'e> WasmExecutor<'e> {
+    /// An executor on `engine`.
     pub fn new(engine: &'e dyn Engine) -> Self {
         WasmExecutor { engine, loaded: None, artifact: None }
     }
@@ -29,6 +31,7 @@ impl<'e> WasmExecutor<'e> {
 /// instance, whatever the runtime's ownership rules are.
 pub struct LiveInstance {
     _module: Box<dyn CompiledModule>,
+    /// The instance.
     pub instance: Box<dyn Instance>,
 }
 

@@ -18,8 +18,11 @@ pub const REGION: &str = "wasmgauge_counted_region";
 /// How a cell counts: untimed warm-up calls, then `regions` counted regions of `calls` calls.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CountPlan {
+    /// Untimed calls before the first region.
     pub warmup_calls: u64,
+    /// Calls per counted region.
     pub calls: u64,
+    /// Counted regions.
     pub regions: usize,
 }
 
@@ -37,7 +40,9 @@ pub fn run_regions(exec: &mut dyn Executor, expected: u64, plan: &CountPlan) -> 
 /// What the driver reports from inside Valgrind: the regions it ran.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DriverSide {
+    /// Regions run.
     pub regions: usize,
+    /// Calls per region.
     pub calls: u64,
 }
 
@@ -56,7 +61,9 @@ pub fn count(dir: &Path, call: impl FnOnce(&[String]) -> Result<serde_json::Valu
 /// A cell's measurement: instructions per call of every region, and how they were counted.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Measurement {
+    /// Instructions per call of each region.
     pub per_call: Vec<f64>,
+    /// Calls per region.
     pub calls_per_region: u64,
     /// The Valgrind command the driver ran under (its program and options).
     pub valgrind: Vec<String>,

@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::process::{Command, Stdio};
 
+/// The `cold-start` scenario.
 pub struct ColdStart;
 
 /// A cold-start cell: phases in a driver, or a process start timed from the orchestrator.

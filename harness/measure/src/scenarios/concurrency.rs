@@ -18,6 +18,7 @@ use results::plans::ConcurrencyPlan;
 use results::{CellStatus, ConcurrencySection, ResultsFile};
 use std::time::Duration;
 
+/// The `concurrency` scenario.
 pub struct Concurrency;
 
 impl Scenario for Concurrency {
@@ -119,6 +120,8 @@ fn run_levels(plan: &ConcurrencyPlan, request: &(dyn Fn() -> Result<()> + Sync))
 
 use crate::engine::check_answer as check;
 
+/// Concurrency of a WebAssembly configuration: a new instance of the shared compiled module per
+/// request.
 pub fn measure_wasm(
     engine: &dyn Engine,
     workload: &str,
@@ -140,6 +143,7 @@ pub fn measure_wasm(
     })
 }
 
+/// Concurrency of the native baseline: a plain call per request.
 pub fn measure_native(
     workload: &str,
     kernel: fn(&[u8]) -> u64,
@@ -155,6 +159,7 @@ pub fn measure_native(
     })
 }
 
+/// Concurrency of the subprocess baseline: a fresh runner process per request.
 pub fn measure_subprocess(workload: &str, expected: u64, plan: &ConcurrencyPlan) -> Result<ConcurrencyMeasurement> {
     let request = crate::process::fresh_runner_request(workload, expected)?;
     Ok(ConcurrencyMeasurement {

@@ -22,6 +22,7 @@ use results::plans::DensityPlan;
 use results::{CellStatus, DensitySection, ResultsFile, SubjectKind};
 use std::time::Duration;
 
+/// The `density` scenario.
 pub struct Density;
 
 impl Scenario for Density {
@@ -95,6 +96,7 @@ impl Scenario for Density {
     }
 }
 
+/// The cores of this machine.
 pub fn cores() -> usize {
     results::plans::machine_cores()
 }
@@ -146,6 +148,8 @@ pub fn rate(threads: usize, duration: Duration, op: &(dyn Fn() -> Result<()> + S
     Ok(under_load(threads, duration, Repetitions::Counted, op)?.per_second())
 }
 
+/// Density of a WebAssembly configuration: live instances within the budget, then the instantiation
+/// rates.
 pub fn measure_wasm(
     engine: &dyn Engine,
     workload: &str,

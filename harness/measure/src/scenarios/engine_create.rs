@@ -15,6 +15,7 @@ use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// The `engine-create` scenario.
 pub struct EngineCreate;
 
 const NAME: &str = ids::ENGINE_CREATE;

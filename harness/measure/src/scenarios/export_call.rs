@@ -14,22 +14,30 @@ use results::{CellStatus, ExportCallCell, ResultsFile, Val, ValType};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// The `export-call` scenario.
 pub struct ExportCall;
 
 /// One export call on one engine.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ExportCallTask {
+    /// The user's module.
     pub wasm_path: PathBuf,
+    /// The export called.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<Val>,
+    /// Its result types.
     pub result_types: Vec<ValType>,
+    /// How the call is sampled.
     pub plan: SamplingPlan,
 }
 
 /// What the driver sends back: the results of the call and its timing.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ExportCallOutput {
+    /// What the first call returned.
     pub results: Vec<Val>,
+    /// The call's timing.
     pub measurement: ThroughputMeasurement,
 }
 

@@ -28,6 +28,7 @@ use results::plans::ProfileName;
 use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 
+/// The `instructions` scenario.
 pub struct Instructions;
 
 const NAME: &str = ids::INSTRUCTIONS;
@@ -55,10 +56,15 @@ struct Cell {
 /// call must repeat the first call's answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ExportTarget {
+    /// The user's module.
     pub wasm_path: std::path::PathBuf,
+    /// The export counted.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<results::Val>,
+    /// Its result types.
     pub result_types: Vec<results::ValType>,
+    /// How it is counted.
     pub plan: CountPlan,
 }
 

@@ -16,6 +16,7 @@ use results::latency::LatencyRecord;
 use results::plans::LatencyPlan;
 use results::{CellStatus, LatencyCell, LatencySection, ResultsFile};
 
+/// The `latency` scenario.
 pub struct Latency;
 
 impl Scenario for Latency {

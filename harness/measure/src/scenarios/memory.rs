@@ -18,6 +18,7 @@ use results::measurements::{InstancePoint, MemoryMeasurement, MemoryOutput};
 use results::plans::MemoryPlan;
 use results::{CellStatus, MemorySection, ResultsFile, SubjectKind};
 
+/// The `memory` scenario.
 pub struct Memory;
 
 impl Scenario for Memory {
@@ -111,6 +112,8 @@ fn touch(instance: &mut dyn Instance) -> Result<()> {
     Ok(())
 }
 
+/// Memory of a WebAssembly configuration: before and after compiling, then at each K of live
+/// instances.
 pub fn measure_wasm(engine: &dyn Engine, wasm: &[u8], plan: &MemoryPlan) -> Result<MemoryMeasurement> {
     let before_compile = memstat::usage(None)?;
     let module = engine.compile(wasm).context("compiling mem_touch")?;

@@ -21,6 +21,7 @@ use results::plans::TaxPlan;
 use results::{CellStatus, ResultsFile, SandboxTaxCell, SandboxTaxSection, Size};
 use serde::{Deserialize, Serialize};
 
+/// The `sandbox-tax` scenario.
 pub struct SandboxTax;
 
 /// One workload on one engine, without and with one limit.

@@ -22,6 +22,7 @@ use results::measurements::ThroughputMeasurement;
 use results::plans::SamplingPlan;
 use results::{CellStatus, ExecutionKind, ResultsFile, ThroughputCell, ThroughputSection};
 
+/// The `throughput` scenario.
 pub struct Throughput;
 
 impl Scenario for Throughput {

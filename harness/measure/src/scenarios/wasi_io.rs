@@ -23,6 +23,7 @@ use results::plans::ProfileName;
 use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 
+/// The `wasi-io` scenario.
 pub struct WasiIo;
 
 const NAME: &str = ids::WASI_IO;
@@ -32,8 +33,11 @@ pub const PROGRAM: &str = "wasi_io";
 /// One operation and how many of it a run does (K).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IoOp {
+    /// The operation (`write`, `read`, `stat`, ...).
     pub op: String,
+    /// Bytes it moves.
     pub bytes: usize,
+    /// K: how many of it a run does.
     pub count: usize,
 }
 
@@ -98,8 +102,11 @@ struct Cell {
 /// One operation's runs: the `_start` (or process) times of the K and 2K runs, in order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OpRuns {
+    /// The operation.
     pub op: IoOp,
+    /// The times of the runs doing K.
     pub k_ns: Vec<u64>,
+    /// The times of the runs doing 2K.
     pub k2_ns: Vec<u64>,
 }
 
@@ -111,9 +118,12 @@ impl OpRuns {
     }
 }
 
+/// What a `wasi-io` cell measured.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Measurement {
+    /// The native twin: its runs are whole processes.
     pub process: bool,
+    /// Each operation's runs.
     pub ops: Vec<OpRuns>,
 }
 

@@ -23,6 +23,7 @@ use results::plans::ProfileName;
 use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 
+/// The `wasi-programs` scenario.
 pub struct WasiPrograms;
 
 const NAME: &str = ids::WASI_PROGRAMS;
@@ -38,9 +39,11 @@ struct Cell {
 /// The measurement of one cell: every run's phases.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Measurement {
+    /// The module's size.
     pub module_bytes: u64,
     /// The native twin: `run` is its whole process.
     pub process: bool,
+    /// Every run's phases.
     pub runs: Vec<PhasesNs>,
     /// Compiled once, before the first run.
     pub compile_ns: Option<u64>,

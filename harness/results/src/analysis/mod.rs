@@ -100,10 +100,15 @@ fn round_log_ratios(a: &[(usize, f64)], b: &[(usize, f64)]) -> Vec<(usize, f64)>
 /// Geometric mean over workloads of one (engine, limit)'s tax ratios.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaxGeomean {
+    /// The configuration.
     pub engine: String,
+    /// The limit (`fuel`, `epoch`, `bounds-checks`).
     pub limit: String,
+    /// The input size.
     pub size: Size,
+    /// Workloads in the mean.
     pub workloads: usize,
+    /// The geometric mean of with / without, with its interval.
     pub ratio: Estimate,
 }
 

@@ -22,19 +22,27 @@ fn bench_modules(bench: &str) -> &'static [&'static str] {
     }
 }
 
+/// One configuration's call-overhead cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallOverheadCell {
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed (the benchmarks' errors joined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Every benchmark's result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<CallOverheadMeasurement>,
+    /// Wall time of the cell.
     pub wall_ms: u64,
 }
 
+/// The call-overhead section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallOverheadSection {
+    /// One cell per configuration.
     pub cells: Vec<CallOverheadCell>,
 }
 

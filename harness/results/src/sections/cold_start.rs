@@ -16,40 +16,59 @@ pub const ID: &str = "cold-start";
 /// The id its process cold starts are flattened under (a gate threshold of their own).
 pub const PROCESS_ID: &str = "process-start";
 
+/// One workload (or WASI program) at one size on one configuration: its cold start, phase by phase.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartCell {
+    /// The workload.
     pub workload: String,
+    /// Its size (none for the WASI programs).
     pub size: Option<Size>,
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<ColdStartMeasurement>,
+    /// Wall time of the cell, its process included.
     pub wall_ms: u64,
 }
 
 /// From exec of a fresh process to its verified answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessStartCell {
+    /// The workload.
     pub workload: String,
+    /// Its size (small).
     pub size: Size,
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How the process reached its answer.
     pub path: ProcessPath,
     /// The command timed (program and arguments).
     pub command: Vec<String>,
+    /// Each process's time, spawn to verified answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples_ns: Vec<u64>,
+    /// Their median with its interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
 }
 
+/// The cold-start section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartSection {
+    /// Phases per workload and configuration.
     pub cells: Vec<ColdStartCell>,
+    /// Process cold starts.
     pub process: Vec<ProcessStartCell>,
     /// Schema 8: the corpus's WASI programs from bytes (and from the artifact) to their
     /// verified exit, one fresh driver process per repetition; `first_call` is `_start`. Kept

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// The scenario's id.
 pub const ID: &str = "concurrency";
 
+/// The concurrency section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencySection {
+    /// One cell per configuration.
     pub cells: Vec<EngineCell<ConcurrencyMeasurement>>,
 }
 

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// The scenario's id.
 pub const ID: &str = "density";
 
+/// The density section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DensitySection {
+    /// One cell per configuration.
     pub cells: Vec<EngineCell<DensityMeasurement>>,
 }
 

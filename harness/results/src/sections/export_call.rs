@@ -13,25 +13,37 @@ pub const ID: &str = "export-call";
 /// One engine's answer to a bring-your-own module call.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExportCallCell {
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the call returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Val>>,
+    /// The call's timing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<ThroughputMeasurement>,
+    /// Wall time of the cell.
     pub wall_ms: u64,
 }
 
+/// One export of a user's module (`run --module --export`) on every configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExportCallSection {
+    /// The module's path as given.
     pub module: String,
+    /// Its sha256.
     pub module_sha256: String,
+    /// The export called.
     pub export: String,
+    /// Its arguments.
     pub args: Vec<Val>,
     /// True when every engine that ran gave the same results.
     pub engines_agree: bool,
+    /// One cell per configuration.
     pub cells: Vec<ExportCallCell>,
 }
 

@@ -21,8 +21,11 @@ pub const INSTRUCTIONS: &str = "instructions";
 /// One figure of a cell: a metric with its unit, value and interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
+    /// What it measures (`run`, `compile`).
     pub metric: String,
+    /// Its unit (`ns`).
     pub unit: String,
+    /// Its value.
     pub value: f64,
     /// 95% interval, where the figure has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,6 +36,7 @@ pub struct Figure {
     /// The samples themselves, when a gate may compare them between runs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<f64>,
+    /// A qualifier (how it was measured).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
@@ -59,25 +63,33 @@ pub struct GenericCell {
     /// The workload, or what else the cell is about; empty when it is about the engine alone.
     #[serde(default)]
     pub workload: String,
+    /// The input size, where the cell has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Its figures.
     #[serde(default)]
     pub figures: Vec<Figure>,
     /// The scenario's own measurement, as it produced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<serde_json::Value>,
+    /// Wall time of the cell.
     pub wall_ms: u64,
 }
 
 /// The section of one registered scenario: its plan and its cells.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GenericSection {
+    /// The scenario's plan.
     #[serde(default)]
     pub plan: serde_json::Value,
+    /// Its cells.
     pub cells: Vec<GenericCell>,
 }
 

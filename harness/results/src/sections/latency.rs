@@ -14,21 +14,28 @@ pub const ID: &str = "latency";
 /// Per-call latency of a workload or a call-overhead benchmark on one engine (schema 2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyCell {
+    /// The configuration.
     pub engine: String,
     /// `workload` or `call-overhead`.
     pub kind: String,
     /// Workload name, or the benchmark's label (`empty typed`, `data 4 KiB`).
     pub target: String,
+    /// The workload's size, for workload cells.
     pub size: Option<Size>,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The histogram and its quantiles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<LatencyRecord>,
 }
 
+/// The latency section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySection {
+    /// One cell per target and configuration.
     pub cells: Vec<LatencyCell>,
 }
 

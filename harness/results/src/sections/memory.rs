@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// The scenario's id.
 pub const ID: &str = "memory";
 
+/// The memory section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemorySection {
+    /// One cell per configuration.
     pub cells: Vec<EngineCell<MemoryOutput>>,
 }
 

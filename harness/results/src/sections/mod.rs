@@ -91,17 +91,26 @@ sections! {
     /// Every section of a results file: the typed ones and the generic sections of registered
     /// scenarios, by name.
     pub struct Scenarios {
-    throughput: throughput::ThroughputSection,
-    export_call: export_call::ExportCallSection,
-    /// `run --module APP.wasm --wasi` (schema 6).
-    wasi_command: wasi_command::WasiCommandSection,
-    latency: latency::LatencySection,
-    cold_start: cold_start::ColdStartSection,
-    call_overhead: call_overhead::CallOverheadSection,
-    memory: memory::MemorySection,
-    density: density::DensitySection,
-    concurrency: concurrency::ConcurrencySection,
-    sandbox_tax: sandbox_tax::SandboxTaxSection,
+        /// `throughput`.
+        throughput: throughput::ThroughputSection,
+        /// `run --module APP.wasm --export F`.
+        export_call: export_call::ExportCallSection,
+        /// `run --module APP.wasm --wasi` (schema 6).
+        wasi_command: wasi_command::WasiCommandSection,
+        /// `latency`.
+        latency: latency::LatencySection,
+        /// `cold-start` and the process cold starts.
+        cold_start: cold_start::ColdStartSection,
+        /// `call-overhead`.
+        call_overhead: call_overhead::CallOverheadSection,
+        /// `memory` (schema 3).
+        memory: memory::MemorySection,
+        /// `density` (schema 3).
+        density: density::DensitySection,
+        /// `concurrency` (schema 3).
+        concurrency: concurrency::ConcurrencySection,
+        /// `sandbox-tax` (schema 3).
+        sandbox_tax: sandbox_tax::SandboxTaxSection,
     }
 }
 
@@ -138,7 +147,9 @@ mod tests {
     sections! {
         /// The file's sections with one more: `hello`.
         pub struct WithHello {
+            /// `throughput`.
             throughput: throughput::ThroughputSection,
+            /// The new one.
             hello: Hello,
         }
     }

@@ -15,21 +15,30 @@ pub const ID: &str = "sandbox-tax";
 /// One workload on one engine, without and with one limit (schema 3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTaxCell {
+    /// The workload.
     pub workload: String,
+    /// Its size.
     pub size: Size,
+    /// The configuration.
     pub engine: String,
     /// `fuel`, `epoch`, `bounds-checks`.
     pub limit: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Both sides' samples and their ratio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<TaxMeasurement>,
+    /// Wall time of the cell.
     pub wall_ms: u64,
 }
 
+/// The sandbox-tax section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTaxSection {
+    /// One cell per workload, size, configuration and limit.
     pub cells: Vec<SandboxTaxCell>,
 }
 

@@ -17,14 +17,20 @@ pub const ID: &str = "throughput";
 /// One workload x size x engine cell of the throughput scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputCell {
+    /// The workload.
     pub workload: String,
     /// Absent for guests without sizes (adversarial).
     pub size: Option<Size>,
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
+    /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The native answer (hex).
     pub expected_checksum: Option<String>,
+    /// What was measured, across the cell's processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<ThroughputMeasurement>,
     /// Wall time of the cell including its worker process.
@@ -49,6 +55,7 @@ impl ThroughputCell {
         m.processes.iter().map(|p| (p.round, p.median_ns_per_call)).collect()
     }
 
+    /// Per-call times of the samples: calibrated ones (schema 2) or raw ones (schema 1).
     pub fn per_call_ns(&self) -> Option<Vec<f64>> {
         let m = self.measurement.as_ref()?;
         Some(if m.per_call_ns.is_empty() {
@@ -62,16 +69,22 @@ impl ThroughputCell {
 /// Geometric mean over the corpus of an engine's ratios to native (schema 2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EngineGeomean {
+    /// The configuration.
     pub engine: String,
+    /// The input size (none for a mean over both).
     pub size: Option<Size>,
     /// Workloads in the mean (those where both the engine and native have a measurement).
     pub workloads: usize,
+    /// The geometric mean with its interval.
     pub ratio: Estimate,
 }
 
+/// The throughput section: its cells and the geometric means worked out from them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputSection {
+    /// One cell per workload, size and configuration.
     pub cells: Vec<ThroughputCell>,
+    /// Each configuration's geometric mean of ratios to native, per size.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub engine_geomeans: Vec<EngineGeomean>,
     /// Schema 10: each WebAssembly configuration's geometric mean of ratios to the fastest

@@ -17,17 +17,22 @@ pub const ID: &str = "wasi-command";
 /// A directory granted to the guest: `--dir HOST[::GUEST]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantedDir {
+    /// The directory on the host.
     pub host: String,
+    /// Where the guest sees it.
     pub guest: String,
 }
 
 /// Each phase's times over the runs, in nanoseconds, and their medians with 95% intervals.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhaseTimes {
+    /// Compiling the module, per run.
     pub compile_ns: Vec<f64>,
     /// Empty where the configuration has no ahead-of-time artifact.
     pub artifact_load_ns: Vec<f64>,
+    /// A fresh WASI context and instance, per run.
     pub instantiate_ns: Vec<f64>,
+    /// `_start` to its exit, per run.
     pub run_ns: Vec<f64>,
 }
 
@@ -54,12 +59,15 @@ impl PhaseTimes {
 /// One configuration's runs of the command.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WasiCommandCell {
+    /// The configuration.
     pub engine: String,
+    /// How the cell ended.
     pub status: CellStatus,
     /// Why the configuration cannot run this module (a proposal it lacks, a WASI feature its
     /// layer cannot express); such a cell is neither a failure nor a disagreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsupported: Option<String>,
+    /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// What the first run did.
@@ -68,28 +76,39 @@ pub struct WasiCommandCell {
     /// Runs whose exit code, streams or files differ from the first run's, by index.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs_differing: Vec<usize>,
+    /// Each phase's times over the runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phases: Option<PhaseTimes>,
     /// The timeout the driver ran under (it scales with the module's size and the runs).
     pub timeout_s: u64,
+    /// Wall time of the cell, its process included.
     pub wall_ms: u64,
 }
 
+/// A user's WASI command (`run --module --wasi`) on every configuration with a WASI layer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WasiCommandSection {
+    /// The module's path as given.
     pub module: String,
+    /// Its sha256.
     pub module_sha256: String,
+    /// Its size in bytes.
     pub module_bytes: u64,
     /// `argv` after the program name.
     pub args: Vec<String>,
+    /// The guest's environment.
     pub env: Vec<(String, String)>,
+    /// The granted directories.
     pub dirs: Vec<GrantedDir>,
+    /// The file the guest read as its stdin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<String>,
+    /// Timed runs per configuration.
     pub runs: usize,
     /// True when every configuration that ran agrees on exit code, stdout and files (and each
     /// configuration's runs agree with each other).
     pub engines_agree: bool,
+    /// One cell per configuration.
     pub cells: Vec<WasiCommandCell>,
 }
 

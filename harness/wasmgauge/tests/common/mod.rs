@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: one corpus built per test binary. The tests run the
 //! `wasmgauge` binary, which launches the driver executables built beside it
 //! (`scripts/build-drivers.sh`, run by `scripts/test.sh` before the tests).
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
 #![allow(dead_code)]
 use results::ResultsFile;
 use results::manifest::Corpus;

@@ -1,0 +1,212 @@
+//! Benchmarks of calls, as call overhead and component calls take them: one engine's
+//! benchmarks sampled by the one sampler calibrated for typed loops ([`Bench`]), each closed
+//! with its error and payload rate ([`finish`]), combined across the processes of a cell
+//! measured in rounds ([`combine`]); the guest-to-host derivation ([`guest_to_host`]) and the
+//! core-module data benchmark ([`core_data`]) both scenarios run.
+use crate::engine::{Engine, Val};
+use crate::measurement::time_batch;
+use crate::micro;
+use crate::rounds::Series;
+use crate::sampler::{Count, Sampler, WarmUp, batch_iters};
+use crate::scenario::{Outcome, ProcessOutcome};
+use anyhow::{Context, Result, bail};
+use results::latency;
+use results::measurements::{BenchResult, CallOverheadMeasurement};
+use results::plans::CallOverheadPlan;
+use serde::{Deserialize, Serialize};
+use stats::Estimate;
+use std::hint::black_box;
+
+/// What the driver should do: sample (the call-overhead scenario), record latency, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modes {
+    /// Take the samples (the call-overhead scenario is selected).
+    pub sample: bool,
+    /// Record latency values (the latency scenario is selected).
+    pub latency: bool,
+}
+
+/// How one engine's benchmarks are sampled: the one sampler, calibrated for the typed loops,
+/// under the cell's plan and modes.
+pub struct Bench<'a> {
+    /// The sampler, calibrated for typed loops.
+    pub sampler: Sampler,
+    plan: &'a CallOverheadPlan,
+    modes: Modes,
+}
+
+impl Bench<'_> {
+    /// The sampler for `plan` under `modes`.
+    pub fn new(plan: &CallOverheadPlan, modes: Modes) -> Bench<'_> {
+        Bench { sampler: Sampler::for_typed_loops(), plan, modes }
+    }
+
+    /// Warms `batch` up, then takes the samples and the latency values the modes ask for.
+    pub fn run(&self, result: &mut BenchResult, mut batch: impl FnMut(u64) -> Result<u64>) -> Result<()> {
+        // Warm up until the warm-up time passed and one batch lasts long enough to size the
+        // samples (100 µs: the clock is then under a thousandth of it).
+        let warm = WarmUp { min_calls: 1, min_ms: self.plan.warmup_ms, min_batch_ns: 100_000 };
+        let per_call = self.sampler.warm_up(&mut batch, warm)?.per_call_ns;
+        let count = |n: usize, min: usize| Count { count: n, min, cap_ms: self.plan.max_bench_ms };
+        if self.modes.sample {
+            let iters = batch_iters(per_call, self.plan.sample_target_ms);
+            result.samples =
+                self.sampler.samples(&mut batch, iters, count(self.plan.samples, self.plan.min_samples))?;
+            result.per_call_ns = self.sampler.per_call(&result.samples);
+            result.summary = Some(stats::summarize(&result.per_call_ns));
+        }
+        if self.modes.latency {
+            let iters = self.sampler.latency_iters(per_call);
+            let values = count(self.plan.latency_batches as usize, 10);
+            result.latency = Some(self.sampler.latency(&mut batch, iters, values)?);
+        }
+        Ok(())
+    }
+}
+
+/// Payload GB/s from a per-call time of moving `bytes`.
+pub fn gb_per_s(bytes: usize, per_call: &Estimate) -> Estimate {
+    let rate = |ns: f64| bytes as f64 / ns.max(1e-9);
+    Estimate { value: rate(per_call.value), ci95_low: rate(per_call.ci95_high), ci95_high: rate(per_call.ci95_low) }
+}
+
+/// One benchmark of a cell measured in rounds, from each process's result for it: an error in
+/// any process is the benchmark's error; samples pooled across processes
+/// ([`crate::rounds::pool_series`]); latency histograms merged.
+pub fn combine_bench(first: &BenchResult, same: &[(&ProcessOutcome, &BenchResult)]) -> BenchResult {
+    let mut out = first.clone();
+    if let Some(error) = same.iter().find_map(|(_, b)| b.error.clone()) {
+        out.error = Some(error);
+        out.summary = None;
+        out.gb_per_s = None;
+        return out;
+    }
+    if !first.per_call_ns.is_empty() {
+        let series: Vec<Series> = same
+            .iter()
+            .map(|(run, b)| Series {
+                run,
+                per_call_ns: &b.per_call_ns,
+                samples: &b.samples,
+                verified_calls: b.samples.iter().map(|s| s.iters).sum(),
+            })
+            .collect();
+        let pooled = crate::rounds::pool_series(&series);
+        out.gb_per_s = out.bytes.map(|bytes| gb_per_s(bytes, &pooled.estimate()));
+        (out.per_call_ns, out.samples, out.summary) = (pooled.per_call_ns, pooled.samples, Some(pooled.summary));
+        (out.processes, out.levels) = (pooled.processes, pooled.levels);
+    }
+    let records: Vec<&results::latency::LatencyRecord> = same.iter().filter_map(|(_, b)| b.latency.as_ref()).collect();
+    if records.len() == same.len() && !records.is_empty() {
+        match latency::merge(&records) {
+            Ok(merged) => out.latency = Some(merged),
+            Err(e) => out.error = Some(format!("{e:#}")),
+        }
+    }
+    out
+}
+
+/// Closes a benchmark: its error, if it failed, and its GB/s, if it moved bytes.
+pub fn finish(mut r: BenchResult, outcome: Result<()>) -> BenchResult {
+    if let Err(e) = outcome {
+        r.error = Some(format!("{e:#}"));
+        r.summary = None;
+    }
+    if let (Some(bytes), Some(s)) = (r.bytes, &r.summary) {
+        r.gb_per_s = Some(gb_per_s(bytes, &s.median));
+    }
+    r
+}
+
+/// The guest->host cost per host call from loops of `n` and of 0 host calls.
+pub fn guest_to_host(sampler: &Bench, n: i32, mut batch: impl FnMut(i32, u64) -> Result<u64>) -> BenchResult {
+    let mut with_calls = BenchResult::new("guest-to-host", None, None);
+    let mut without = BenchResult::new("guest-to-host", None, None);
+    let outcome = sampler
+        .run(&mut with_calls, |iters| batch(n, iters))
+        .and_then(|_| sampler.run(&mut without, |iters| batch(0, iters)));
+    let mut r = BenchResult::new("guest-to-host", None, None);
+    if let Err(e) = outcome {
+        return finish(r, Err(e));
+    }
+    if let Some(floor) = without.summary.as_ref().map(|s| s.median.value) {
+        r.per_call_ns = with_calls.per_call_ns.iter().map(|v| ((v - floor) / f64::from(n)).max(0.0)).collect();
+        r.samples = with_calls.samples;
+        if !r.per_call_ns.is_empty() {
+            r.summary = Some(stats::summarize(&r.per_call_ns));
+        }
+    }
+    // Latency of whole `call_host(n)` guest calls, labelled as such.
+    r.latency = with_calls.latency.map(|mut l| {
+        l.unit = format!("{}; one call = a guest call making {n} host calls", l.unit);
+        l
+    });
+    finish(r, Ok(()))
+}
+
+/// The outcome of a benchmark cell measured in rounds: each benchmark combined across the
+/// processes that measured it ([`combine_bench`]).
+pub fn combine(runs: Vec<ProcessOutcome>) -> Outcome {
+    let (measured, wall_ms) = match crate::rounds::decode_all::<CallOverheadMeasurement>(&runs) {
+        Ok(m) => m,
+        Err(outcome) => return outcome,
+    };
+    let first = &measured[0].1;
+    let benches = first
+        .benches
+        .iter()
+        .map(|b| {
+            let label = b.label();
+            let same: Vec<(&ProcessOutcome, &BenchResult)> = measured
+                .iter()
+                .filter_map(|(run, m)| m.benches.iter().find(|x| x.label() == label).map(|x| (*run, x)))
+                .collect();
+            combine_bench(b, &same)
+        })
+        .collect();
+    crate::rounds::done(&CallOverheadMeasurement { calibration: first.calibration, benches }, wall_ms)
+}
+
+/// The core-module data benchmark (`data`, N bytes): the host writes N bytes into the
+/// memory of `checksum.wasm`'s instance, calls `invert(ptr, len)` (the guest checksums and
+/// inverts them in place), and reads N bytes back; the checksum is checked on every call, the
+/// bytes read back after every batch (outside the clock).
+pub fn core_data(
+    sampler: &Bench,
+    engine: &dyn Engine,
+    checksum_wasm: &[u8],
+    sizes: &[usize],
+) -> Result<Vec<BenchResult>> {
+    let module = engine.compile(checksum_wasm)?;
+    let mut data = engine.instantiate(module.as_ref())?;
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let reserve = data.func("reserve")?;
+    let mut ptr = [Val::I32(0)];
+    data.call(reserve, &[Val::I32(i32::try_from(largest).context("data size")?)], &mut ptr)?;
+    let Val::I32(ptr) = ptr[0] else { bail!("reserve returned {:?}", ptr[0]) };
+    let invert = data.func("invert")?;
+    let mut benches = Vec::new();
+    for &n in sizes {
+        let (input, expected, expected_bytes) = micro::data_case(n);
+        let mut back = vec![0u8; n];
+        let mut result = [Val::I64(0)];
+        let args = [Val::I32(ptr), Val::I32(n as i32)];
+        let mut r = BenchResult::new("data", None, Some(n));
+        let outcome = sampler.run(&mut r, |iters| {
+            let ns = time_batch(iters, || {
+                data.write_memory(ptr as u32 as usize, black_box(&input))?;
+                data.call(invert, &args, &mut result)?;
+                if result[0] != Val::I64(expected) {
+                    bail!("wrong answer: got {}, the native answer is {expected}", result[0]);
+                }
+                data.read_memory(ptr as u32 as usize, &mut back)
+            })?;
+            if back != expected_bytes {
+                bail!("the bytes read back differ from the native answer");
+            }
+            Ok(ns)
+        });
+        benches.push(finish(r, outcome));
+    }
+    Ok(benches)
+}

@@ -17,7 +17,7 @@ case "$rustc_version" in
 esac
 
 installed=$(rustup target list --installed)
-for target in wasm32-unknown-unknown wasm32-wasip1; do
+for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
   if ! grep -qx "$target" <<<"$installed"; then
     echo "setup: adding rust target $target"
     rustup target add "$target"

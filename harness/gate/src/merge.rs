@@ -169,6 +169,8 @@ mod tests {
                 "export_call": export("b"),
                 "wasi-programs": {"plan": {}, "cells": [workload_cell("b")]},
                 "engine-create": {"plan": {}, "cells": [workload_cell("b")]},
+                "component_calls": {"sizes": [16], "cells": [{"component": "plugin-rust", "engine": "b",
+                    "status": "failed", "error": "planted", "wall_ms": 0}]},
             }),
         );
         let m = merge(&[a, b]).unwrap();
@@ -183,6 +185,7 @@ mod tests {
         assert_eq!(s.density.as_ref().unwrap().cells.len(), 1);
         assert_eq!(s.concurrency.as_ref().unwrap().cells.len(), 1);
         assert_eq!(s.sandbox_tax.as_ref().unwrap().cells.len(), 1);
+        assert_eq!(s.component_calls.as_ref().unwrap().cells.len(), 1);
         let wasi: Vec<&str> = s.wasi_command.as_ref().unwrap().cells.iter().map(|c| c.engine.as_str()).collect();
         assert_eq!(engines(wasi), ["a", "b"]);
         let exported: Vec<&str> = s.export_call.as_ref().unwrap().cells.iter().map(|c| c.engine.as_str()).collect();
@@ -194,10 +197,10 @@ mod tests {
         for field in ["throughput", "latency", "cold_start", "call_overhead", "memory", "density", "concurrency"] {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
-        for field in ["sandbox_tax", "wasi_command", "export_call"] {
+        for field in ["sandbox_tax", "wasi_command", "export_call", "component_calls"] {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
-        assert_eq!(results::Scenarios::TYPED.len(), 10, "a new typed section needs its line in this test too");
+        assert_eq!(results::Scenarios::TYPED.len(), 11, "a new typed section needs its line in this test too");
     }
 
     #[test]

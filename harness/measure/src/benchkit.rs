@@ -11,6 +11,7 @@ use results::ids;
 use std::hint::black_box;
 use std::time::Duration;
 
+/// Criterion benchmarks of the call-overhead calls on every configuration of `table`.
 pub fn call_overhead(c: &mut Criterion, table: &[SubjectEntry]) {
     let (empty, add4) = (wat("empty"), wat("add4"));
     let [a, b, x, d] = micro::ADD4_ARGS;

@@ -69,6 +69,11 @@ pub trait Engine: Send + Sync {
     }
     /// A fresh instance with the host functions of [`crate::host`] bound to its imports.
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>>;
+
+    /// Its component host, if it hosts components (the registry declares which do).
+    fn components(&self) -> Option<&dyn crate::component::ComponentHost> {
+        None
+    }
     /// For an engine that runs in another process (V8 in Node.js): what its last `compile` or
     /// `instantiate` took there, measured there. The harness uses it in place of its own
     /// timing, which would include the pipe. `None` (every in-process engine): time it here.

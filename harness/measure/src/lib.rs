@@ -19,6 +19,7 @@ pub mod benches;
 #[cfg(feature = "bench")]
 pub mod benchkit;
 pub mod calibration;
+pub mod component;
 pub mod conform;
 pub mod driver;
 pub mod engine;

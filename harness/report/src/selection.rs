@@ -77,6 +77,9 @@ fn declared_out(c: &Capabilities, column: &str) -> Option<&'static str> {
         ids::MEMORY | ids::DENSITY if !c.instances && c.kind != SubjectKind::Subprocess => {
             Some("no instances it can keep alive (or not through this embedding)")
         }
+        ids::COMPONENT_CALLS if !c.hosts_components() => {
+            Some("hosts no components (the engines table says why: `wasmgauge engines`)")
+        }
         s if !c.takes_part_in(s) => Some("its registry line names the scenarios it takes part in; not this one"),
         _ => None,
     }

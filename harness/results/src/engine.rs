@@ -161,6 +161,27 @@ pub struct Capabilities {
     /// Schema 10: what kind of execution it is, for grouping runtimes in a selection study.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<ExecutionKind>,
+    /// Schema 11: whether it hosts WebAssembly components, and how, or why not (absent in
+    /// older files: no configuration hosted components then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<ComponentSupport>,
+}
+
+impl Capabilities {
+    /// Whether it hosts components.
+    pub fn hosts_components(&self) -> bool {
+        matches!(self.components, Some(ComponentSupport::Hosted(_)))
+    }
+}
+
+/// Whether a configuration hosts WebAssembly components (the Component Model, WASI 0.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentSupport {
+    /// It does, so: its host API and WASI 0.2 layer.
+    Hosted(String),
+    /// It does not: why.
+    Unsupported(String),
 }
 
 fn yes() -> bool {
@@ -223,6 +244,7 @@ impl Default for Capabilities {
             threads: true,
             scenarios: None,
             execution: None,
+            components: None,
         }
     }
 }

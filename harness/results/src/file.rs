@@ -29,10 +29,11 @@ pub const SCHEMA: &str = "wasmgauge-results";
 /// toolchain, size, WASI); 8: cold start of the corpus's WASI programs and instruction counts;
 /// 9: throughput, latency and call-overhead cells measured in several worker processes in
 /// shuffled rounds, their intervals across processes and rounds, and the run's `schedule`; 10:
-/// capabilities `threads`, `scenarios` and `execution`, the scaling levels, the virtual best.
-pub const SCHEMA_VERSION: u32 = 10;
+/// capabilities `threads`, `scenarios` and `execution`, the scaling levels, the virtual best;
+/// 11: the capability `components` and the `component_calls` section.
+pub const SCHEMA_VERSION: u32 = 11;
 /// Every version this build reads.
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 and later store calibrated ones in the same cells.

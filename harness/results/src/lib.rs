@@ -16,6 +16,7 @@
 //! [`ids`] names every scenario id. This root only names its modules and re-exports the names other crates use most.
 
 pub mod analysis;
+pub mod bench_cells;
 pub mod cells;
 pub mod conformance;
 pub mod engine;
@@ -33,7 +34,9 @@ pub mod sections;
 pub mod values;
 
 pub use analysis::{TaxGeomean, virtual_best};
-pub use engine::{Capabilities, EngineInfo, EngineOptions, ExecutionKind, Features, Limits, SubjectKind};
+pub use engine::{
+    Capabilities, ComponentSupport, EngineInfo, EngineOptions, ExecutionKind, Features, Limits, SubjectKind,
+};
 pub use environment::Environment;
 pub use file::{
     MergedRun, READABLE_VERSIONS, ResultsFile, SCHEMA, SCHEMA_VERSION, Schedule, cells_comparable, now_rfc3339,

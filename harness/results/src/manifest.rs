@@ -13,8 +13,8 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// The `schema` of every corpus manifest.
 pub const MANIFEST_SCHEMA: &str = "wasmgauge-corpus";
 /// Version 2: WASI programs (kind `wasi-program`, their native twins and expected runs) and
-/// every module's toolchain.
-pub const MANIFEST_VERSION: u32 = 2;
+/// every module's toolchain. Version 3: components (kind `component`, their WIT world).
+pub const MANIFEST_VERSION: u32 = 3;
 /// The WASI probe guest's file name in a corpus (not a manifest module: it imports WASI).
 pub const WASI_PROBE_FILE: &str = "wasi_probe.wasm";
 
@@ -31,6 +31,20 @@ pub enum ModuleKind {
     /// A WASI command program (imports WASI preview 1, exports `_start`) with a native twin
     /// built from the same source (manifest version 2).
     WasiProgram,
+    /// A component of a WIT world (`corpus/components/`; manifest version 3).
+    Component,
+}
+
+/// What a component of the corpus is (manifest version 3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentEntry {
+    /// The WIT world it targets (`wasmgauge:plugin/plugin`).
+    pub world: String,
+    /// The WIT package's file in the repository.
+    pub wit: String,
+    /// Whether it bundles a language runtime or garbage collector of its own (an interpreter
+    /// guest does; a Rust or C one does not).
+    pub bundles_runtime: bool,
 }
 
 /// What built a module: compiler or assembler, its version, the target, and what built the
@@ -147,6 +161,9 @@ pub struct ModuleEntry {
     /// A WASI program's run and its native twin's observation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wasi: Option<WasiProgramEntry>,
+    /// A component's world (manifest version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<ComponentEntry>,
 }
 
 /// The corpus manifest (`manifest.json`): what `corpus build` made, byte-identical across builds.

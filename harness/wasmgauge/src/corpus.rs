@@ -177,6 +177,7 @@ fn entry(
         is_wasi: false,
         toolchain: None,
         wasi: None,
+        component: None,
     })
 }
 
@@ -262,7 +263,8 @@ pub fn build(repo: &Path, out: &Path) -> Result<Corpus> {
             },
         });
     }
-    for (e, wasm) in crate::corpus_wasi::build_all(repo, out)? {
+    let components = crate::corpus_components::build_all(repo, out)?;
+    for (e, wasm) in crate::corpus_wasi::build_all(repo, out)?.into_iter().chain(components) {
         std::fs::write(out.join(&e.file), &wasm).with_context(|| format!("writing {}", e.file))?;
         modules.push(e);
     }

@@ -484,6 +484,7 @@ pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>>
                 guest_dir: GUEST_DIR.into(),
                 expected,
             }),
+            component: None,
         };
         built.push((entry, wasm));
     }

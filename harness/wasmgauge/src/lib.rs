@@ -13,6 +13,7 @@ pub mod args;
 pub mod bring_your_own;
 pub mod commands;
 pub mod corpus;
+pub mod corpus_components;
 pub mod corpus_wasi;
 pub mod drivers;
 pub mod environment;

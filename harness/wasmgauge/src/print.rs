@@ -74,6 +74,9 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
             if let Some(p) = c.pooling_capacity {
                 v.push(format!("pool of {p}"));
             }
+            if c.hosts_components() {
+                v.push("components".into());
+            }
             if let Some(why) = s.only_when_named {
                 v.push(format!("only when named: {why}"));
             } else if !s.full_default {

@@ -48,6 +48,17 @@ pub struct Caps {
     /// The scenarios it takes part in, when not all that the rest allows.
     pub scenarios: Option<&'static [&'static str]>,
     pub execution: ExecutionKind,
+    /// Whether it hosts components ([`Components`]).
+    pub components: Components,
+}
+
+/// Whether a configuration hosts WebAssembly components: how, or why not.
+#[derive(Clone, Copy, Debug)]
+pub enum Components {
+    /// Its host API and WASI 0.2 layer.
+    Hosted(&'static str),
+    /// Why it does not.
+    Unsupported(&'static str),
 }
 
 const ALL_LIMITS: Limits =
@@ -65,16 +76,32 @@ const WASM: Caps = Caps {
     threads: true,
     scenarios: None,
     execution: ExecutionKind::OptimizingJit,
+    components: Components::Unsupported("its driver has no component host"),
 };
 // wasmtime-wasi runs each file operation on a blocking thread (`spawn_blocking`) unless the
 // embedder allows blocking the current thread; the driver keeps the builder's default.
 const WASMTIME: Caps = Caps {
     limits: ALL_LIMITS,
+    components: Components::Hosted(
+        "wasmtime::component with typed bindings; WASI 0.2 from wasmtime-wasi p2 (synchronous); component-model-async not compiled in",
+    ),
     wasi: Some("wasmtime-wasi (preview 1; file operations on a blocking thread, the WasiCtxBuilder default)"),
     ..WASM
 };
-const WASMER: Caps = Caps { wasi: Some("wasmer-wasix"), ..WASM };
-const WASMI: Caps = Caps { wasi: Some("wasmi_wasi"), artifact: false, execution: ExecutionKind::Interpreter, ..WASM };
+const WASMER: Caps = Caps {
+    wasi: Some("wasmer-wasix"),
+    components: Components::Unsupported("Wasmer 7.4 runs core modules (WASI preview 1, WASIX), not components"),
+    ..WASM
+};
+const WASMI: Caps = Caps {
+    wasi: Some("wasmi_wasi"),
+    artifact: false,
+    execution: ExecutionKind::Interpreter,
+    components: Components::Unsupported(
+        "wasmi 1.x runs core modules only (the Component Model is an open wasmi issue)",
+    ),
+    ..WASM
+};
 /// The embeddable interpreters: no WASI layer, no artifact, no limits through the benchmark
 /// interface. tinywasm has a conformance session (its API links imports of every kind by name).
 const SMALL_INTERPRETER: Caps = Caps {
@@ -83,6 +110,7 @@ const SMALL_INTERPRETER: Caps = Caps {
     artifact: false,
     conformance: true,
     execution: ExecutionKind::Interpreter,
+    components: Components::Unsupported("an embeddable interpreter of core modules: its API has no component model"),
     ..WASM
 };
 /// Wasm3, WAMR and stitch through their bindings: engine and modules stay on one thread, and
@@ -103,6 +131,9 @@ const V8_NODE: Caps = Caps {
     scenarios: Some(&[ids::THROUGHPUT]),
     execution: ExecutionKind::JsEngine,
     no_instruction_counts: Some("it runs in a Node.js child process, which callgrind does not follow"),
+    components: Components::Unsupported(
+        "V8 runs core modules; a component would need jco's transpiled output, which this driver does not load yet",
+    ),
     ..WASM
 };
 const BASELINE: Caps = Caps {
@@ -117,6 +148,7 @@ const BASELINE: Caps = Caps {
     threads: true,
     scenarios: None,
     execution: ExecutionKind::Native,
+    components: Components::Unsupported("a baseline: the native twins are called directly, with no component boundary"),
 };
 
 const fn line(id: &'static str, driver: &'static str, caps: Caps) -> Subject {
@@ -232,6 +264,10 @@ impl Subject {
             threads: c.threads,
             scenarios: c.scenarios.map(|list| list.iter().map(|s| s.to_string()).collect()),
             execution: Some(c.execution),
+            components: Some(match c.components {
+                Components::Hosted(how) => results::ComponentSupport::Hosted(how.into()),
+                Components::Unsupported(why) => results::ComponentSupport::Unsupported(why.into()),
+            }),
         }
     }
 }

@@ -49,6 +49,22 @@ fn every_scenario_runs_on_every_engine() {
         assert!(ok(t.status) && t.measurement.as_ref().unwrap().summary.is_some(), "throughput {id}: {:?}", t.error);
         assert!(t.ratio_to_native.is_some(), "ratio {id}");
         let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
+        // Component calls: a cell per component host, every benchmark verified; none elsewhere.
+        let components: Vec<_> =
+            s.component_calls.as_ref().unwrap().cells.iter().filter(|c| c.cell.engine == *id).collect();
+        if caps.hosts_components() {
+            assert_eq!(components.len(), 1, "component-calls {id}");
+            let c = &components[0].cell;
+            assert!(ok(c.status), "component-calls {id}: {:?}", c.error);
+            let benches = &c.measurement.as_ref().unwrap().benches;
+            for name in
+                ["noop", "scalars", "swap-case", "invert", "record", "variant-result", "resource-method", "core-invert"]
+            {
+                assert!(benches.iter().any(|b| b.bench == name && b.summary.is_some()), "{id}: {name}");
+            }
+        } else {
+            assert!(components.is_empty(), "{id} hosts no components");
+        }
         if !caps.takes_part_in("latency") {
             // V8 takes part in throughput only: no cell of another scenario is planned for it.
             assert!(s.latency.as_ref().unwrap().cells.iter().all(|c| c.engine != *id), "{id}");

@@ -13,6 +13,10 @@ use measure::kit::{Glue, KitInstance, exported_memory, knobs, memory_error};
 use measure::session::{Session, SessionLimits};
 use wasmtime as wt;
 
+/// What the knobs say about how this driver hosts components (`crate::component`).
+const COMPONENTS_KNOB: &str = "wasmtime::component, typed bindings (bindgen!); WASI 0.2: wasmtime-wasi p2, synchronous; \
+    component-model-async not compiled in; Config::async_support off";
+
 pub struct WasmtimeEngine {
     info: EngineInfo,
     engine: wt::Engine,
@@ -70,6 +74,7 @@ pub fn build(
         "instantiate",
         if pre_instantiate { "InstancePre (imports linked at compile)" } else { "Linker::instantiate" }.into(),
     ));
+    knobs.push(("components", COMPONENTS_KNOB.into()));
     knobs.extend(own);
     let base_config = config.clone();
     let supported = std::sync::OnceLock::new();
@@ -127,6 +132,22 @@ struct WasmtimeModule {
 }
 
 impl WasmtimeEngine {
+    /// The Wasmtime engine behind this configuration.
+    pub(crate) fn wt_engine(&self) -> &wt::Engine {
+        &self.engine
+    }
+
+    /// Sets a new store's fuel and epoch deadline when the configuration's limits are on.
+    pub(crate) fn prepare_store<T>(&self, store: &mut wt::Store<T>) -> Result<()> {
+        if self.limits.instruction_counting {
+            store.set_fuel(u64::MAX)?;
+        }
+        if self.limits.epoch_interruption {
+            store.set_epoch_deadline(u64::MAX);
+        }
+        Ok(())
+    }
+
     fn ready(&self, module: wt::Module) -> Result<Box<dyn CompiledModule>> {
         let pre = if self.pre_instantiate {
             Some(self.linker.instantiate_pre(&module).map_err(|e| anyhow!("linking imports: {e:#}"))?)
@@ -160,18 +181,17 @@ impl Engine for WasmtimeEngine {
     fn instantiate(&self, module: &dyn CompiledModule) -> Result<Box<dyn Instance>> {
         let module = compiled::<WasmtimeModule>(module, &self.info.id)?;
         let mut store = wt::Store::new(&self.engine, ());
-        if self.limits.instruction_counting {
-            store.set_fuel(u64::MAX)?;
-        }
-        if self.limits.epoch_interruption {
-            store.set_epoch_deadline(u64::MAX);
-        }
+        self.prepare_store(&mut store)?;
         let instance = match &module.pre {
             Some(pre) => pre.instantiate(&mut store)?,
             None => self.linker.instantiate(&mut store, &module.module)?,
         };
         let memory = instance.get_memory(&mut store, "memory");
         Ok(KitInstance::boxed(WasmtimeInstance { store, instance, memory }))
+    }
+
+    fn components(&self) -> Option<&dyn measure::component::ComponentHost> {
+        Some(self)
     }
 }
 

@@ -3,13 +3,14 @@
 //! of [`REGISTRY`]: `throughput`, `latency`, `cold-start` (phases and process start),
 //! `memory` (bytes per live instance), `density` (instances per memory budget, instantiation
 //! rate), `concurrency` (new instance per request on 1..N threads), `sandbox-tax` (the cost of
-//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `wasi-programs` (the
+//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `component-calls` (typed calls into components), `wasi-programs` (the
 //! corpus's WASI programs against their native twins), `wasi-io` (one WASI call),
 //! `engine-create` (building an engine) and `instructions` (instructions per call under
 //! Valgrind, `run --measure instructions`); the last two are not in the default set.
 
 pub mod call_overhead;
 pub mod cold_start;
+pub mod component_calls;
 pub mod concurrency;
 pub mod density;
 pub mod engine_create;
@@ -34,6 +35,7 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &concurrency::Concurrency,
     &sandbox_tax::SandboxTax,
     &call_overhead::CallOverhead,
+    &component_calls::ComponentCalls,
     &wasi_programs::WasiPrograms,
     &wasi_io::WasiIo,
     &engine_create::EngineCreate,

@@ -5,6 +5,7 @@
 mod call_overhead;
 mod claims;
 mod cold_start;
+mod components;
 mod footer;
 mod header;
 mod hosting;

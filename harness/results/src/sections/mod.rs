@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 pub mod call_overhead;
 pub mod cold_start;
+pub mod component_calls;
 pub mod concurrency;
 pub mod density;
 pub mod export_call;
@@ -111,6 +112,8 @@ sections! {
         concurrency: concurrency::ConcurrencySection,
         /// `sandbox-tax` (schema 3).
         sandbox_tax: sandbox_tax::SandboxTaxSection,
+        /// `component-calls` (schema 11).
+        component_calls: component_calls::ComponentCallsSection,
     }
 }
 

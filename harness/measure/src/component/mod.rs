@@ -1,0 +1,54 @@
+//! Component hosts: what a driver that hosts WebAssembly components gives the `component-calls`
+//! scenario. A component host loads a component of the `wasmgauge:plugin` world
+//! (`workloads/components/wit/plugin.wit`) into a fresh store with a WASI 0.2 context and the
+//! host's `tick`, and calls its exports through typed bindings ([`Plugin`]). The functions'
+//! native twins, which every call is checked against, are in [`reference`].
+pub mod reference;
+
+use anyhow::Result;
+
+/// An engine that hosts components (declared in the subject registry as `components`).
+pub trait ComponentHost {
+    /// Compiles a component of the `wasmgauge:plugin` world and links its imports (WASI 0.2,
+    /// the host's `tick`) once, for any number of instances.
+    fn compile_plugin(&self, component: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>>;
+}
+
+/// A compiled, linked plugin component.
+pub trait CompiledPlugin {
+    /// A new instance in a fresh store with a fresh WASI 0.2 context.
+    fn instantiate(&self) -> Result<Box<dyn Plugin + '_>>;
+}
+
+/// A resource handle the host holds (of `calls.counter`), as the host's bindings give it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handle(pub u32);
+
+/// One plugin instance, called through the host's typed bindings of `wasmgauge:plugin`.
+/// Each method is one call of the WIT function of the same name.
+pub trait Plugin {
+    /// `calls.noop`.
+    fn noop(&mut self) -> Result<()>;
+    /// `calls.scalars`.
+    fn scalars(&mut self, a: u32, b: u64, c: f32, d: f64) -> Result<f64>;
+    /// `calls.swap-case`.
+    fn swap_case(&mut self, s: &str) -> Result<String>;
+    /// `calls.invert`.
+    fn invert(&mut self, data: &[u8]) -> Result<(i64, Vec<u8>)>;
+    /// `calls.mirror`.
+    fn mirror(&mut self, p: &reference::Point) -> Result<reference::Point>;
+    /// `calls.area`.
+    fn area(&mut self, s: reference::Shape) -> Result<Result<f64, String>>;
+    /// `calls.counter`'s constructor.
+    fn counter_new(&mut self, start: u64) -> Result<Handle>;
+    /// `calls.counter.add`.
+    fn counter_add(&mut self, counter: Handle, n: u64) -> Result<u64>;
+    /// Drops the counter (the guest's destructor runs).
+    fn counter_drop(&mut self, counter: Handle) -> Result<()>;
+    /// `calls.call-host`.
+    fn call_host(&mut self, n: u32) -> Result<u64>;
+    /// `image.resize`.
+    fn resize(&mut self, img: &reference::Picture, width: u32, height: u32) -> Result<reference::Picture>;
+    /// `image.grayscale`.
+    fn grayscale(&mut self, img: &reference::Picture) -> Result<reference::Picture>;
+}

@@ -1,0 +1,321 @@
+//! `component-calls`: what a typed call through the canonical ABI costs on each component host,
+//! per guest component of the corpus (`corpus/components/<guest>.wasm`, the `wasmgauge:plugin`
+//! world): a no-op; four scalars in, one out; a string in and out and a `list<u8>` in and out,
+//! 16 B to 1 MiB; a record; a variant in, a result out; a resource (constructor, method, drop;
+//! and the method alone); guest->host calls of the imported `tick`; the image processor. Beside
+//! the list sizes, the same transform as a core-module call on the same configuration (the host
+//! writes N bytes into memory, calls `invert(ptr, len)`, reads N back: `core-invert`), and
+//! beside the no-op, a core module's no-op through the typed call path (`core-noop`).
+//!
+//! Every answer is checked against the native twins (`measure::component::reference`): scalar,
+//! record, variant and resource answers on every call; on every call a string's length and a
+//! list's checksum, and after every timed batch (outside the clock) the whole of the last
+//! call's output, as call overhead checks its read-back bytes. Sampled by the one sampler, in
+//! rounds of processes like call overhead; one cell per host and guest.
+use crate::benches::{self, Bench, Modes, finish, guest_to_host};
+use crate::component::reference::{self as r, Point, Shape};
+use crate::component::{ComponentHost, Plugin};
+use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
+use crate::measurement::time_batch;
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, verdict};
+use crate::subject::Subject;
+use crate::summary::View;
+use anyhow::{Context, Result, anyhow, bail};
+use results::format::fmt_ns;
+use results::ids;
+use results::measurements::{BenchResult, CallOverheadMeasurement};
+use results::plans::CallOverheadPlan;
+use results::sections::component_calls::{ComponentCallsCell, ComponentCallsSection};
+use results::{CellStatus, ResultsFile};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+/// The `component-calls` scenario.
+pub struct ComponentCalls;
+
+const NAME: &str = ids::COMPONENT_CALLS;
+
+/// Payload sizes of the string and list benchmarks, in bytes.
+pub const SIZES: [usize; 4] = [16, 4 << 10, 64 << 10, 1 << 20];
+
+/// The guest components measured, by corpus name (`corpus/components/<name>.wasm`).
+pub const GUESTS: &[&str] = &["plugin-rust"];
+
+/// The image the image processor is timed on (RGBA), and the size `resize` makes of it.
+const IMAGE: (u32, u32) = (256, 256);
+const RESIZED: (u32, u32) = (128, 96);
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Cell {
+    component: PathBuf,
+    guest: String,
+    checksum_wasm: PathBuf,
+    empty_wasm: PathBuf,
+    plan: CallOverheadPlan,
+}
+
+impl Scenario for ComponentCalls {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn about(&self) -> &'static str {
+        "typed component calls through the canonical ABI (WIT types, 16 B .. 1 MiB), beside the core-module call"
+    }
+
+    fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
+        if run.is_selected(NAME) {
+            results.scenarios.component_calls = Some(ComponentCallsSection { sizes: SIZES.to_vec(), cells: vec![] });
+        }
+    }
+
+    /// One cell per component host and guest, in rounds of processes.
+    fn plan(&self, run: &RunPlan) -> Result<Vec<PlannedCell>> {
+        if !run.is_selected(NAME) {
+            return Ok(vec![]);
+        }
+        let mut plan = run.profile.call_overhead.clone().context("the profile has no call-overhead plan")?;
+        plan.data_sizes = SIZES.to_vec();
+        let hosts = run.subjects.iter().filter(|s| s.capabilities.as_ref().is_some_and(|c| c.hosts_components()));
+        let per = plan.warmup_ms + plan.max_bench_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
+        let benches = 10 + 3 * SIZES.len() as u64;
+        let mut cells = Vec::new();
+        for subject in hosts {
+            for guest in GUESTS {
+                let cell = Cell {
+                    component: run.corpus_dir.join("components").join(format!("{guest}.wasm")),
+                    guest: guest.to_string(),
+                    checksum_wasm: run.corpus_dir.join("checksum.wasm"),
+                    empty_wasm: run.corpus_dir.join("empty.wasm"),
+                    plan: plan.clone(),
+                };
+                let label = format!("{NAME} {guest} on {}", subject.id);
+                let estimate = (PROCESS_MS + benches * per) * plan.processes.max(1) as u64;
+                let planned = PlannedCell::new(NAME, label, &subject.id, run.options, estimate, &cell)?;
+                cells.push(if plan.processes > 1 { planned.in_rounds(plan.processes, NAME.into()) } else { planned });
+            }
+        }
+        Ok(cells)
+    }
+
+    fn combine(&self, _cell: &PlannedCell, runs: Vec<ProcessOutcome>) -> Outcome {
+        benches::combine(runs)
+    }
+
+    fn measure(&self, ctx: &DriverCell, cell: &serde_json::Value) -> Result<serde_json::Value> {
+        let cell: Cell = serde_json::from_value(cell.clone())?;
+        let Subject::Wasm(engine) = ctx.subject else { bail!("a baseline hosts no components") };
+        let host = engine.components().ok_or_else(|| anyhow!("{} hosts no components", engine.info().id))?;
+        let read = |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+        let component = read(&cell.component)?;
+        let core = CoreModules { checksum: read(&cell.checksum_wasm)?, empty: read(&cell.empty_wasm)? };
+        let modes = Modes { sample: true, latency: false };
+        let m = measure_host(engine.as_ref(), host, &component, &core, &cell.plan, modes)?;
+        Ok(serde_json::to_value(m)?)
+    }
+
+    fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
+        let guest = cell.cell::<Cell>().map(|c| c.guest).unwrap_or_default();
+        let wall_ms = outcome.wall_ms();
+        let (status, error, measurement) = outcome.settle::<CallOverheadMeasurement>();
+        let bench_errors: Vec<String> = measurement
+            .iter()
+            .flat_map(|m| m.benches.iter())
+            .filter_map(|b| b.error.as_ref().map(|e| format!("{}: {e}", b.label())))
+            .collect();
+        let status = if status == CellStatus::Ok && !bench_errors.is_empty() { CellStatus::Failed } else { status };
+        let error = error.or_else(|| (!bench_errors.is_empty()).then(|| bench_errors.join("; ")));
+        let text =
+            verdict(status, &error, || format!("{} benchmarks", measurement.as_ref().map_or(0, |m| m.benches.len())));
+        let bench_cell =
+            results::bench_cells::BenchCell { engine: cell.subject.clone(), status, error, measurement, wall_ms };
+        let section = results.scenarios.component_calls.get_or_insert_with(Default::default);
+        section.cells.push(ComponentCallsCell { component: guest, cell: bench_cell });
+        (status, text)
+    }
+
+    fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
+        if view.engines_in(NAME).is_empty() {
+            return vec![];
+        }
+        let table = view
+            .matrix(NAME, "time_per_call", |c| format!("{} ±{}", fmt_ns(c.value), fmt_ns(c.estimate().half_width())));
+        vec![format!(
+            "Component calls: median per typed call ± half-width of its 95% interval (core-invert: the same transform as a core-module call):\n{table}\n{}",
+            view.noise(NAME, "time_per_call")
+        )]
+    }
+}
+
+/// A benchmark of `n` payload bytes whose output is checked cheaply on every call (`quick`)
+/// and whole after every batch (`full`, outside the clock).
+fn payload_bench<T>(
+    sampler: &Bench,
+    name: &str,
+    n: usize,
+    mut call: impl FnMut() -> Result<T>,
+    quick: impl Fn(&T) -> Result<()>,
+    full: impl Fn(&T) -> Result<()>,
+) -> BenchResult {
+    let mut r = BenchResult::new(name, None, Some(n));
+    let mut last = None;
+    let outcome = sampler.run(&mut r, |iters| {
+        let ns = time_batch(iters, || {
+            let out = call()?;
+            quick(&out)?;
+            last = Some(out);
+            Ok(())
+        })?;
+        match &last {
+            Some(out) => full(out)?,
+            None => bail!("no call was made"),
+        }
+        Ok(ns)
+    });
+    finish(r, outcome)
+}
+
+/// The core modules the component calls are set beside: `checksum.wasm` (the same transform
+/// as `invert`) and `empty.wasm` (a core no-op).
+pub struct CoreModules {
+    /// `checksum.wasm`.
+    pub checksum: Vec<u8>,
+    /// `empty.wasm`.
+    pub empty: Vec<u8>,
+}
+
+/// Every benchmark of one guest on one component host, and the core-module calls beside them.
+pub fn measure_host(
+    engine: &dyn Engine,
+    host: &dyn ComponentHost,
+    component: &[u8],
+    core: &CoreModules,
+    plan: &CallOverheadPlan,
+    modes: Modes,
+) -> Result<CallOverheadMeasurement> {
+    let sampler = Bench::new(plan, modes);
+    let compiled = host.compile_plugin(component)?;
+    let mut p: Box<dyn Plugin + '_> = compiled.instantiate()?;
+    let mut benches = Vec::new();
+    let simple = |name: &str| BenchResult::new(name, None, None);
+
+    let mut r = simple("noop");
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, (), || p.noop()));
+    benches.push(finish(r, outcome));
+
+    let (a, b, c, d) = r::SCALARS_ARGS;
+    let mut r = simple("scalars");
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::scalars(a, b, c, d), || p.scalars(a, b, c, d)));
+    benches.push(finish(r, outcome));
+
+    for &n in &plan.data_sizes {
+        let text = r::text(n);
+        let expected = r::swap_case(&text);
+        benches.push(payload_bench(
+            &sampler,
+            "swap-case",
+            n,
+            || p.swap_case(black_box(&text)),
+            |out| if out.len() == n { Ok(()) } else { bail!("swap-case returned {} bytes for {n}", out.len()) },
+            |out| if *out == expected { Ok(()) } else { bail!("swap-case's text differs from the native answer") },
+        ));
+    }
+    for &n in &plan.data_sizes {
+        let input = crate::micro::checksum_buffer(n);
+        let (sum, expected) = r::invert(&input);
+        benches.push(payload_bench(
+            &sampler,
+            "invert",
+            n,
+            || p.invert(black_box(&input)),
+            |(got, bytes)| {
+                if *got != sum || bytes.len() != n {
+                    bail!(
+                        "invert returned checksum {got} and {} bytes, the native answer is {sum} and {n}",
+                        bytes.len()
+                    );
+                }
+                Ok(())
+            },
+            |(_, bytes)| {
+                if *bytes == expected { Ok(()) } else { bail!("invert's bytes differ from the native answer") }
+            },
+        ));
+    }
+
+    let point = Point { x: 1.5, y: -2.25, label: "wasmgauge plugin".into() };
+    let mut r = simple("record");
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::mirror(&point), || p.mirror(black_box(&point))));
+    benches.push(finish(r, outcome));
+
+    let shape = Shape::Circle(2.0);
+    let mut r = simple("variant-result");
+    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::area(shape), || p.area(black_box(shape))));
+    benches.push(finish(r, outcome));
+
+    let mut r = simple("resource-lifetime");
+    let outcome = sampler.run(&mut r, |iters| {
+        timed_loop(iters, 42u64, || {
+            let c = p.counter_new(40)?;
+            let v = p.counter_add(c, 2)?;
+            p.counter_drop(c)?;
+            Ok(v)
+        })
+    });
+    benches.push(finish(r, outcome));
+
+    let counter = p.counter_new(0)?;
+    let mut value = 0u64;
+    let mut r = simple("resource-method");
+    let outcome = sampler.run(&mut r, |iters| {
+        time_batch(iters, || {
+            let got = p.counter_add(counter, 1)?;
+            value += 1;
+            if got != value {
+                bail!("counter.add returned {got}, the native count is {value}");
+            }
+            Ok(())
+        })
+    });
+    benches.push(finish(r, outcome));
+    p.counter_drop(counter)?;
+
+    benches.push(guest_to_host(&sampler, plan.host_calls, |k, iters| {
+        let k = u32::try_from(k)?;
+        timed_loop(iters, r::call_host(k), || p.call_host(k))
+    }));
+
+    let img = r::picture(IMAGE.0, IMAGE.1);
+    let gray = r::grayscale(&img);
+    let resized = r::resize(&img, RESIZED.0, RESIZED.1);
+    let bytes = img.data.len();
+    benches.push(payload_bench(
+        &sampler,
+        "image-grayscale",
+        bytes,
+        || p.grayscale(black_box(&img)),
+        |out| if out.data.len() == bytes { Ok(()) } else { bail!("grayscale changed the image's size") },
+        |out| if *out == gray { Ok(()) } else { bail!("grayscale's pixels differ from the native answer") },
+    ));
+    benches.push(payload_bench(
+        &sampler,
+        "image-resize",
+        bytes,
+        || p.resize(black_box(&img), RESIZED.0, RESIZED.1),
+        |out| {
+            if out.width == RESIZED.0 && out.height == RESIZED.1 { Ok(()) } else { bail!("resize made the wrong size") }
+        },
+        |out| if *out == resized { Ok(()) } else { bail!("resize's pixels differ from the native answer") },
+    ));
+
+    let mut empty = engine.instantiate(engine.compile(&core.empty)?.as_ref())?;
+    let mut r = simple("core-noop");
+    let outcome = sampler.run(&mut r, |iters| empty.time_micro(MicroCall::Empty, CallPath::Typed, iters));
+    benches.push(finish(r, outcome));
+    for mut b in benches::core_data(&sampler, engine, &core.checksum, &plan.data_sizes)? {
+        b.bench = "core-invert".into();
+        benches.push(b);
+    }
+    Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
+}

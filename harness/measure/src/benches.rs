@@ -8,8 +8,9 @@ use crate::measurement::time_batch;
 use crate::micro;
 use crate::rounds::Series;
 use crate::sampler::{Count, Sampler, WarmUp, batch_iters};
-use crate::scenario::{Outcome, ProcessOutcome};
+use crate::scenario::{Outcome, ProcessOutcome, verdict};
 use anyhow::{Context, Result, bail};
+use results::CellStatus;
 use results::latency;
 use results::measurements::{BenchResult, CallOverheadMeasurement};
 use results::plans::CallOverheadPlan;
@@ -165,6 +166,24 @@ pub fn combine(runs: Vec<ProcessOutcome>) -> Outcome {
         })
         .collect();
     crate::rounds::done(&CallOverheadMeasurement { calibration: first.calibration, benches }, wall_ms)
+}
+
+/// A benchmark cell's outcome as a recorder takes it: its status (failed when any benchmark
+/// failed), its error (the benchmarks' errors joined), the measurement, the wall time and the
+/// line the run prints.
+pub fn settle(outcome: Outcome) -> (CellStatus, Option<String>, Option<CallOverheadMeasurement>, u64, String) {
+    let wall_ms = outcome.wall_ms();
+    let (status, error, measurement) = outcome.settle::<CallOverheadMeasurement>();
+    let bench_errors: Vec<String> = measurement
+        .iter()
+        .flat_map(|m| m.benches.iter())
+        .filter_map(|b| b.error.as_ref().map(|e| format!("{}: {e}", b.label())))
+        .collect();
+    let status = if status == CellStatus::Ok && !bench_errors.is_empty() { CellStatus::Failed } else { status };
+    let error = error.or_else(|| (!bench_errors.is_empty()).then(|| bench_errors.join("; ")));
+    let text =
+        verdict(status, &error, || format!("{} benchmarks", measurement.as_ref().map_or(0, |m| m.benches.len())));
+    (status, error, measurement, wall_ms, text)
 }
 
 /// The core-module data benchmark (`data`, N bytes): the host writes N bytes into the

@@ -16,7 +16,7 @@ use crate::engine::{CallPath, Engine, Instance, MicroCall, timed_loop};
 use crate::executor::subprocess::RunnerChild;
 use crate::measurement::time_batch;
 use crate::micro::{self as micro_native, ADD4_ARGS};
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, verdict};
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
 use anyhow::{Context, Result, anyhow, bail};
@@ -114,17 +114,7 @@ impl Scenario for CallOverhead {
 
     fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
         let modes = cell.cell::<Cell>().expect("planned by this scenario").modes;
-        let wall_ms = outcome.wall_ms();
-        let (status, error, measurement) = outcome.settle::<CallOverheadMeasurement>();
-        let bench_errors: Vec<String> = measurement
-            .iter()
-            .flat_map(|m| m.benches.iter())
-            .filter_map(|b| b.error.as_ref().map(|e| format!("{}: {e}", b.label())))
-            .collect();
-        let status = if status == CellStatus::Ok && !bench_errors.is_empty() { CellStatus::Failed } else { status };
-        let error = error.or_else(|| (!bench_errors.is_empty()).then(|| bench_errors.join("; ")));
-        let text =
-            verdict(status, &error, || format!("{} benchmarks", measurement.as_ref().map_or(0, |m| m.benches.len())));
+        let (status, error, measurement, wall_ms, text) = benches::settle(outcome);
         let sc = &mut results.scenarios;
         if let Some(latency) = sc.latency.as_mut().filter(|_| modes.latency) {
             for b in measurement.iter().flat_map(|m| m.benches.iter()).filter(|b| b.not_applicable.is_none()) {

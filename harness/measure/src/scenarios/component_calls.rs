@@ -17,7 +17,7 @@ use crate::component::reference::{self as r, Point, Shape};
 use crate::component::{ComponentHost, Plugin};
 use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
 use crate::measurement::time_batch;
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario, verdict};
+use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
 use anyhow::{Context, Result, anyhow, bail};
@@ -117,17 +117,7 @@ impl Scenario for ComponentCalls {
 
     fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
         let guest = cell.cell::<Cell>().map(|c| c.guest).unwrap_or_default();
-        let wall_ms = outcome.wall_ms();
-        let (status, error, measurement) = outcome.settle::<CallOverheadMeasurement>();
-        let bench_errors: Vec<String> = measurement
-            .iter()
-            .flat_map(|m| m.benches.iter())
-            .filter_map(|b| b.error.as_ref().map(|e| format!("{}: {e}", b.label())))
-            .collect();
-        let status = if status == CellStatus::Ok && !bench_errors.is_empty() { CellStatus::Failed } else { status };
-        let error = error.or_else(|| (!bench_errors.is_empty()).then(|| bench_errors.join("; ")));
-        let text =
-            verdict(status, &error, || format!("{} benchmarks", measurement.as_ref().map_or(0, |m| m.benches.len())));
+        let (status, error, measurement, wall_ms, text) = benches::settle(outcome);
         let bench_cell =
             results::bench_cells::BenchCell { engine: cell.subject.clone(), status, error, measurement, wall_ms };
         let section = results.scenarios.component_calls.get_or_insert_with(Default::default);

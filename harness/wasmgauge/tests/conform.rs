@@ -46,7 +46,7 @@ fn hostile_guests_are_contained_and_a_hang_is_caught_by_the_watchdog() {
     assert_eq!(s.cells.len(), 5 * common::conformance_ids().len());
     for c in &s.cells {
         // V8's JS API gives an embedder no memory cap: the guest grows its memory past the cap
-        // until V8 refuses (near the worker's 3 GiB data limit) or the session's 200 ms
+        // until V8 refuses (near the worker's 3 GiB data limit) or the session's 1 s
         // deadline stops it, whichever comes first on the machine.
         if c.case == "memory_grow_past_cap" && c.engine.starts_with("v8-") {
             let uncapped = c.containment == Containment::NotContained && c.detail.contains("no memory cap");

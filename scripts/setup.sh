@@ -67,3 +67,7 @@ if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
   command -v chromium >/dev/null || { echo "setup: chromium could not be installed" >&2; exit 1; }
 fi
+
+# Components nobody on the team wrote or built (the Wasmtime CLI's own test components, from
+# its crates.io package, sha256 pinned), for the `run --component` agreement test.
+scripts/fetch-peer-components.sh

@@ -171,6 +171,8 @@ mod tests {
                 "engine-create": {"plan": {}, "cells": [workload_cell("b")]},
                 "component_calls": {"sizes": [16], "cells": [{"component": "plugin-rust", "engine": "b",
                     "status": "failed", "error": "planted", "wall_ms": 0}]},
+                "component_invoke": {"component": "c.wasm", "component_sha256": "ef", "invoke": "f()",
+                    "engines_agree": true, "cells": [failed("b")]},
             }),
         );
         let m = merge(&[a, b]).unwrap();
@@ -197,10 +199,11 @@ mod tests {
         for field in ["throughput", "latency", "cold_start", "call_overhead", "memory", "density", "concurrency"] {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
-        for field in ["sandbox_tax", "wasi_command", "export_call", "component_calls"] {
+        assert_eq!(s.component_invoke.as_ref().unwrap().cells.len(), 1);
+        for field in ["sandbox_tax", "wasi_command", "export_call", "component_calls", "component_invoke"] {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
-        assert_eq!(results::Scenarios::TYPED.len(), 11, "a new typed section needs its line in this test too");
+        assert_eq!(results::Scenarios::TYPED.len(), 12, "a new typed section needs its line in this test too");
     }
 
     #[test]

@@ -232,9 +232,18 @@ pub fn sample_workload(
     expected: u64,
     plan: &SamplingPlan,
 ) -> Result<ThroughputMeasurement> {
-    let sampler = Sampler::for_executors();
     let setup = exec.prepare(code, input)?;
-    let mut batch = executor_batch(exec, expected);
+    sample_calls(Sampler::for_executors(), setup, executor_batch(exec, expected), plan)
+}
+
+/// The throughput measurement of a prepared call's `batch` (calls verified inside it): a first
+/// call, the warm-up of `plan`, then its samples; `setup` is what preparing took.
+pub fn sample_calls(
+    sampler: Sampler,
+    setup: SetupTimes,
+    mut batch: impl FnMut(u64) -> Result<u64>,
+    plan: &SamplingPlan,
+) -> Result<ThroughputMeasurement> {
     let first_call_ns = batch(1)?;
     let warmed = sampler.warm_up(&mut batch, WarmUp::of(plan))?;
     let iters = batch_iters(warmed.per_call_ns, plan.sample_target_ms);

@@ -5,7 +5,7 @@
 //! report (HTML, Markdown, CSV, BMF) and the terminal tables all read this list, so they cannot
 //! disagree on what a file says.
 use crate::manifest::CorpusRecord;
-use crate::measurements::{ProcessPath, ProcessRun};
+use crate::measurements::{ProcessPath, ProcessRun, ThroughputMeasurement};
 use crate::values::{CellStatus, Size};
 use stats::Estimate;
 
@@ -261,6 +261,28 @@ impl Flat<'_> {
             });
         }
     }
+
+    /// A bring-your-own call (`run --module --export`, `run --component --invoke`): its
+    /// problem, or its time per call (median of the samples) gated on the code's sha256;
+    /// `what` is (scenario id, the call, the sha256).
+    pub fn user_call(&mut self, what: (&str, &str, &str), c: UserCall, m: Option<&ThroughputMeasurement>) {
+        let (id, item, sha256) = what;
+        self.problem(id, item, c.engine, c.status, c.error);
+        let Some(m) = m.filter(|_| c.status == CellStatus::Ok) else { return };
+        let median = m.summary.as_ref().map(|s| s.median).unwrap_or_else(|| stats::median_estimate(&m.per_call_ns));
+        let cell = self.push(id, item, c.engine, "time_per_call", "ns", median, Some(m.per_call_ns.len()));
+        Flat::gated(cell, m.per_call_ns.clone(), vec![sha256.to_string()]);
+    }
+}
+
+/// One configuration's call of a user's code, as the bring-your-own sections keep it.
+pub struct UserCall<'a> {
+    /// The configuration.
+    pub engine: &'a str,
+    /// How its cell ended.
+    pub status: CellStatus,
+    /// Why it failed.
+    pub error: Option<&'a str>,
 }
 
 #[cfg(test)]

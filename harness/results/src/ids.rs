@@ -4,6 +4,7 @@
 pub use crate::sections::call_overhead::ID as CALL_OVERHEAD;
 pub use crate::sections::cold_start::{ID as COLD_START, PROCESS_ID as PROCESS_START};
 pub use crate::sections::component_calls::ID as COMPONENT_CALLS;
+pub use crate::sections::component_invoke::ID as COMPONENT_INVOKE;
 pub use crate::sections::concurrency::ID as CONCURRENCY;
 pub use crate::sections::density::ID as DENSITY;
 pub use crate::sections::export_call::ID as EXPORT_CALL;

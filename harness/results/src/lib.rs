@@ -44,6 +44,7 @@ pub use file::{
 pub use manifest::{CorpusModule, CorpusRecord};
 pub use sections::call_overhead::{CallOverheadCell, CallOverheadSection};
 pub use sections::cold_start::{ColdStartCell, ColdStartSection, ProcessStartCell};
+pub use sections::component_invoke::{ComponentInvokeCell, ComponentInvokeSection};
 pub use sections::concurrency::ConcurrencySection;
 pub use sections::density::DensitySection;
 pub use sections::export_call::{ExportCallCell, ExportCallSection};

@@ -37,7 +37,7 @@ pub struct ModuleRequest {
 
 /// Reads a module (wasm binary or WAT text), validates it and finds the export's signature.
 pub fn load_module(path: &Path, export: &str) -> Result<(Vec<u8>, FuncSignature)> {
-    let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    let wasm = crate::inspect::core_module(path)?;
     let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
     for import in &shape.imports {
         let (m, n) = import.split_once('.').unwrap_or((import, ""));
@@ -85,26 +85,14 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
     let args = parse_args(&req.export, &sig, &req.args)?;
     // Every WebAssembly configuration that times single calls in its own process (not V8 in
     // Node, whose calls cross a pipe), less those measured only when named.
-    let named = !req.settings.engines.is_empty();
-    let chosen: Vec<_> = subjects
-        .resolve(&req.settings.engines)?
-        .into_iter()
-        .filter(|s| s.capabilities().is_wasm() && s.capabilities().takes_part_in(ids::EXPORT_CALL))
-        .filter(|s| named || s.only_when_named.is_none())
-        .collect();
+    let chosen = choose(subjects, &req.settings, |s| {
+        s.capabilities().is_wasm() && s.capabilities().takes_part_in(ids::EXPORT_CALL)
+    })?;
     if chosen.is_empty() {
         bail!("baselines need the workload's source; choose at least one WebAssembly engine for --module");
     }
-    let mut profile = Profile::get(req.settings.profile);
-    if let Some(t) = req.settings.timeout_s {
-        profile.cell_timeout_s = t;
-    }
-    let timeout = Duration::from_secs(profile.cell_timeout_s);
-    let mut staged = tempfile::Builder::new().prefix("wasmgauge-module-").suffix(".wasm").tempfile()?;
-    std::io::Write::write_all(&mut staged, &wasm)?;
-
-    let mut results = crate::run::new_results(profile.clone(), &req.settings.options, subjects, &chosen)?;
-    results.scenarios.export_call = Some(ExportCallSection {
+    let mut byo = Byo::new(&req.settings, subjects, &chosen, &wasm, "module")?;
+    byo.results.scenarios.export_call = Some(ExportCallSection {
         module: req.module.display().to_string(),
         module_sha256: sha256_hex(&wasm),
         export: req.export.clone(),
@@ -112,29 +100,15 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
         engines_agree: false,
         cells: Vec::new(),
     });
-    let path = req
-        .settings
-        .out
-        .clone()
-        .unwrap_or_else(|| crate::run::default_results_path(&req.settings.results_dir, "module"));
     let task = ExportCallTask {
-        wasm_path: staged.path().to_path_buf(),
+        wasm_path: byo.staged.path().to_path_buf(),
         export: req.export.clone(),
         args: args.clone(),
         result_types: sig.results.clone(),
-        plan: profile.throughput.clone(),
+        plan: byo.profile.throughput.clone(),
     };
-    let scratch = tempfile::tempdir()?;
-    let here = crate::run::Here { subjects, scratch: scratch.path(), timeout };
-    for subject in &chosen {
-        let id = subject.id();
-        eprintln!("wasmgauge: {} on {id} ...", req.export);
-        let label = format!("export-call {} on {id}", req.export);
-        let cell = PlannedCell::new(ExportCall.name(), label, &id, &req.settings.options, 0, &task)?;
-        let outcome = crate::run::measure_cell(subjects, &cell, &here, timeout, None);
-        ExportCall.record(&mut results, &cell, outcome);
-        results.save(&path).context("saving results")?;
-    }
+    byo.each(&ExportCall, &req.export, &task, |_| Ok(()))?;
+    let mut results = byo.results;
     let section = results.scenarios.export_call.as_mut().expect("created above");
     let answers: Vec<&Vec<Val>> = section.cells.iter().filter_map(|c| c.results.as_ref()).collect();
     section.engines_agree = !answers.is_empty() && answers.windows(2).all(|w| w[0] == w[1]);
@@ -142,8 +116,84 @@ pub fn run(req: &ModuleRequest, subjects: &Subjects) -> Result<ModuleSummary> {
     let agree = section.engines_agree;
     results.complete = true;
     results.finished_at = Some(now_rfc3339());
-    results.save(&path)?;
-    Ok(ModuleSummary { path, results, agree, failed_cells })
+    results.save(&byo.path)?;
+    Ok(ModuleSummary { path: byo.path, results, agree, failed_cells })
+}
+
+/// The configurations a bring-your-own run uses: those named (or all), that `takes_part`, less
+/// those measured only when named.
+pub fn choose<'s>(
+    subjects: &'s Subjects,
+    settings: &ModuleSettings,
+    takes_part: impl Fn(&crate::registry::Subject) -> bool,
+) -> Result<Vec<&'s crate::registry::Subject>> {
+    let named = !settings.engines.is_empty();
+    Ok(subjects
+        .resolve(&settings.engines)?
+        .into_iter()
+        .filter(|s| takes_part(s))
+        .filter(|s| named || s.only_when_named.is_none())
+        .collect())
+}
+
+/// A bring-your-own run in progress: the user's code staged in a file every driver reads, the
+/// profile, the results file being written (saved after every cell, so an interrupted run keeps
+/// what it measured) and where it goes.
+pub struct Byo<'a> {
+    pub subjects: &'a Subjects,
+    chosen: Vec<&'a crate::registry::Subject>,
+    options: EngineOptions,
+    pub profile: Profile,
+    pub staged: tempfile::NamedTempFile,
+    pub results: ResultsFile,
+    pub path: PathBuf,
+}
+
+impl<'a> Byo<'a> {
+    /// Stages `bytes` and starts the results file (`stem`: the default file name's).
+    pub fn new(
+        settings: &ModuleSettings,
+        subjects: &'a Subjects,
+        chosen: &[&'a crate::registry::Subject],
+        bytes: &[u8],
+        stem: &str,
+    ) -> Result<Byo<'a>> {
+        let mut profile = Profile::get(settings.profile);
+        if let Some(t) = settings.timeout_s {
+            profile.cell_timeout_s = t;
+        }
+        let mut staged = tempfile::Builder::new().prefix("wasmgauge-byo-").suffix(".wasm").tempfile()?;
+        std::io::Write::write_all(&mut staged, bytes)?;
+        let results = crate::run::new_results(profile.clone(), &settings.options, subjects, chosen)?;
+        let path =
+            settings.out.clone().unwrap_or_else(|| crate::run::default_results_path(&settings.results_dir, stem));
+        Ok(Byo { subjects, chosen: chosen.to_vec(), options: settings.options.clone(), profile, staged, results, path })
+    }
+
+    /// One cell of `scenario` per chosen configuration, each in a fresh driver process,
+    /// recorded and saved; `after` sees the results after each (and may stop the run).
+    pub fn each<T: serde::Serialize>(
+        &mut self,
+        scenario: &dyn Scenario,
+        what: &str,
+        task: &T,
+        mut after: impl FnMut(&ResultsFile) -> Result<()>,
+    ) -> Result<()> {
+        let timeout = Duration::from_secs(self.profile.cell_timeout_s);
+        let scratch = tempfile::tempdir()?;
+        let here = crate::run::Here { subjects: self.subjects, scratch: scratch.path(), timeout };
+        for subject in self.chosen.clone() {
+            let id = subject.id();
+            eprintln!("wasmgauge: {what} on {id} ...");
+            let label = format!("{} {what} on {id}", scenario.name());
+            let cell = PlannedCell::new(scenario.name(), label, &id, &self.options, 0, task)?;
+            let outcome = crate::run::measure_cell(self.subjects, &cell, &here, timeout, None);
+            scenario.record(&mut self.results, &cell, outcome);
+            self.results.save(&self.path).context("saving results")?;
+            after(&self.results)?;
+        }
+        Ok(())
+    }
 }
 
 /// engine | results | median per call.

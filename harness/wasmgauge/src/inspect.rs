@@ -22,12 +22,33 @@ pub struct ModuleShape {
 }
 
 /// Validates a wasm binary and reads its imports and exports (with function signatures). A
-/// component is refused with a message saying so (wasmgauge runs core modules).
+/// component is refused with a message saying so (see [`core_module`]).
+/// A wasm binary, or WAT text made one, from `path`; what fails says so in one line (`what`
+/// names what the user gave: module, component).
+pub fn read_wasm(path: &std::path::Path, what: &str) -> Result<Vec<u8>> {
+    wat::parse_file(path).map_err(|e| {
+        let text = e.to_string();
+        let line: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(2).collect();
+        anyhow::anyhow!("malformed {what} {}: {}", path.display(), line.join(" "))
+    })
+}
+
+/// A user's module (`run --module`, `gate --paired`) read from `path`: binary or text, and a
+/// core module; a component is refused in one line that points to `--component`.
+pub fn core_module(path: &std::path::Path) -> Result<Vec<u8>> {
+    let wasm = read_wasm(path, "module")?;
+    if wasmparser::Parser::is_component(&wasm) {
+        bail!(
+            "{} is a WebAssembly component, not a core module: run it with `--component {0} --invoke 'name(args)'`",
+            path.display()
+        );
+    }
+    Ok(wasm)
+}
+
 pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
     if wasmparser::Parser::is_component(wasm) {
-        bail!(
-            "this is a WebAssembly component, not a core module: wasmgauge loads core modules and WASI preview 1 commands"
-        );
+        bail!("this is a WebAssembly component, not a core module");
     }
     let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::default());
     let types = validator.validate_all(wasm).map_err(|e| anyhow!("invalid WebAssembly module: {e}"))?;

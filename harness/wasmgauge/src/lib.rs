@@ -10,6 +10,7 @@
 //! [`environment`]. It links no runtime crate: every runtime is a driver executable it launches.
 
 pub mod args;
+pub mod bring_your_component;
 pub mod bring_your_own;
 pub mod commands;
 pub mod corpus;

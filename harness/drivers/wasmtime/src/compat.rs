@@ -91,3 +91,27 @@ pub fn preopen(
     builder.preopened_dir(host, guest, dir, file)?;
     Ok(())
 }
+
+/// After a component function's call: 48 cleans up by itself (`post_return` is deprecated
+/// and does nothing); the 36 line needs it before the next call.
+#[cfg(not(wg_major_wasmtime = "36"))]
+pub fn post_return<T>(_func: &wt::component::Func, _store: &mut wt::Store<T>) -> wt::Result<()> {
+    Ok(())
+}
+
+#[cfg(wg_major_wasmtime = "36")]
+pub fn post_return<T>(func: &wt::component::Func, store: &mut wt::Store<T>) -> wt::Result<()> {
+    func.post_return(store)
+}
+
+/// A component type's export as its item: 48 wraps it with its annotations
+/// (`ComponentExtern`), the 36 line gives the item itself.
+#[cfg(not(wg_major_wasmtime = "36"))]
+pub fn item(export: wt::component::types::ComponentExtern<'_>) -> wt::component::types::ComponentItem {
+    export.ty
+}
+
+#[cfg(wg_major_wasmtime = "36")]
+pub fn item(export: wt::component::types::ComponentItem) -> wt::component::types::ComponentItem {
+    export
+}

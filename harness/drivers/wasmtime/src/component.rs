@@ -3,45 +3,14 @@
 //! (synchronous), the host's `tick`, and one `InstancePre` per compiled component; each
 //! instance gets a fresh store, WASI context and resource table. The same configuration's
 //! engine compiles core modules and components.
+use crate::component_world::{State, bindings, ok};
 use crate::engine::WasmtimeEngine;
 use anyhow::{Result, anyhow};
-use measure::component::reference::{self as r, Picture, Point, Shape};
-use measure::component::{CompiledPlugin, ComponentHost, Handle, Plugin};
-use wasmtime::component::{Component, HasSelf, Linker, ResourceAny, ResourceTable};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-
-mod bindings {
-    wasmtime::component::bindgen!({
-        world: "plugin",
-        path: "../../../workloads/components/wit",
-    });
-}
+use measure::component::reference::{Picture, Point, Shape};
+use measure::component::{AnyComponent, CompiledPlugin, ComponentHost, Handle, Plugin};
+use wasmtime::component::{Component, ResourceAny};
 
 use bindings::exports::wasmgauge::plugin::{calls, image};
-
-/// Wasmtime's error as anyhow's (a different type on 48, the same one on the 36 line).
-#[allow(clippy::needless_question_mark, clippy::useless_conversion)]
-fn ok<T>(result: wasmtime::Result<T>) -> Result<T> {
-    Ok(result?)
-}
-
-/// A store's data: WASI 0.2 and the resources it hands out.
-struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
-    }
-}
-
-impl bindings::wasmgauge::plugin::host::Host for State {
-    fn tick(&mut self, x: u64) -> u64 {
-        r::host_tick(x)
-    }
-}
 
 struct Compiled<'e> {
     engine: &'e WasmtimeEngine,
@@ -49,11 +18,13 @@ struct Compiled<'e> {
 }
 
 impl ComponentHost for WasmtimeEngine {
+    fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyComponent + '_>> {
+        crate::component_any::compile(self, bytes)
+    }
+
     fn compile_plugin(&self, bytes: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>> {
         let component = ok(Component::from_binary(self.wt_engine(), bytes))?;
-        let mut linker = Linker::<State>::new(self.wt_engine());
-        ok(wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
-        ok(bindings::Plugin::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s))?;
+        let linker = self.component_linker()?;
         let pre =
             ok(linker.instantiate_pre(&component)).map_err(|e| anyhow!("linking the component's imports: {e:#}"))?;
         let pre = ok(bindings::PluginPre::new(pre))?;
@@ -63,9 +34,7 @@ impl ComponentHost for WasmtimeEngine {
 
 impl CompiledPlugin for Compiled<'_> {
     fn instantiate(&self) -> Result<Box<dyn Plugin + '_>> {
-        let state = State { wasi: wasmtime_wasi::WasiCtxBuilder::new().build(), table: ResourceTable::new() };
-        let mut store = wasmtime::Store::new(self.engine.wt_engine(), state);
-        self.engine.prepare_store(&mut store)?;
+        let mut store = self.engine.component_store()?;
         let plugin = ok(self.pre.instantiate(&mut store))?;
         Ok(Box::new(Instance { store, plugin, counters: Vec::new() }))
     }

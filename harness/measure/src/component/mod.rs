@@ -2,7 +2,9 @@
 //! scenario. A component host loads a component of the `wasmgauge:plugin` world
 //! (`workloads/components/wit/plugin.wit`) into a fresh store with a WASI 0.2 context and the
 //! host's `tick`, and calls its exports through typed bindings ([`Plugin`]). The functions'
-//! native twins, which every call is checked against, are in [`reference`].
+//! native twins, which every call is checked against, are in [`reference`]. A component of any
+//! world (`run --component`) is loaded through [`ComponentHost::compile_any`] and called by
+//! name with arguments and results in WAVE text ([`AnyComponent`]).
 pub mod reference;
 
 use anyhow::Result;
@@ -12,6 +14,42 @@ pub trait ComponentHost {
     /// Compiles a component of the `wasmgauge:plugin` world and links its imports (WASI 0.2,
     /// the host's `tick`) once, for any number of instances.
     fn compile_plugin(&self, component: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>>;
+
+    /// Compiles a component of any world, for calls by name (`run --component --invoke`).
+    fn compile_any(&self, component: &[u8]) -> Result<Box<dyn AnyComponent + '_>>;
+}
+
+/// Why a host refused a user's component or call: the input's fault (a world the host cannot
+/// satisfy, no such export, arguments that do not match the function's type), not the
+/// engine's. The command reports it in one line and exits 1; an engine failure is a failed cell.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// A compiled component of any world, its imports linked (WASI 0.2 and what else the host has).
+pub trait AnyComponent {
+    /// A fresh instance (fresh store, fresh WASI 0.2 context) with `call` ready: a WAVE
+    /// function call, `name(arg, ...)`, whose name is an exported function's, either plain
+    /// (`noop`, found in the component's exports and its exported instances; it must be
+    /// unique) or qualified by its interface (`wasmgauge:plugin/calls@0.1.0#noop`). Input
+    /// errors are [`Refused`].
+    fn prepare(&self, call: &str) -> Result<Box<dyn PreparedCall + '_>>;
+}
+
+/// A function call on an instance, its arguments parsed and type-checked.
+pub trait PreparedCall {
+    /// Calls it; the first call's results are the answer, and a later call whose results
+    /// differ from them is an error.
+    fn call(&mut self) -> Result<()>;
+    /// The first call's results, one WAVE text per result (empty before the first call).
+    fn answer(&self) -> Vec<String>;
 }
 
 /// A compiled, linked plugin component.

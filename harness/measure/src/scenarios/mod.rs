@@ -11,6 +11,7 @@
 pub mod call_overhead;
 pub mod cold_start;
 pub mod component_calls;
+pub mod component_invoke;
 pub mod concurrency;
 pub mod density;
 pub mod engine_create;
@@ -42,8 +43,9 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &instructions::Instructions,
 ];
 
-/// Scenarios that only another command plans (`export-call`: `run --module`).
-static PLANNED_ELSEWHERE: &[&dyn Scenario] = &[&export_call::ExportCall];
+/// Scenarios that only another command plans (`export-call`: `run --module`;
+/// `component-invoke`: `run --component`).
+static PLANNED_ELSEWHERE: &[&dyn Scenario] = &[&export_call::ExportCall, &component_invoke::ComponentInvoke];
 
 /// The scenario called `name` (registered, or planned by another command).
 pub fn find(name: &str) -> Option<&'static dyn Scenario> {

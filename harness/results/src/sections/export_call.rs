@@ -1,6 +1,6 @@
 //! The `export_call` section: one export of a user's module (`run --module`) called on every
 //! configuration, with each one's results and whether they agree.
-use crate::cells::Flat;
+use crate::cells::{Flat, UserCall};
 use crate::measurements::ThroughputMeasurement;
 use crate::section::Section;
 use crate::values::{CellStatus, Val};
@@ -67,14 +67,9 @@ impl Section for ExportCallSection {
     }
 
     fn flatten(&self, out: &mut Flat) {
-        let e = self;
-        for c in &e.cells {
-            out.problem(ID, &e.export, &c.engine, c.status, c.error.as_deref());
-            let Some(m) = c.measurement.as_ref().filter(|_| c.status == CellStatus::Ok) else { continue };
-            let median = m.summary.as_ref().map(|s| s.median).unwrap_or_else(|| stats::median_estimate(&m.per_call_ns));
-            let n = m.per_call_ns.len();
-            let cell = out.push(ID, &e.export, &c.engine, "time_per_call", "ns", median, Some(n));
-            Flat::gated(cell, m.per_call_ns.clone(), vec![e.module_sha256.clone()]);
+        for c in &self.cells {
+            let call = UserCall { engine: &c.engine, status: c.status, error: c.error.as_deref() };
+            out.user_call((ID, &self.export, &self.module_sha256), call, c.measurement.as_ref());
         }
     }
 }

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 pub mod call_overhead;
 pub mod cold_start;
 pub mod component_calls;
+pub mod component_invoke;
 pub mod concurrency;
 pub mod density;
 pub mod export_call;
@@ -114,6 +115,8 @@ sections! {
         sandbox_tax: sandbox_tax::SandboxTaxSection,
         /// `component-calls` (schema 11).
         component_calls: component_calls::ComponentCallsSection,
+        /// `run --component C.wasm --invoke 'f(..)'` (schema 11).
+        component_invoke: component_invoke::ComponentInvokeSection,
     }
 }
 

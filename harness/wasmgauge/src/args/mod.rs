@@ -298,6 +298,7 @@ pub struct CalibrateArgs {
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("module_mode").args(["export", "wasi"])))]
+#[command(group(clap::ArgGroup::new("component_mode").args(["invoke"])))]
 pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_parser = parse_profile, default_value = "quick")]
@@ -360,8 +361,19 @@ pub struct RunArgs {
     pub compile_threads: usize,
     /// Bring your own module: run this .wasm/.wat on every WebAssembly engine and compare
     /// results; with --export F one exported function, with --wasi a WASI command.
-    #[arg(long, requires = "module_mode")]
+    #[arg(long, requires = "module_mode", conflicts_with = "component")]
     pub module: Option<PathBuf>,
+    /// Bring your own component (binary or text): with --invoke, call one of its functions on
+    /// every component host (see `wasmgauge engines`: components), each in a fresh driver
+    /// process, and compare the results (exit 3 when the hosts disagree).
+    #[arg(long, requires = "component_mode")]
+    pub component: Option<PathBuf>,
+    /// With --component: the call, in WAVE (the WebAssembly value encoding `wasmtime run
+    /// --invoke` uses): `name(arg, ...)`, e.g. 'swap-case("Hi")' or 'mirror({x: 1.0, y: 2.0,
+    /// label: "p"})'; the name is a function's, plain when one export has it, else
+    /// `interface#name`.
+    #[arg(long, requires = "component")]
+    pub invoke: Option<String>,
     /// With --module: the exported function to call.
     #[arg(long, requires = "module")]
     pub export: Option<String>,
@@ -371,6 +383,7 @@ pub struct RunArgs {
     /// With --module: run it as a WASI preview 1 command (its `_start`) on every configuration
     /// with a WASI layer, --runs times each, and check they agree on exit code, stdout and the
     /// files written in granted directories (exit 3 when they do not). Arguments after `--`.
+    /// (A `wasi:cli/run` component command is not run yet: give it --component --invoke.)
     #[arg(long, requires = "module")]
     pub wasi: bool,
     #[command(flatten)]

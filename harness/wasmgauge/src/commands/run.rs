@@ -1,6 +1,7 @@
 //! `wasmgauge run`: the generic runner over the scenario registry ([`crate::run`]), or with
 //! `--module` a user's module: one export on every engine ([`crate::bring_your_own`]) or a WASI
-//! command ([`crate::wasi_command`]).
+//! command ([`crate::wasi_command`]); with `--component` a user's component
+//! ([`crate::bring_your_component`]).
 use crate::args::RunArgs;
 use crate::exit::Exit;
 use crate::subjects::Subjects;
@@ -39,6 +40,22 @@ pub fn main(args: RunArgs, subjects: &Subjects) -> Result<Exit> {
         println!(
             "{}; results: {}",
             if summary.agree { "all engines that ran agree" } else { "ENGINES DISAGREE or none ran" },
+            summary.path.display()
+        );
+        return Ok(crate::exit::completed(summary.agree && summary.failed_cells == 0));
+    }
+    if let (Some(component), Some(invoke)) = (&args.component, &args.invoke) {
+        let request = crate::bring_your_component::ComponentRequest {
+            component: component.clone(),
+            invoke: invoke.clone(),
+            settings: (&args).into(),
+        };
+        let summary = crate::bring_your_component::run(&request, subjects)?;
+        let section = summary.results.scenarios.component_invoke.as_ref().expect("written by run");
+        println!("{}", crate::bring_your_component::table(section));
+        println!(
+            "{}; results: {}",
+            if summary.agree { "all component hosts that ran agree" } else { "HOSTS DISAGREE or none ran" },
             summary.path.display()
         );
         return Ok(crate::exit::completed(summary.agree && summary.failed_cells == 0));

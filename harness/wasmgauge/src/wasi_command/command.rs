@@ -60,7 +60,7 @@ impl CommandSpec {
 /// Reads a WASI command module (binary or WAT): it may import only WASI preview 1 and must
 /// export `_start`.
 pub fn load_command(path: &Path) -> Result<Vec<u8>> {
-    let wasm = wat::parse_file(path).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
+    let wasm = crate::inspect::core_module(path)?;
     let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
     if let Some(other) = shape.imports.iter().find(|i| !i.starts_with(&format!("{WASI_MODULE}."))) {
         bail!(

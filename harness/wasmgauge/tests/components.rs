@@ -1,0 +1,144 @@
+//! `run --component C.wasm --invoke 'f(..)'` end to end: a component nobody on the team wrote
+//! or built (the Wasmtime CLI's own test component, fetched by `scripts/setup.sh`) and the
+//! corpus's Rust plugin agree on every component host; each bad input gets one line and exit 1.
+#![allow(clippy::unwrap_used)] // test code: a panic is how it fails
+mod common;
+
+use results::ResultsFile;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Every configuration that hosts components, both Wasmtime lines.
+fn hosts() -> Vec<String> {
+    let s = wasmgauge::subjects::Subjects::default();
+    s.all().iter().filter(|s| s.capabilities().hosts_components()).map(|s| s.id()).collect()
+}
+
+fn run(component: &Path, invoke: &str, engines: &[String], out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["run", "--component"])
+        .arg(component)
+        .args(["--invoke", invoke, "--engines", &engines.join(","), "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// Stderr less the progress lines (`wasmgauge: CALL on ENGINE ...`).
+fn errors(o: &Output) -> Vec<String> {
+    let text = String::from_utf8_lossy(&o.stderr);
+    text.lines().filter(|l| !(l.starts_with("wasmgauge: ") && l.ends_with(" ..."))).map(String::from).collect()
+}
+
+fn peer(name: &str) -> PathBuf {
+    let cache = std::env::var_os("WASMGAUGE_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/wasmgauge"));
+    let path = cache.join("peers/wasmtime-cli-48.0.8").join(name);
+    assert!(path.exists(), "{} is missing: run scripts/setup.sh (scripts/fetch-peer-components.sh)", path.display());
+    path
+}
+
+fn agreed(out: &Path, engines: &[String]) -> Vec<String> {
+    let section = ResultsFile::load(out).unwrap().scenarios.component_invoke.unwrap();
+    assert_eq!(section.cells.len(), engines.len());
+    assert!(section.engines_agree, "{section:?}");
+    section.cells[0].results.clone().unwrap()
+}
+
+#[test]
+fn a_component_nobody_here_built_agrees_on_every_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = hosts();
+    assert!(hosts.len() >= 5 && hosts.iter().any(|h| h.ends_with("@36")), "{hosts:?}");
+    // Two interfaces export `run`: the Wasmtime CLI's own ambiguity test. Wasmtime's
+    // `wasmtime run --invoke` spelling of the interface-qualified name works, and so does ours.
+    let component = peer("component-multiple-runs.wat");
+    for (call, answer) in [("some:other/one.run()", "err"), ("wasi:cli/run@0.2.0#run()", "ok")] {
+        let out = dir.path().join("peer.json");
+        let o = run(&component, call, &hosts, &out);
+        assert_eq!(o.status.code(), Some(0), "{:?}", errors(&o));
+        assert_eq!(agreed(&out, &hosts), [answer], "{call}");
+    }
+    let o = run(&component, "run()", &hosts[..1], &dir.path().join("amb.json"));
+    assert_eq!(o.status.code(), Some(1));
+    let e = errors(&o);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("more than one interface") && e[0].contains("some:other/one#run"), "{e:?}");
+}
+
+#[test]
+fn the_rust_plugin_answers_typed_calls_alike_on_every_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = hosts();
+    let plugin = common::corpus().dir.join("components/plugin-rust.wasm");
+    for (call, answer) in [
+        (r#"swap-case("Hello, Wasm")"#, r#""hELLO, wASM""#),
+        ("invert([1, 2, 255])", "(1215, [254, 253, 0])"),
+        ("area(circle(2.0))", "ok(12.566370614359172)"),
+        ("area(nothing)", r#"err("nothing has no area")"#),
+    ] {
+        let out = dir.path().join("plugin.json");
+        let o = run(&plugin, call, &hosts, &out);
+        assert_eq!(o.status.code(), Some(0), "{call}: {:?}", errors(&o));
+        assert_eq!(agreed(&out, &hosts), [answer], "{call}");
+    }
+}
+
+#[test]
+fn bad_components_and_calls_get_one_line_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let plugin = common::corpus().dir.join("components/plugin-rust.wasm");
+    let core = write("core.wat", b"(module (func (export \"f\")))");
+    let truncated = write("truncated.wasm", b"\0asm\x0d\0\x01\0\x07");
+    let text = write("text.wasm", b"not wasm at all");
+    let needs =
+        write("needs.wat", b"(component (import \"wasmgauge:missing/thing\" (instance (export \"f\" (func)))))");
+    let one = &hosts()[..1];
+    let out = dir.path().join("bad.json");
+    for (component, call, says) in [
+        (&core, "f()", "is a core module, not a component: run it with `--module"),
+        (&truncated, "f()", "malformed component"),
+        (&text, "f()", "malformed component"),
+        (&needs, "f()", "needs an import this host does not provide"),
+        (&plugin, "swap-case(", "are not WAVE values"),
+        (&plugin, "swap-case(1)", "do not match `swap-case` (s: string) -> (string)"),
+        (&plugin, "swap-case", "is not a function call"),
+        (
+            &plugin,
+            "nope()",
+            "no exported function `nope`; it exports: wasmgauge:plugin/calls@0.1.0#[constructor]counter",
+        ),
+    ] {
+        let o = run(component, call, one, &out);
+        let e = errors(&o);
+        assert_eq!(o.status.code(), Some(1), "{call} on {}: {e:?}", component.display());
+        assert_eq!(e.len(), 1, "one line for {call} on {}: {e:?}", component.display());
+        assert!(e[0].contains(says), "{call} on {}: {e:?}", component.display());
+    }
+    // A component given to `--module` points to `--component`, with --export and with --wasi.
+    for mode in [&["--export", "f"][..], &["--wasi"][..]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+            .args(["run", "--module"])
+            .arg(&plugin)
+            .args(mode)
+            .output()
+            .unwrap();
+        let e = errors(&o);
+        assert_eq!(o.status.code(), Some(1), "{mode:?}: {e:?}");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("is a WebAssembly component, not a core module: run it with `--component"), "{e:?}");
+    }
+    // Usage errors are clap's: exit 2.
+    let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge")).args(["run", "--component"]).arg(&plugin).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // No component host among the chosen configurations.
+    let o = run(&plugin, "noop()", &["wasmi-eager".to_string()], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(errors(&o)[0].contains("none of the chosen configurations hosts components"), "{:?}", errors(&o));
+}

@@ -4,7 +4,8 @@
 # the C toolchain of the corpus's C WASI programs (Debian packages clang, lld, wasi-libc,
 # libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins)
 # Valgrind (instruction counts, `run --measure instructions`), cmake (the WAMR driver) and npm
-# (the v8 driver's Node.js package).
+# (the v8 driver's Node.js package); componentize-py (PyPI, pinned, in its own virtual
+# environment) for the Python component guest; the Wasmtime CLI's test components.
 # With --browser also headless Chromium (Debian package `chromium`), which the report's browser
 # test drives; when it cannot be installed this fails loudly.
 set -euo pipefail
@@ -66,6 +67,24 @@ if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then
   echo "setup: installing chromium (Debian package) for the report browser test"
   apt_install chromium
   command -v chromium >/dev/null || { echo "setup: chromium could not be installed" >&2; exit 1; }
+fi
+
+# The Python component guest's toolchain: componentize-py from PyPI, pinned with its hash, in a
+# virtual environment of its own (workloads/components/python/.venv); Debian's python3-venv
+# where the interpreter cannot make one.
+py_req=workloads/components/python/requirements.txt
+py_env=workloads/components/python/.venv
+if ! cmp -s "$py_req" "$py_env/.wasmgauge-installed-requirements"; then
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    echo "setup: installing python3-venv (Debian) for the Python component guest's toolchain"
+    apt_install python3-venv
+  fi
+  echo "setup: installing componentize-py (PyPI, pinned) into $py_env"
+  rm -rf "$py_env"
+  python3 -m venv "$py_env"
+  "$py_env/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$py_req" \
+    || { echo "setup: componentize-py could not be installed" >&2; exit 1; }
+  cp "$py_req" "$py_env/.wasmgauge-installed-requirements"
 fi
 
 # Components nobody on the team wrote or built (the Wasmtime CLI's own test components, from

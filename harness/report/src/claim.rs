@@ -1,7 +1,9 @@
 //! What a claim row is: the seed articles claims come from, a verdict, and the row the page and
 //! `summary.md` show (the claims of benchmarks in [`crate::claims`], of conformance in
 //! [`crate::conformance`]).
+use results::format::fmt_ns;
 use serde::Serialize;
+use stats::Estimate;
 
 /// The seed articles the claims come from, cited by title so that a published page makes
 /// sense to a reader who never saw the repository: a title is the article's first line (its
@@ -69,6 +71,22 @@ pub struct ClaimRow {
     pub verdict: Verdict,
     /// Index of the run the figures come from.
     pub run: usize,
+}
+
+/// `value [low, high]` of a time estimate.
+pub fn fmt_est_ns(e: &Estimate) -> String {
+    format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
+}
+
+/// A claim's row when nothing in the results measures it: `why`.
+pub fn not_measured(
+    claim: &'static str,
+    sources: Vec<&'static str>,
+    criterion: &str,
+    why: &str,
+    run: usize,
+) -> ClaimRow {
+    ClaimRow { claim, sources, criterion: criterion.into(), measured: why.into(), verdict: Verdict::NotMeasured, run }
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! a number: a claim whose scenario is not in the results is "not measured".
 pub use super::claim::*;
 use super::model::{GEOMEAN, Metric, Model};
-use results::format::fmt_ns;
 use results::ids;
 use stats::Estimate;
 
@@ -16,10 +15,6 @@ fn below(e: &Estimate, limit: f64) -> Verdict {
     } else {
         Verdict::Inconclusive
     }
-}
-
-fn fmt_est_ns(e: &Estimate) -> String {
-    format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
 }
 
 fn fmt_est_x(e: &Estimate) -> String {
@@ -58,10 +53,6 @@ fn best_and_worst(ranked: &[&Metric], fmt: &dyn Fn(&Estimate) -> String) -> Stri
         (Some(b), _) => format!("{}: {}", b.engine, fmt(&b.estimate())),
         _ => String::new(),
     }
-}
-
-fn not_measured(claim: &'static str, sources: Vec<&'static str>, criterion: &str, why: &str, run: usize) -> ClaimRow {
-    ClaimRow { claim, sources, criterion: criterion.into(), measured: why.into(), verdict: Verdict::NotMeasured, run }
 }
 
 /// A claim judged on the fastest WebAssembly configuration against a limit.
@@ -179,6 +170,7 @@ pub fn evaluate(model: &Model, run: usize) -> Vec<ClaimRow> {
     rows.push(round_trip);
     rows.push(thousands_of_instances(model, run));
     rows.push(fraction_of_memory(model, run));
+    rows.extend(super::component_claims::claims(model, run));
     rows.extend(super::conformance::claims(model, run));
     rows
 }

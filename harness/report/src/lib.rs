@@ -12,6 +12,7 @@ pub mod bmf;
 pub mod charts;
 pub mod claim;
 pub mod claims;
+pub mod component_claims;
 pub mod conformance;
 pub mod coverage;
 pub mod csv_export;

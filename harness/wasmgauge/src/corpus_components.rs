@@ -1,7 +1,11 @@
 //! The corpus's components: guests of the `wasmgauge:plugin` WIT world
 //! (`workloads/components/wit/plugin.wit`), built into `corpus/components/<name>.wasm` with
-//! their language, toolchain, size and world in the manifest. Today: the Rust guest
-//! (`workloads/components/rust`, `wasm32-wasip2` with wit-bindgen, a cargo workspace of its own).
+//! their language, toolchain, size and world in the manifest: the Rust guest
+//! (`workloads/components/rust`, `wasm32-wasip2` with wit-bindgen, a cargo workspace of its own)
+//! and the Python guest (`workloads/components/python`, componentize-py from the virtual
+//! environment `scripts/setup.sh` makes; CPython inside). A built Python component is kept in
+//! the cargo target directory under the hash of its inputs, so rebuilding the corpus with the
+//! same sources reuses it (componentize-py takes seconds).
 use crate::toolchain::{cargo_target_dir, rustc_version};
 use anyhow::{Context, Result, bail};
 use results::manifest::{ComponentEntry, ModuleEntry, ModuleKind, Toolchain, sha256_hex};
@@ -31,6 +35,111 @@ fn locked_wit_bindgen(lock: &Path) -> Result<String> {
 
 /// Builds every component guest into `out/components/` and returns their manifest entries.
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
+    std::fs::create_dir_all(out.join("components"))?;
+    Ok(vec![rust(repo)?, python(repo)?])
+}
+
+/// The Python guest's toolchain, as `scripts/setup.sh` installs it.
+pub const COMPONENTIZE_PY: &str = "workloads/components/python/.venv/bin/componentize-py";
+
+/// The Python guest, built by componentize-py (or taken from the cache of the same inputs).
+fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
+    let dir = repo.join("workloads/components/python");
+    let tool = repo.join(COMPONENTIZE_PY);
+    if !tool.exists() {
+        bail!("componentize-py is not installed ({}): run scripts/setup.sh", tool.display());
+    }
+    let version = Command::new(&tool).arg("--version").output().context("running componentize-py --version")?;
+    let version = String::from_utf8_lossy(&version.stdout).trim().trim_start_matches("componentize-py ").to_string();
+    let mut inputs = version.clone().into_bytes();
+    for file in ["app.py", "calls.py"] {
+        inputs.extend(std::fs::read(dir.join(file)).with_context(|| format!("reading {file}"))?);
+    }
+    inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
+    let cache = cargo_target_dir(repo).join("wasmgauge-components");
+    let cached = cache.join(format!("plugin-python-{}.wasm", &sha256_hex(&inputs)[..16]));
+    if !cached.exists() {
+        std::fs::create_dir_all(&cache)?;
+        let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
+        let wit = repo.join(PLUGIN_WIT);
+        let status = Command::new(&tool)
+            .arg("-d")
+            .arg(wit.parent().unwrap_or(repo))
+            .args(["-w", "plugin", "componentize", "app", "-o"])
+            .arg(&tmp)
+            .current_dir(&dir)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("running componentize-py")?;
+        if !status.success() {
+            bail!("componentize-py could not build the Python component guest ({status})");
+        }
+        std::fs::rename(&tmp, &cached)?;
+    }
+    let wasm = std::fs::read(&cached)?;
+    if !wasmparser::Parser::is_component(&wasm) {
+        bail!("{} is not a component", cached.display());
+    }
+    let cpython = cpython_version(&wasm);
+    let entry = component_entry(
+        ("plugin-python", "python", "workloads/components/python"),
+        "the wasmgauge:plugin world in Python (componentize-py; CPython inside)",
+        &wasm,
+        Toolchain {
+            name: "componentize-py".into(),
+            version,
+            target: "wasm32-wasip2 (component)".into(),
+            native: String::new(),
+            embeds: Some(cpython.map(|v| format!("CPython {v}")).unwrap_or_else(|| "CPython".into())),
+        },
+        true,
+    );
+    Ok((entry, wasm))
+}
+
+/// The CPython version a component bundles, from its `sys.version` text (`3.14.0 (main, ...`).
+fn cpython_version(wasm: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(wasm);
+    text.match_indices(" (main, ").find_map(|(at, _)| {
+        let head = &text[..at];
+        let start = head.rfind(|c: char| !(c.is_ascii_digit() || c == '.'))? + 1;
+        let v = &head[start..];
+        (v.starts_with("3.") && v.matches('.').count() == 2).then(|| v.to_string())
+    })
+}
+
+/// A component's manifest entry: (name, language, source directory), what it is, its bytes,
+/// toolchain, and whether it bundles a language runtime.
+fn component_entry(
+    (name, language, source): (&str, &str, &str),
+    description: &str,
+    wasm: &[u8],
+    toolchain: Toolchain,
+    bundles_runtime: bool,
+) -> ModuleEntry {
+    ModuleEntry {
+        name: name.into(),
+        kind: ModuleKind::Component,
+        source_language: language.into(),
+        source: source.into(),
+        description: description.into(),
+        file: format!("components/{name}.wasm"),
+        sha256: sha256_hex(wasm),
+        bytes: wasm.len(),
+        imports: Vec::new(),
+        exports: Vec::new(),
+        inputs: Vec::new(),
+        calls: Vec::new(),
+        is_wasi: false,
+        toolchain: Some(toolchain),
+        wasi: None,
+        component: Some(ComponentEntry { world: PLUGIN_WORLD.into(), wit: PLUGIN_WIT.into(), bundles_runtime }),
+    }
+}
+
+/// The Rust guest, built by cargo for wasm32-wasip2.
+fn rust(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     let dir = repo.join("workloads/components/rust");
     let manifest = dir.join("Cargo.toml");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -53,35 +162,17 @@ pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>>
     if !wasmparser::Parser::is_component(&wasm) {
         bail!("{} is not a component (a core module?); the {COMPONENT_TARGET} linker should make one", built.display());
     }
-    std::fs::create_dir_all(out.join("components"))?;
     let rustc = rustc_version()?;
-    let entry = ModuleEntry {
-        name: "plugin-rust".into(),
-        kind: ModuleKind::Component,
-        source_language: "rust".into(),
-        source: "workloads/components/rust".into(),
-        description: "the wasmgauge:plugin world in Rust (wit-bindgen)".into(),
-        file: "components/plugin-rust.wasm".into(),
-        sha256: sha256_hex(&wasm),
-        bytes: wasm.len(),
-        imports: Vec::new(),
-        exports: Vec::new(),
-        inputs: Vec::new(),
-        calls: Vec::new(),
-        is_wasi: false,
-        toolchain: Some(Toolchain {
-            name: "rustc + wit-bindgen".into(),
-            version: format!(
-                "{}, wit-bindgen {}",
-                rustc.trim_start_matches("rustc "),
-                locked_wit_bindgen(&dir.join("Cargo.lock"))?
-            ),
-            target: COMPONENT_TARGET.into(),
-            native: String::new(),
-            embeds: None,
-        }),
-        wasi: None,
-        component: Some(ComponentEntry { world: PLUGIN_WORLD.into(), wit: PLUGIN_WIT.into(), bundles_runtime: false }),
+    let version =
+        format!("{}, wit-bindgen {}", rustc.trim_start_matches("rustc "), locked_wit_bindgen(&dir.join("Cargo.lock"))?);
+    let toolchain = Toolchain {
+        name: "rustc + wit-bindgen".into(),
+        version,
+        target: COMPONENT_TARGET.into(),
+        native: String::new(),
+        embeds: None,
     };
-    Ok(vec![(entry, wasm)])
+    let what = "the wasmgauge:plugin world in Rust (wit-bindgen)";
+    let entry = component_entry(("plugin-rust", "rust", "workloads/components/rust"), what, &wasm, toolchain, false);
+    Ok((entry, wasm))
 }

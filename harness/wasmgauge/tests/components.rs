@@ -67,6 +67,28 @@ fn a_component_nobody_here_built_agrees_on_every_host() {
     assert!(e[0].contains("more than one interface") && e[0].contains("some:other/one#run"), "{e:?}");
 }
 
+/// The Python guest gives the Rust guest's answers, on both Wasmtime lines (Winch, whose
+/// compile of CPython takes about 2 s where Cranelift's takes about 12).
+#[test]
+fn the_python_plugin_answers_as_the_rust_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts: Vec<String> = hosts().into_iter().filter(|h| h.starts_with("wasmtime-winch")).collect();
+    assert_eq!(hosts.len(), 2, "{hosts:?}");
+    let corpus = &common::corpus().dir;
+    for call in [r#"swap-case("Hello, Wasm é!")"#, r#"mirror({x: 1.5, y: -2.0, label: "ab"})"#, "area(square(-1.0))"] {
+        let answers: Vec<Vec<String>> = ["plugin-rust", "plugin-python"]
+            .iter()
+            .map(|guest| {
+                let out = dir.path().join(format!("{guest}.json"));
+                let o = run(&corpus.join(format!("components/{guest}.wasm")), call, &hosts, &out);
+                assert_eq!(o.status.code(), Some(0), "{guest} {call}: {:?}", errors(&o));
+                agreed(&out, &hosts)
+            })
+            .collect();
+        assert_eq!(answers[0], answers[1], "{call}");
+    }
+}
+
 #[test]
 fn the_rust_plugin_answers_typed_calls_alike_on_every_host() {
     let dir = tempfile::tempdir().unwrap();

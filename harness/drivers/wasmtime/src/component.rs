@@ -23,7 +23,19 @@ impl ComponentHost for WasmtimeEngine {
     }
 
     fn compile_plugin(&self, bytes: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>> {
-        let component = ok(Component::from_binary(self.wt_engine(), bytes))?;
+        self.link_plugin(ok(Component::from_binary(self.wt_engine(), bytes))?)
+    }
+
+    fn load_plugin(&self, artifact: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>> {
+        // SAFETY: the artifact is one `CompiledPlugin::serialize` wrote for this configuration
+        // in this run (the scenario's scratch directory); Wasmtime checks its engine settings.
+        let component = unsafe { ok(Component::deserialize(self.wt_engine(), artifact))? };
+        self.link_plugin(component)
+    }
+}
+
+impl WasmtimeEngine {
+    fn link_plugin(&self, component: Component) -> Result<Box<dyn CompiledPlugin + '_>> {
         let linker = self.component_linker()?;
         let pre =
             ok(linker.instantiate_pre(&component)).map_err(|e| anyhow!("linking the component's imports: {e:#}"))?;
@@ -37,6 +49,10 @@ impl CompiledPlugin for Compiled<'_> {
         let mut store = self.engine.component_store()?;
         let plugin = ok(self.pre.instantiate(&mut store))?;
         Ok(Box::new(Instance { store, plugin, counters: Vec::new() }))
+    }
+
+    fn serialize(&self) -> Result<Vec<u8>> {
+        ok(self.pre.instance_pre().component().serialize())
     }
 }
 

@@ -15,6 +15,10 @@ pub trait ComponentHost {
     /// the host's `tick`) once, for any number of instances.
     fn compile_plugin(&self, component: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>>;
 
+    /// Loads a plugin from an artifact [`CompiledPlugin::serialize`] made on this same
+    /// configuration (the later processes of a cell in rounds), linked as `compile_plugin` links.
+    fn load_plugin(&self, artifact: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>>;
+
     /// Compiles a component of any world, for calls by name (`run --component --invoke`).
     fn compile_any(&self, component: &[u8]) -> Result<Box<dyn AnyComponent + '_>>;
 }
@@ -56,6 +60,8 @@ pub trait PreparedCall {
 pub trait CompiledPlugin {
     /// A new instance in a fresh store with a fresh WASI 0.2 context.
     fn instantiate(&self) -> Result<Box<dyn Plugin + '_>>;
+    /// The runtime's ahead-of-time artifact of the compiled component.
+    fn serialize(&self) -> Result<Vec<u8>>;
 }
 
 /// A resource handle the host holds (of `calls.counter`), as the host's bindings give it.

@@ -14,7 +14,7 @@
 //! rounds of processes like call overhead; one cell per host and guest.
 use crate::benches::{self, Bench, Modes, finish, guest_to_host};
 use crate::component::reference::{self as r, Point, Shape};
-use crate::component::{ComponentHost, Plugin};
+use crate::component::{CompiledPlugin, ComponentHost, Plugin};
 use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
 use crate::measurement::time_batch;
 use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario};
@@ -24,12 +24,12 @@ use anyhow::{Context, Result, anyhow, bail};
 use results::format::fmt_ns;
 use results::ids;
 use results::measurements::{BenchResult, CallOverheadMeasurement};
-use results::plans::CallOverheadPlan;
+use results::plans::{CallOverheadPlan, ProfileName};
 use results::sections::component_calls::{ComponentCallsCell, ComponentCallsSection};
 use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The `component-calls` scenario.
 pub struct ComponentCalls;
@@ -39,8 +39,26 @@ const NAME: &str = ids::COMPONENT_CALLS;
 /// Payload sizes of the string and list benchmarks, in bytes.
 pub const SIZES: [usize; 4] = [16, 4 << 10, 64 << 10, 1 << 20];
 
-/// The guest components measured, by corpus name (`corpus/components/<name>.wasm`).
-pub const GUESTS: &[&str] = &["plugin-rust"];
+/// A guest component measured: its corpus name (`corpus/components/<name>.wasm`) and the
+/// largest payload its string and list benchmarks take.
+pub struct Guest {
+    /// The corpus name.
+    pub name: &'static str,
+    /// The largest of [`SIZES`] it is measured at: an interpreter guest's 1 MiB call takes
+    /// about a second (CPython loops over every byte), so its sweep stops at 64 KiB.
+    pub max_payload: usize,
+    /// On how many component hosts (the first in registry order) the quick profile measures
+    /// it: an interpreter guest's compile takes seconds (CPython is 18 MB of wasm), so the quick
+    /// profile keeps it to one host, which keeps its measuring under five minutes; the full
+    /// profile measures every guest on every host.
+    pub quick_hosts: usize,
+}
+
+/// The guest components measured.
+pub const GUESTS: &[Guest] = &[
+    Guest { name: "plugin-rust", max_payload: 1 << 20, quick_hosts: usize::MAX },
+    Guest { name: "plugin-python", max_payload: 64 << 10, quick_hosts: 1 },
+];
 
 /// The image the image processor is timed on (RGBA), and the size `resize` makes of it.
 const IMAGE: (u32, u32) = (256, 256);
@@ -53,6 +71,10 @@ struct Cell {
     checksum_wasm: PathBuf,
     empty_wasm: PathBuf,
     plan: CallOverheadPlan,
+    /// The runtime artifact the processes of a cell in rounds share: the first compiles the
+    /// component and writes it, the later ones load it.
+    #[serde(default)]
+    artifact: Option<PathBuf>,
 }
 
 impl Scenario for ComponentCalls {
@@ -79,18 +101,25 @@ impl Scenario for ComponentCalls {
         plan.data_sizes = SIZES.to_vec();
         let hosts = run.subjects.iter().filter(|s| s.capabilities.as_ref().is_some_and(|c| c.hosts_components()));
         let per = plan.warmup_ms + plan.max_bench_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
-        let benches = 10 + 3 * SIZES.len() as u64;
+        let benches = 12 + 3 * SIZES.len() as u64;
+        let plan_processes = plan.processes;
         let mut cells = Vec::new();
-        for subject in hosts {
-            for guest in GUESTS {
+        for (nth, subject) in hosts.enumerate() {
+            let quick = run.profile.name == ProfileName::Quick;
+            for guest in GUESTS.iter().filter(|g| !quick || nth < g.quick_hosts) {
+                let mut plan = plan.clone();
+                plan.data_sizes.retain(|&n| n <= guest.max_payload);
+                let artifact = format!("{NAME}-{}-{}.artifact", subject.id, guest.name).replace([' ', '(', ')'], "_");
                 let cell = Cell {
-                    component: run.corpus_dir.join("components").join(format!("{guest}.wasm")),
-                    guest: guest.to_string(),
+                    component: run.corpus_dir.join("components").join(format!("{}.wasm", guest.name)),
+                    guest: guest.name.to_string(),
                     checksum_wasm: run.corpus_dir.join("checksum.wasm"),
                     empty_wasm: run.corpus_dir.join("empty.wasm"),
-                    plan: plan.clone(),
+                    plan,
+                    artifact: (plan_processes > 1).then(|| run.scratch.join(artifact)),
                 };
-                let label = format!("{NAME} {guest} on {}", subject.id);
+                let plan = &cell.plan;
+                let label = format!("{NAME} {} on {}", guest.name, subject.id);
                 let estimate = (PROCESS_MS + benches * per) * plan.processes.max(1) as u64;
                 let planned = PlannedCell::new(NAME, label, &subject.id, run.options, estimate, &cell)?;
                 cells.push(if plan.processes > 1 { planned.in_rounds(plan.processes, NAME.into()) } else { planned });
@@ -111,7 +140,7 @@ impl Scenario for ComponentCalls {
         let component = read(&cell.component)?;
         let core = CoreModules { checksum: read(&cell.checksum_wasm)?, empty: read(&cell.empty_wasm)? };
         let modes = Modes { sample: true, latency: false };
-        let m = measure_host(engine.as_ref(), host, &component, &core, &cell.plan, modes)?;
+        let m = measure_host(engine.as_ref(), host, (&component, cell.artifact.as_deref()), &core, &cell.plan, modes)?;
         Ok(serde_json::to_value(m)?)
     }
 
@@ -179,16 +208,26 @@ pub struct CoreModules {
 pub fn measure_host(
     engine: &dyn Engine,
     host: &dyn ComponentHost,
-    component: &[u8],
+    (component, artifact): (&[u8], Option<&Path>),
     core: &CoreModules,
     plan: &CallOverheadPlan,
     modes: Modes,
 ) -> Result<CallOverheadMeasurement> {
     let sampler = Bench::new(plan, modes);
-    let compiled = host.compile_plugin(component)?;
-    let mut p: Box<dyn Plugin + '_> = compiled.instantiate()?;
+    let compiled = compile_or_load(host, component, artifact)?;
     let mut benches = Vec::new();
     let simple = |name: &str| BenchResult::new(name, None, None);
+
+    // Cold start of a further instance: a fresh store, WASI 0.2 context and instance from the
+    // compiled and linked component, dropped; and the same with its first call (`noop`).
+    let mut r = simple("instantiate");
+    let outcome = sampler.run(&mut r, |iters| time_batch(iters, || compiled.instantiate().map(drop)));
+    benches.push(finish(r, outcome));
+    let mut r = simple("instantiate+first-call");
+    let outcome = sampler.run(&mut r, |iters| time_batch(iters, || compiled.instantiate()?.noop()));
+    benches.push(finish(r, outcome));
+
+    let mut p: Box<dyn Plugin + '_> = compiled.instantiate()?;
 
     let mut r = simple("noop");
     let outcome = sampler.run(&mut r, |iters| timed_loop(iters, (), || p.noop()));
@@ -308,4 +347,24 @@ pub fn measure_host(
         benches.push(b);
     }
     Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
+}
+
+/// The compiled plugin: loaded from the cell's artifact when an earlier process of the cell
+/// wrote it, else compiled (and its artifact written, atomically, for the later processes).
+fn compile_or_load<'h>(
+    host: &'h dyn ComponentHost,
+    component: &[u8],
+    artifact: Option<&Path>,
+) -> Result<Box<dyn CompiledPlugin + 'h>> {
+    if let Some(bytes) = artifact.and_then(|path| std::fs::read(path).ok()) {
+        return host.load_plugin(&bytes).context("loading the component's artifact");
+    }
+    let compiled = host.compile_plugin(component)?;
+    if let Some(path) = artifact {
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, compiled.serialize()?)
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .with_context(|| format!("saving the component's artifact to {}", path.display()))?;
+    }
+    Ok(compiled)
 }

@@ -2,7 +2,8 @@
 //! typed call by WIT type and payload, and the same transform as a core-module call beside it.
 use crate::markup::esc;
 use crate::page::Page;
-use results::{ComponentSupport, ids};
+use results::manifest::ModuleKind;
+use results::{ComponentSupport, ResultsFile, ids};
 
 impl Page<'_> {
     pub(crate) fn components(&mut self) {
@@ -26,6 +27,7 @@ impl Page<'_> {
             self.out.push_str("<p class=\"caption\">No component-calls scenario in these results.</p></section>\n");
             return;
         }
+        self.guests(run);
         let (ways, typed): (Vec<String>, Vec<String>) = benches
             .into_iter()
             .partition(|b| b.contains(": invert ") || b.contains(": core-invert ") || b.contains("noop"));
@@ -43,5 +45,36 @@ impl Page<'_> {
         );
         self.metric_table(ids::COMPONENT_CALLS, "time_per_call", &ways, "guest: way and payload");
         self.out.push_str("</section>\n");
+    }
+
+    /// One row per guest component: language, toolchain, size, and beside each host the
+    /// time of a further instance and of its first call (`instantiate`, `instantiate+first-call`).
+    fn guests(&mut self, run: Option<&ResultsFile>) {
+        let Some(corpus) = run.and_then(|r| r.corpus.as_ref()) else { return };
+        let guests: Vec<_> = corpus.described.iter().filter(|m| m.kind == ModuleKind::Component).collect();
+        if guests.is_empty() {
+            return;
+        }
+        let mut rows = String::new();
+        for g in guests {
+            let toolchain = g.toolchain.as_ref().map(|t| {
+                let embeds = t.embeds.as_ref().map(|e| format!(", bundles {e}")).unwrap_or_default();
+                format!("{} {}{embeds}", t.name, t.version)
+            });
+            let toolchain = toolchain.unwrap_or_default();
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.1} MiB</td></tr>",
+                esc(&g.name),
+                esc(&g.language),
+                esc(&toolchain),
+                g.bytes as f64 / f64::from(1 << 20)
+            ));
+        }
+        self.out.push_str(&format!(
+            "<h3>Guests: one interface, several languages</h3><table><thead><tr><th>guest</th><th>language</th>\
+             <th>toolchain</th><th>size</th></tr></thead><tbody>{rows}</tbody></table><p class=\"caption\">Each \
+             guest's cold start on each host is in the table below: instantiate (a fresh store, WASI 0.2 context and \
+             instance of the compiled, linked component) and instantiate+first-call (the same, then noop).</p>"
+        ));
     }
 }

@@ -6,7 +6,7 @@
 //! environment `scripts/setup.sh` makes; CPython inside). A built Python component is kept in
 //! the cargo target directory under the hash of its inputs, so rebuilding the corpus with the
 //! same sources reuses it (componentize-py takes seconds).
-use crate::toolchain::{cargo_target_dir, rustc_version};
+use crate::toolchain::{cargo_target_dir, rustc_version, user_cache_dir};
 use anyhow::{Context, Result, bail};
 use results::manifest::{ComponentEntry, ModuleEntry, ModuleKind, Toolchain, sha256_hex};
 use std::path::Path;
@@ -56,10 +56,18 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
         inputs.extend(std::fs::read(dir.join(file)).with_context(|| format!("reading {file}"))?);
     }
     inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
-    let cache = cargo_target_dir(repo).join("wasmgauge-components");
+    // componentize-py pre-initializes CPython with a random seed from the build machine, so its
+    // output differs from build to build: the guest is built once per machine and input hash and
+    // kept in the user cache, where a fresh cargo target directory still finds it.
+    let cache = user_cache_dir().join("components");
     let cached = cache.join(format!("plugin-python-{}.wasm", &sha256_hex(&inputs)[..16]));
+    std::fs::create_dir_all(&cache)?;
+    // componentize-py's output differs from build to build, so two corpus builds at once (tests
+    // run in parallel) must not both build and replace the cached file under each other: the first
+    // builds while holding the lock, the others wait for it and read what it made.
+    let lock = std::fs::File::create(cache.join("plugin-python.lock"))?;
+    lock.lock().context("locking the Python guest's cache")?;
     if !cached.exists() {
-        std::fs::create_dir_all(&cache)?;
         let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
         let wit = repo.join(PLUGIN_WIT);
         let status = Command::new(&tool)
@@ -78,6 +86,7 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
         std::fs::rename(&tmp, &cached)?;
     }
     let wasm = std::fs::read(&cached)?;
+    drop(lock);
     if !wasmparser::Parser::is_component(&wasm) {
         bail!("{} is not a component", cached.display());
     }

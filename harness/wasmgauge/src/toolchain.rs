@@ -1,6 +1,6 @@
 //! Toolchain facts the corpus build and the WASI programs' build share: the targets guests are
 //! compiled for, where cargo puts its output, and the host compiler's version (recorded in the
-//! manifest).
+//! manifest), and the user cache that outlives a cargo target directory.
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,6 +11,15 @@ pub const RUST_TARGET: &str = "wasm32-unknown-unknown";
 /// Where cargo puts build output for this repository.
 pub fn cargo_target_dir(repo: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo.join("target"))
+}
+
+/// The user cache of things built or fetched once per machine (`$WASMGAUGE_CACHE`, else
+/// `~/.cache/wasmgauge`): the peers' components `scripts/setup.sh` fetches and guests whose
+/// toolchain does not build byte-identical output twice, kept by a hash of their inputs.
+pub fn user_cache_dir() -> PathBuf {
+    std::env::var_os("WASMGAUGE_CACHE").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir).join(".cache/wasmgauge")
+    })
 }
 
 /// The target of the WASI guests: the WASI probe of the conformance checks and the corpus's

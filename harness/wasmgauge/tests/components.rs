@@ -31,10 +31,7 @@ fn errors(o: &Output) -> Vec<String> {
 }
 
 fn peer(name: &str) -> PathBuf {
-    let cache = std::env::var_os("WASMGAUGE_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/wasmgauge"));
-    let path = cache.join("peers/wasmtime-cli-48.0.8").join(name);
+    let path = wasmgauge::toolchain::user_cache_dir().join("peers/wasmtime-cli-48.0.8").join(name);
     assert!(path.exists(), "{} is missing: run scripts/setup.sh (scripts/fetch-peer-components.sh)", path.display());
     path
 }

@@ -1,12 +1,13 @@
 //! The corpus's components: guests of the `wasmgauge:plugin` WIT world
 //! (`workloads/components/wit/plugin.wit`), built into `corpus/components/<name>.wasm` with
 //! their language, toolchain, size and world in the manifest: the Rust guest
-//! (`workloads/components/rust`, `wasm32-wasip2` with wit-bindgen, a cargo workspace of its own)
-//! and the Python guest (`workloads/components/python`, componentize-py from the virtual
-//! environment `scripts/setup.sh` makes; CPython inside). A built Python component is kept in
-//! the cargo target directory under the hash of its inputs, so rebuilding the corpus with the
-//! same sources reuses it (componentize-py takes seconds).
-use crate::toolchain::{cargo_target_dir, rustc_version, user_cache_dir};
+//! (`workloads/components/rust`, `wasm32-wasip2` with wit-bindgen, a cargo workspace of its own),
+//! the C guest (`workloads/components/c`, wit-bindgen's C generator, clang and wasi-libc, the
+//! preview 1 adapter) and the Python guest (`workloads/components/python`, componentize-py from
+//! the virtual environment `scripts/setup.sh` makes; CPython inside). A built Python component
+//! is kept in the user cache under the hash of its inputs (componentize-py's output differs from
+//! build to build), so every corpus build on a machine has the same one.
+use crate::toolchain::{WasiClang, cargo_target_dir, rustc_version, user_cache_dir};
 use anyhow::{Context, Result, bail};
 use results::manifest::{ComponentEntry, ModuleEntry, ModuleKind, Toolchain, sha256_hex};
 use std::path::Path;
@@ -19,24 +20,25 @@ pub const PLUGIN_WIT: &str = "workloads/components/wit/plugin.wit";
 /// Its world.
 pub const PLUGIN_WORLD: &str = "wasmgauge:plugin/plugin@0.1.0";
 
-/// The wit-bindgen version the Rust guest's lockfile pins.
-fn locked_wit_bindgen(lock: &Path) -> Result<String> {
+/// The version of `package` a lockfile pins.
+fn locked_version(lock: &Path, package: &str) -> Result<String> {
     let text = std::fs::read_to_string(lock).with_context(|| format!("reading {}", lock.display()))?;
     let mut lines = text.lines();
+    let name = format!("name = \"{package}\"");
     while let Some(line) = lines.next() {
-        if line == "name = \"wit-bindgen\""
+        if line == name
             && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
         {
             return Ok(v.trim_end_matches('"').to_string());
         }
     }
-    bail!("{} pins no wit-bindgen", lock.display())
+    bail!("{} pins no {package}", lock.display())
 }
 
 /// Builds every component guest into `out/components/` and returns their manifest entries.
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
     std::fs::create_dir_all(out.join("components"))?;
-    Ok(vec![rust(repo)?, python(repo)?])
+    Ok(vec![rust(repo)?, c(repo)?, python(repo)?])
 }
 
 /// The Python guest's toolchain, as `scripts/setup.sh` installs it.
@@ -172,8 +174,11 @@ fn rust(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
         bail!("{} is not a component (a core module?); the {COMPONENT_TARGET} linker should make one", built.display());
     }
     let rustc = rustc_version()?;
-    let version =
-        format!("{}, wit-bindgen {}", rustc.trim_start_matches("rustc "), locked_wit_bindgen(&dir.join("Cargo.lock"))?);
+    let version = format!(
+        "{}, wit-bindgen {}",
+        rustc.trim_start_matches("rustc "),
+        locked_version(&dir.join("Cargo.lock"), "wit-bindgen")?
+    );
     let toolchain = Toolchain {
         name: "rustc + wit-bindgen".into(),
         version,
@@ -183,5 +188,82 @@ fn rust(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     };
     let what = "the wasmgauge:plugin world in Rust (wit-bindgen)";
     let entry = component_entry(("plugin-rust", "rust", "workloads/components/rust"), what, &wasm, toolchain, false);
+    Ok((entry, wasm))
+}
+
+/// The C guest: wit-bindgen's C bindings, clang for `wasm32-wasi` with Debian's wasi-libc, and
+/// wit-component with the WASI preview 1 adapter, the last two steps and the first done by the
+/// guest's build tool (`workloads/components/c/bindgen`, a cargo workspace of its own that pins
+/// their versions).
+fn c(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
+    let dir = repo.join("workloads/components/c");
+    let tool_manifest = dir.join("bindgen/Cargo.toml");
+    let WasiClang { clang, wasi_libc } = WasiClang::find()?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target_dir = cargo_target_dir(repo);
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "--locked", "--quiet", "--manifest-path"])
+        .arg(&tool_manifest)
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status()
+        .context("running cargo to build the C guest's build tool")?;
+    if !status.success() {
+        bail!("cargo could not build the C guest's build tool {} ({status})", tool_manifest.display());
+    }
+    let tool = target_dir.join("release/wl-plugin-c-bindgen");
+    // A folder of this process's own: corpus builds may run at once (the tests do).
+    let work = target_dir.join(format!("wasmgauge-components/c-{}", std::process::id()));
+    let bindings = work.join("bindings");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&bindings)?;
+    let wit = repo.join(PLUGIN_WIT);
+    let run = |what: &str, cmd: &mut Command| -> Result<()> {
+        let status = cmd.status().with_context(|| format!("running {what}"))?;
+        if !status.success() {
+            bail!("{what} failed building the C component guest ({status})");
+        }
+        Ok(())
+    };
+    run(
+        "wit-bindgen's C generator",
+        Command::new(&tool).arg("bindings").arg(wit.parent().unwrap_or(repo)).arg("plugin").arg(&bindings),
+    )?;
+    let core = work.join("plugin-c.core.wasm");
+    run(
+        "clang",
+        Command::new("clang")
+            .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-mexec-model=reactor", "-Wall", "-Wextra"])
+            .arg("-I")
+            .arg(&bindings)
+            .arg(dir.join("guest.c"))
+            .arg(bindings.join("plugin.c"))
+            .arg(bindings.join("plugin_component_type.o"))
+            .args(["-Wl,--strip-all", "-o"])
+            .arg(&core),
+    )?;
+    let component = work.join("plugin-c.wasm");
+    run("wit-component", Command::new(&tool).arg("component").arg(&core).arg(&component))?;
+    let wasm = std::fs::read(&component)?;
+    std::fs::remove_dir_all(&work)?;
+    if !wasmparser::Parser::is_component(&wasm) {
+        bail!("the C guest is not a component");
+    }
+    let lock = dir.join("bindgen/Cargo.lock");
+    let version = format!(
+        "clang {clang}, wasi-libc {wasi_libc}, wit-bindgen-c {}, wit-component {}, preview 1 adapter {}",
+        locked_version(&lock, "wit-bindgen-c")?,
+        locked_version(&lock, "wit-component")?,
+        locked_version(&lock, "wasi-preview1-component-adapter-provider")?,
+    );
+    let toolchain = Toolchain {
+        name: "clang + wasi-libc + wit-bindgen-c".into(),
+        version,
+        target: "wasm32-wasi + preview 1 adapter (component)".into(),
+        native: String::new(),
+        embeds: None,
+    };
+    let what = "the wasmgauge:plugin world in C (wit-bindgen's C generator, wasi-libc)";
+    let entry = component_entry(("plugin-c", "c", "workloads/components/c"), what, &wasm, toolchain, false);
     Ok((entry, wasm))
 }

@@ -10,7 +10,7 @@
 //! and for the host. Compiled C is cached in the cargo target directory under a hash of the
 //! compiler, the flags and the sources, so a second build costs nothing.
 use crate::inspect::inspect;
-use crate::toolchain::{WASI_TARGET, cargo_target_dir, rustc_version};
+use crate::toolchain::{WASI_TARGET, WasiClang, cargo_target_dir, first_line, rustc_version, version_in};
 use anyhow::{Context, Result, anyhow, bail};
 use measure::wasi_files::{RunDir, RunFiles, digest_tree, run_native, with_dir};
 use results::Size;
@@ -197,32 +197,10 @@ struct CToolchain {
     cc: String,
 }
 
-/// The first line a command prints, or an error saying what to install.
-fn first_line(cmd: &str, args: &[&str], install: &str) -> Result<String> {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .map_err(|e| anyhow!("`{cmd}` is needed to build the C WASI workloads ({e}); {install}"))?;
-    Ok(String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string())
-}
-
-/// `clang version 14.0.6` -> `14.0.6` (the first word that starts with a digit).
-fn version_in(line: &str) -> String {
-    line.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(line).to_string()
-}
-
 impl CToolchain {
     fn find(repo: &Path) -> Result<CToolchain> {
-        const INSTALL: &str = "run scripts/setup.sh (Debian packages clang, lld, wasi-libc, libclang-rt-dev-wasm32)";
-        let clang = version_in(&first_line("clang", &["--version"], INSTALL)?);
-        let cc = first_line("cc", &["--version"], INSTALL)?;
-        if !Path::new("/usr/include/wasm32-wasi/stdio.h").is_file() {
-            bail!("no WASI libc in /usr/include/wasm32-wasi; {INSTALL}");
-        }
-        let wasi_libc = first_line("dpkg-query", &["-W", "-f", "${Version}", "wasi-libc"], INSTALL)
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let WasiClang { clang, wasi_libc } = WasiClang::find()?;
+        let cc = first_line("cc", &["--version"], WasiClang::INSTALL)?;
         Ok(CToolchain { crates: vendored_crates(repo)?, clang, wasi_libc, cc })
     }
 

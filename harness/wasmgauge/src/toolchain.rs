@@ -1,7 +1,7 @@
 //! Toolchain facts the corpus build and the WASI programs' build share: the targets guests are
 //! compiled for, where cargo puts its output, and the host compiler's version (recorded in the
 //! manifest), and the user cache that outlives a cargo target directory.
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,4 +31,42 @@ pub fn rustc_version() -> Result<String> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let out = Command::new(rustc).arg("-V").output().context("running rustc -V")?;
     Ok(String::from_utf8_lossy(&out.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+}
+
+/// The first line a command prints, or an error saying what to install.
+pub fn first_line(cmd: &str, args: &[&str], install: &str) -> Result<String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .map_err(|e| anyhow!("`{cmd}` is needed to build the C guests ({e}); {install}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string())
+}
+
+/// `clang version 14.0.6` -> `14.0.6` (the first word that starts with a digit).
+pub fn version_in(line: &str) -> String {
+    line.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(line).to_string()
+}
+
+/// The C compiler of every C guest: Debian's clang for `wasm32-wasi` with Debian's wasi-libc
+/// (`--sysroot=/usr`), and their versions.
+pub struct WasiClang {
+    pub clang: String,
+    pub wasi_libc: String,
+}
+
+impl WasiClang {
+    /// What to do when it is missing.
+    pub const INSTALL: &str = "run scripts/setup.sh (Debian packages clang, lld, wasi-libc, libclang-rt-dev-wasm32)";
+
+    pub fn find() -> Result<WasiClang> {
+        let clang = version_in(&first_line("clang", &["--version"], Self::INSTALL)?);
+        if !Path::new("/usr/include/wasm32-wasi/stdio.h").is_file() {
+            bail!("no WASI libc in /usr/include/wasm32-wasi; {}", Self::INSTALL);
+        }
+        let wasi_libc = first_line("dpkg-query", &["-W", "-f", "${Version}", "wasi-libc"], Self::INSTALL)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        Ok(WasiClang { clang, wasi_libc })
+    }
 }

@@ -64,25 +64,38 @@ fn a_component_nobody_here_built_agrees_on_every_host() {
     assert!(e[0].contains("more than one interface") && e[0].contains("some:other/one#run"), "{e:?}");
 }
 
-/// The Python guest gives the Rust guest's answers, on both Wasmtime lines (Winch, whose
-/// compile of CPython takes about 2 s where Cranelift's takes about 12).
+/// Every other guest language gives the Rust guest's answers: C on every host, Python on both
+/// Wasmtime lines' Winch (whose compile of CPython takes about 2 s where Cranelift's takes about 12).
 #[test]
-fn the_python_plugin_answers_as_the_rust_one_does() {
+fn the_c_and_python_plugins_answer_as_the_rust_one_does() {
     let dir = tempfile::tempdir().unwrap();
-    let hosts: Vec<String> = hosts().into_iter().filter(|h| h.starts_with("wasmtime-winch")).collect();
-    assert_eq!(hosts.len(), 2, "{hosts:?}");
+    let all = hosts();
+    let winch: Vec<String> = all.iter().filter(|h| h.starts_with("wasmtime-winch")).cloned().collect();
+    assert_eq!(winch.len(), 2, "{winch:?}");
     let corpus = &common::corpus().dir;
-    for call in [r#"swap-case("Hello, Wasm é!")"#, r#"mirror({x: 1.5, y: -2.0, label: "ab"})"#, "area(square(-1.0))"] {
-        let answers: Vec<Vec<String>> = ["plugin-rust", "plugin-python"]
-            .iter()
-            .map(|guest| {
-                let out = dir.path().join(format!("{guest}.json"));
-                let o = run(&corpus.join(format!("components/{guest}.wasm")), call, &hosts, &out);
-                assert_eq!(o.status.code(), Some(0), "{guest} {call}: {:?}", errors(&o));
-                agreed(&out, &hosts)
-            })
-            .collect();
-        assert_eq!(answers[0], answers[1], "{call}");
+    let calls = [
+        r#"swap-case("Hello, Wasm é!")"#,
+        r#"mirror({x: 1.5, y: -2.0, label: "aé€😀b"})"#,
+        "area(square(-1.0))",
+        "area(circle(2.0))",
+        "area(nothing)",
+        "invert([1, 2, 255])",
+        "scalars(7, 1000000, 1.5, -2.25)",
+        "call-host(10)",
+        "resize({data: [1, 2, 3, 4, 5, 6, 7, 8], width: 2, height: 1}, 1, 2)",
+        "grayscale({data: [10, 200, 30, 7], width: 1, height: 1})",
+    ];
+    let answer = |guest: &str, call: &str, hosts: &[String]| {
+        let out = dir.path().join(format!("{guest}.json"));
+        let o = run(&corpus.join(format!("components/{guest}.wasm")), call, hosts, &out);
+        assert_eq!(o.status.code(), Some(0), "{guest} {call}: {:?}", errors(&o));
+        agreed(&out, hosts)
+    };
+    for call in calls {
+        let rust = answer("plugin-rust", call, &all);
+        assert_eq!(rust.len(), 1, "{call}: {rust:?}");
+        assert_eq!(answer("plugin-c", call, &all), rust, "C {call}");
+        assert_eq!(answer("plugin-python", call, &winch), rust, "Python {call}");
     }
 }
 

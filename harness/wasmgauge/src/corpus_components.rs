@@ -35,6 +35,24 @@ fn locked_version(lock: &Path, package: &str) -> Result<String> {
     bail!("{} pins no {package}", lock.display())
 }
 
+/// `cargo build --release --locked` of the workspace at `manifest` into `target_dir`, with `extra`
+/// arguments (each guest's workspace has its own lockfile and shares the target directory).
+fn cargo_build_release(
+    manifest: &Path,
+    target_dir: &Path,
+    extra: &[&str],
+) -> std::io::Result<std::process::ExitStatus> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .args(["build", "--release", "--locked"])
+        .args(extra)
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .status()
+}
+
 /// Builds every component guest into `out/components/` and returns their manifest entries.
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
     std::fs::create_dir_all(out.join("components"))?;
@@ -60,13 +78,12 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
     // componentize-py pre-initializes CPython with a random seed from the build machine, so its
     // output differs from build to build: the guest is built once per machine and input hash and
-    // kept in the user cache, where a fresh cargo target directory still finds it.
+    // kept in the user cache, where a fresh cargo target directory still finds it. Two corpus
+    // builds at once (tests run in parallel) must not both build and replace it under each other:
+    // the first builds while holding the lock, the others wait and read what it made.
     let cache = user_cache_dir().join("components");
     let cached = cache.join(format!("plugin-python-{}.wasm", &sha256_hex(&inputs)[..16]));
     std::fs::create_dir_all(&cache)?;
-    // componentize-py's output differs from build to build, so two corpus builds at once (tests
-    // run in parallel) must not both build and replace the cached file under each other: the first
-    // builds while holding the lock, the others wait for it and read what it made.
     let lock = std::fs::File::create(cache.join("plugin-python.lock"))?;
     lock.lock().context("locking the Python guest's cache")?;
     if !cached.exists() {
@@ -153,14 +170,8 @@ fn component_entry(
 fn rust(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     let dir = repo.join("workloads/components/rust");
     let manifest = dir.join("Cargo.toml");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = cargo_target_dir(repo);
-    let status = Command::new(&cargo)
-        .args(["build", "--release", "--locked", "--target", COMPONENT_TARGET, "--manifest-path"])
-        .arg(&manifest)
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .status()
+    let status = cargo_build_release(&manifest, &target_dir, &["--target", COMPONENT_TARGET])
         .context("running cargo to build the Rust component guest")?;
     if !status.success() {
         bail!(
@@ -199,14 +210,8 @@ fn c(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     let dir = repo.join("workloads/components/c");
     let tool_manifest = dir.join("bindgen/Cargo.toml");
     let WasiClang { clang, wasi_libc } = WasiClang::find()?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = cargo_target_dir(repo);
-    let status = Command::new(&cargo)
-        .args(["build", "--release", "--locked", "--quiet", "--manifest-path"])
-        .arg(&tool_manifest)
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .status()
+    let status = cargo_build_release(&tool_manifest, &target_dir, &["--quiet"])
         .context("running cargo to build the C guest's build tool")?;
     if !status.success() {
         bail!("cargo could not build the C guest's build tool {} ({status})", tool_manifest.display());

@@ -173,6 +173,8 @@ mod tests {
                     "status": "failed", "error": "planted", "wall_ms": 0}]},
                 "component_invoke": {"component": "c.wasm", "component_sha256": "ef", "invoke": "f()",
                     "engines_agree": true, "cells": [failed("b")]},
+                "plugin_calls": {"sizes": [16], "cells": [{"plugin": "plugin-extism", "engine": "b",
+                    "status": "failed", "error": "planted", "wall_ms": 0}]},
             }),
         );
         let m = merge(&[a, b]).unwrap();
@@ -188,6 +190,7 @@ mod tests {
         assert_eq!(s.concurrency.as_ref().unwrap().cells.len(), 1);
         assert_eq!(s.sandbox_tax.as_ref().unwrap().cells.len(), 1);
         assert_eq!(s.component_calls.as_ref().unwrap().cells.len(), 1);
+        assert_eq!(s.plugin_calls.as_ref().unwrap().cells.len(), 1);
         let wasi: Vec<&str> = s.wasi_command.as_ref().unwrap().cells.iter().map(|c| c.engine.as_str()).collect();
         assert_eq!(engines(wasi), ["a", "b"]);
         let exported: Vec<&str> = s.export_call.as_ref().unwrap().cells.iter().map(|c| c.engine.as_str()).collect();
@@ -200,10 +203,12 @@ mod tests {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
         assert_eq!(s.component_invoke.as_ref().unwrap().cells.len(), 1);
-        for field in ["sandbox_tax", "wasi_command", "export_call", "component_calls", "component_invoke"] {
+        for field in
+            ["sandbox_tax", "wasi_command", "export_call", "component_calls", "component_invoke", "plugin_calls"]
+        {
             assert!(json.get(field).is_some(), "{field} lost in the merge");
         }
-        assert_eq!(results::Scenarios::TYPED.len(), 12, "a new typed section needs its line in this test too");
+        assert_eq!(results::Scenarios::TYPED.len(), 13, "a new typed section needs its line in this test too");
     }
 
     #[test]

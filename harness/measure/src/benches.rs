@@ -1,14 +1,15 @@
-//! Benchmarks of calls, as call overhead and component calls take them: one engine's
+//! Benchmarks of calls, as call overhead, component calls and plugin calls take them: one engine's
 //! benchmarks sampled by the one sampler calibrated for typed loops ([`Bench`]), each closed
 //! with its error and payload rate ([`finish`]), combined across the processes of a cell
-//! measured in rounds ([`combine`]); the guest-to-host derivation ([`guest_to_host`]) and the
+//! measured in rounds ([`combine`]); payload benchmarks checked on every call and after every batch ([`payload_bench`]); the guest-to-host derivation ([`guest_to_host`]) and the
 //! core-module data benchmark ([`core_data`]) both scenarios run.
 use crate::engine::{Engine, Val};
 use crate::measurement::time_batch;
 use crate::micro;
 use crate::rounds::Series;
 use crate::sampler::{Count, Sampler, WarmUp, batch_iters};
-use crate::scenario::{Outcome, ProcessOutcome, verdict};
+use crate::scenario::{Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, verdict};
+use crate::summary::View;
 use anyhow::{Context, Result, bail};
 use results::CellStatus;
 use results::latency;
@@ -17,6 +18,10 @@ use results::plans::CallOverheadPlan;
 use serde::{Deserialize, Serialize};
 use stats::Estimate;
 use std::hint::black_box;
+
+/// The payload sizes of the byte benchmarks, in bytes: component calls' strings and lists,
+/// the core-module data call beside them and plugin calls'.
+pub const PAYLOAD_SIZES: [usize; 4] = [16, 4 << 10, 64 << 10, 1 << 20];
 
 /// What the driver should do: sample (the call-overhead scenario), record latency, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +191,49 @@ pub fn settle(outcome: Outcome) -> (CellStatus, Option<String>, Option<CallOverh
     (status, error, measurement, wall_ms, text)
 }
 
+/// [`settle`] as one configuration's cell of a scenario of call benchmarks, with the verdict
+/// line: the cell a component-calls or plugin-calls section keeps under its guest's name.
+pub fn settle_cell(cell: &PlannedCell, outcome: Outcome) -> (results::bench_cells::BenchCell, String) {
+    let (status, error, measurement, wall_ms, text) = settle(outcome);
+    (results::bench_cells::BenchCell { engine: cell.subject.clone(), status, error, measurement, wall_ms }, text)
+}
+
+/// The call-overhead plan of a scenario of call benchmarks over [`PAYLOAD_SIZES`] (component
+/// calls, plugin calls), and the estimate of one cell of `benches` benchmarks in all its processes.
+pub fn payload_plan(run: &RunPlan, benches: u64) -> Result<(CallOverheadPlan, u64)> {
+    let mut plan = run.profile.call_overhead.clone().context("the profile has no call-overhead plan")?;
+    plan.data_sizes = PAYLOAD_SIZES.to_vec();
+    let per = plan.warmup_ms + plan.max_bench_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
+    let estimate = (PROCESS_MS + benches * per) * plan.processes.max(1) as u64;
+    Ok((plan, estimate))
+}
+
+/// A planned cell of a scenario of call benchmarks, in rounds of processes when its plan has
+/// several.
+pub fn planned<T: Serialize>(
+    scenario: &'static str,
+    label: String,
+    subject: &str,
+    run: &RunPlan,
+    estimate: u64,
+    (cell, processes): (&T, usize),
+) -> Result<PlannedCell> {
+    let planned = PlannedCell::new(scenario, label, subject, run.options, estimate, cell)?;
+    Ok(if processes > 1 { planned.in_rounds(processes, scenario.into()) } else { planned })
+}
+
+/// The terminal table of a scenario of call benchmarks: each benchmark's median per call ± the
+/// half-width of its 95% interval, per configuration, and the noise line.
+pub fn summary_table(view: &View, scenario: &str, title: &str) -> Vec<String> {
+    if view.engines_in(scenario).is_empty() {
+        return vec![];
+    }
+    let table = view.matrix(scenario, "time_per_call", |c| {
+        format!("{} ±{}", results::format::fmt_ns(c.value), results::format::fmt_ns(c.estimate().half_width()))
+    });
+    vec![format!("{title}:\n{table}\n{}", view.noise(scenario, "time_per_call"))]
+}
+
 /// The core-module data benchmark (`data`, N bytes): the host writes N bytes into the
 /// memory of `checksum.wasm`'s instance, calls `invert(ptr, len)` (the guest checksums and
 /// inverts them in place), and reads N bytes back; the checksum is checked on every call, the
@@ -228,4 +276,32 @@ pub fn core_data(
         benches.push(finish(r, outcome));
     }
     Ok(benches)
+}
+
+/// A benchmark of `n` payload bytes whose output is checked cheaply on every call (`quick`)
+/// and whole after every batch (`full`, outside the clock).
+pub fn payload_bench<T>(
+    sampler: &Bench,
+    name: &str,
+    n: usize,
+    mut call: impl FnMut() -> Result<T>,
+    quick: impl Fn(&T) -> Result<()>,
+    full: impl Fn(&T) -> Result<()>,
+) -> BenchResult {
+    let mut r = BenchResult::new(name, None, Some(n));
+    let mut last = None;
+    let outcome = sampler.run(&mut r, |iters| {
+        let ns = time_batch(iters, || {
+            let out = call()?;
+            quick(&out)?;
+            last = Some(out);
+            Ok(())
+        })?;
+        match &last {
+            Some(out) => full(out)?,
+            None => bail!("no call was made"),
+        }
+        Ok(ns)
+    });
+    finish(r, outcome)
 }

@@ -198,6 +198,12 @@ fn conform(driver: &Driver, c: &ConformRequest) -> Result<serde_json::Value> {
             let outcomes = with(EngineOptions::default())?.run_wasi(&wasm, std::slice::from_ref(&job.request), false);
             serde_json::to_value(outcomes.into_iter().next().map(|o| o.exit))?
         }
+        ConformJob::WasiCommand(job) if job.component => {
+            let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
+            let conformance = with(EngineOptions::default())?;
+            let host = conformance.components().ok_or_else(|| anyhow::anyhow!("{id} hosts no components"))?;
+            serde_json::to_value(host.run_command(&wasm, &job.runs, job.compile_once))?
+        }
         ConformJob::WasiCommand(job) => {
             let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
             let conformance = with(EngineOptions { features: Some(job.features.clone()), ..Default::default() })?;

@@ -74,6 +74,11 @@ pub trait Engine: Send + Sync {
     fn components(&self) -> Option<&dyn crate::component::ComponentHost> {
         None
     }
+
+    /// Its plugin kit, if it is one (the registry declares which are).
+    fn plugin_kit(&self) -> Option<&dyn crate::plugin_kit::PluginKit> {
+        None
+    }
     /// For an engine that runs in another process (V8 in Node.js): what its last `compile` or
     /// `instantiate` took there, measured there. The harness uses it in place of its own
     /// timing, which would include the pipe. `None` (every in-process engine): time it here.

@@ -32,6 +32,7 @@ pub mod memstat;
 pub mod micro;
 pub mod once;
 pub mod paired;
+pub mod plugin_kit;
 pub mod process;
 pub mod programs;
 pub mod rounds;

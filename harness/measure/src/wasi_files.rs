@@ -246,13 +246,23 @@ impl<'a> PreparedRuns<'a> {
         Ok(out)
     }
 
-    /// The driver request that runs them all on `subject` (compiled once, or once per run).
-    pub fn request(&self, subject: &str, wasm: &Path, features: &Features, compile_once: bool) -> Request {
+    /// The driver request that runs them all on `subject` (compiled once, or once per run): a
+    /// command module through its WASI layer, or (`component`) a `wasi:cli/run` command
+    /// component through its component host.
+    pub fn request(
+        &self,
+        subject: &str,
+        wasm: &Path,
+        features: &Features,
+        compile_once: bool,
+        component: bool,
+    ) -> Request {
         let job = ConformJob::WasiCommand(WasiCommandJob {
             wasm: wasm.to_path_buf(),
             features: features.clone(),
             runs: self.requests.clone(),
             compile_once,
+            component,
         });
         Request::Conform(ConformRequest { subject: subject.into(), job })
     }
@@ -291,7 +301,7 @@ impl<'a> PreparedRuns<'a> {
         features: &Features,
         timeout: Duration,
     ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
-        self.settle(orch.call(subject, &self.request(subject, wasm, features, true), timeout)?)
+        self.settle(orch.call(subject, &self.request(subject, wasm, features, true, false), timeout)?)
     }
 }
 

@@ -43,6 +43,10 @@ pub struct WasiCommandJob {
     /// run's phases then repeat that one compile's figures. Otherwise each run compiles anew.
     #[serde(default)]
     pub compile_once: bool,
+    /// The command is a `wasi:cli/run` component (`run --component --wasi`), run by the
+    /// configuration's component host with WASI 0.2; `features` is then unused.
+    #[serde(default)]
+    pub component: bool,
 }
 
 /// One run of a WASI program (the corpus build checks its native twin's output with it).

@@ -73,7 +73,7 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     page.throughput()?;
     page.cold_start()?;
     page.call_overhead()?;
-    page.components();
+    page.components()?;
     page.latency()?;
     page.hosting()?;
     page.scaling()?;

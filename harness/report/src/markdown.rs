@@ -123,13 +123,15 @@ pub fn render(model: &Model) -> String {
             let _ = writeln!(out, "A process without a steady state (kept, flagged): {shown}{more}.\n");
         }
     }
-    let _ = writeln!(out, "| metric | {} |", model.engines.join(" | "));
-    let _ = writeln!(out, "|---|{}", "---:|".repeat(model.engines.len()));
-    for row in summary_rows(model) {
-        let cells: Vec<String> = row
-            .cells
+    let rows = summary_rows(model);
+    let columns = crate::tables::summary_columns(&rows);
+    let names: Vec<&str> = columns.iter().map(|&i| model.engines[i].as_str()).collect();
+    let _ = writeln!(out, "| metric | {} |", names.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(columns.len()));
+    for row in rows {
+        let cells: Vec<String> = columns
             .iter()
-            .enumerate()
+            .map(|&i| (i, &row.cells[i]))
             .map(|(i, c)| match c {
                 None => "–".into(),
                 Some(m) => {

@@ -121,6 +121,13 @@ pub fn summary_rows(model: &Model) -> Vec<SummaryRow> {
     rows
 }
 
+/// The engines (indices into [`Model::engines`]) the summary shows: those with a figure in any
+/// of its rows (a plugin kit, which takes part in plugin-calls only, has none).
+pub fn summary_columns(rows: &[SummaryRow]) -> Vec<usize> {
+    let width = rows.first().map_or(0, |r| r.cells.len());
+    (0..width).filter(|&i| rows.iter().any(|r| r.cells[i].is_some())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,3 +52,21 @@ pub fn flatten_cells(out: &mut Flat, id: &str, cells: &[BenchCell], modules_of: 
         }
     }
 }
+
+/// Flattens one cell of a guest's benchmarks (component calls, plugin calls) under the
+/// workload-like label `<guest>: <benchmark>` (what `modules_of` is given).
+pub fn flatten_guest_cell(
+    out: &mut Flat,
+    id: &str,
+    guest: &str,
+    cell: &BenchCell,
+    modules_of: fn(&str) -> &'static [&'static str],
+) {
+    let mut cell = cell.clone();
+    if let Some(m) = cell.measurement.as_mut() {
+        for b in &mut m.benches {
+            b.bench = format!("{guest}: {}", b.bench);
+        }
+    }
+    flatten_cells(out, id, std::slice::from_ref(&cell), modules_of);
+}

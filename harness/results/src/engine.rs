@@ -165,12 +165,21 @@ pub struct Capabilities {
     /// older files: no configuration hosted components then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<ComponentSupport>,
+    /// Schema 12: the plugin kit it is, when it is one (Extism: core-module plugins called
+    /// with bytes in and bytes out); absent for every runtime that is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<String>,
 }
 
 impl Capabilities {
     /// Whether it hosts components.
     pub fn hosts_components(&self) -> bool {
         matches!(self.components, Some(ComponentSupport::Hosted(_)))
+    }
+
+    /// Whether it is a plugin kit (`plugin-calls`).
+    pub fn hosts_plugins(&self) -> bool {
+        self.plugins.is_some()
     }
 }
 
@@ -245,6 +254,7 @@ impl Default for Capabilities {
             scenarios: None,
             execution: None,
             components: None,
+            plugins: None,
         }
     }
 }

@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// The `schema` of every results file.
 pub const SCHEMA: &str = "wasmgauge-results";
-/// The version this build writes. Versions 2 to 10 only added fields and sections, so older
+/// The version this build writes. Versions 2 to 12 only added fields and sections, so older
 /// files load into the same types with the new parts absent: 2: calibrated per-call times,
 /// ratios to native and their geomeans, `scenarios_selected`, the time budget; 3: memory,
 /// density, concurrency, sandbox tax, sharding and merging; 4: the `conformance` section; 5:
@@ -30,10 +30,11 @@ pub const SCHEMA: &str = "wasmgauge-results";
 /// 9: throughput, latency and call-overhead cells measured in several worker processes in
 /// shuffled rounds, their intervals across processes and rounds, and the run's `schedule`; 10:
 /// capabilities `threads`, `scenarios` and `execution`, the scaling levels, the virtual best;
-/// 11: the capability `components` and the `component_calls` section.
-pub const SCHEMA_VERSION: u32 = 11;
+/// 11: the capability `components` and the `component_calls` section; 12: the capability
+/// `plugins`, the `plugin_calls` section and `wasi_command.component`.
+pub const SCHEMA_VERSION: u32 = 12;
 /// Every version this build reads.
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 and later store calibrated ones in the same cells.

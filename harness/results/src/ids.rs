@@ -11,6 +11,7 @@ pub use crate::sections::export_call::ID as EXPORT_CALL;
 pub use crate::sections::generic::{ENGINE_CREATE, INSTRUCTIONS, WASI_IO, WASI_PROGRAMS};
 pub use crate::sections::latency::ID as LATENCY;
 pub use crate::sections::memory::ID as MEMORY;
+pub use crate::sections::plugin_calls::ID as PLUGIN_CALLS;
 pub use crate::sections::sandbox_tax::ID as SANDBOX_TAX;
 pub use crate::sections::throughput::ID as THROUGHPUT;
 pub use crate::sections::wasi_command::ID as WASI_COMMAND;

@@ -14,7 +14,8 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const MANIFEST_SCHEMA: &str = "wasmgauge-corpus";
 /// Version 2: WASI programs (kind `wasi-program`, their native twins and expected runs) and
 /// every module's toolchain. Version 3: components (kind `component`, their WIT world).
-pub const MANIFEST_VERSION: u32 = 3;
+/// Version 4: plugin-kit plugins (kind `kit-plugin`, Extism's).
+pub const MANIFEST_VERSION: u32 = 4;
 /// The WASI probe guest's file name in a corpus (not a manifest module: it imports WASI).
 pub const WASI_PROBE_FILE: &str = "wasi_probe.wasm";
 
@@ -33,6 +34,9 @@ pub enum ModuleKind {
     WasiProgram,
     /// A component of a WIT world (`corpus/components/`; manifest version 3).
     Component,
+    /// A plugin of a plugin kit (`corpus/plugins/`, Extism's: a core module that exchanges
+    /// bytes with the kit's kernel; manifest version 4).
+    KitPlugin,
 }
 
 /// What a component of the corpus is (manifest version 3).

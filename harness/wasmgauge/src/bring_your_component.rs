@@ -46,6 +46,26 @@ pub fn load_component(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Whether a component exports `wasi:cli/run` at its top level (a command component, what
+/// `run --component --wasi` runs).
+pub fn exports_cli_run(bytes: &[u8]) -> bool {
+    let mut depth = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(wasmparser::Payload::Version { .. }) => depth += 1,
+            Ok(wasmparser::Payload::End(_)) => depth = depth.saturating_sub(1),
+            Ok(wasmparser::Payload::ComponentExportSection(exports)) if depth == 1 => {
+                if exports.into_iter().flatten().any(|e| e.name.name.starts_with("wasi:cli/run@")) {
+                    return true;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
 pub fn run(req: &ComponentRequest, subjects: &Subjects) -> Result<ComponentSummary> {
     let bytes = load_component(&req.component)?;
     let chosen = choose(subjects, &req.settings, |s| s.capabilities().hosts_components())?;

@@ -7,6 +7,10 @@
 //! the virtual environment `scripts/setup.sh` makes; CPython inside). A built Python component
 //! is kept in the user cache under the hash of its inputs (componentize-py's output differs from
 //! build to build), so every corpus build on a machine has the same one.
+//!
+//! Beside them, the plugin-kit plugin of `plugin-calls` (`workloads/extism`, extism-pdk for
+//! `wasm32-unknown-unknown`), built into `corpus/plugins/plugin-extism.wasm`: the component
+//! world's `noop`, `invert` and `call-host` as Extism functions.
 use crate::toolchain::{WasiClang, cargo_target_dir, rustc_version, user_cache_dir};
 use anyhow::{Context, Result, bail};
 use results::manifest::{ComponentEntry, ModuleEntry, ModuleKind, Toolchain, sha256_hex};
@@ -56,7 +60,61 @@ fn cargo_build_release(
 /// Builds every component guest into `out/components/` and returns their manifest entries.
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
     std::fs::create_dir_all(out.join("components"))?;
-    Ok(vec![rust(repo)?, c(repo)?, python(repo)?])
+    std::fs::create_dir_all(out.join("plugins"))?;
+    Ok(vec![rust(repo)?, c(repo)?, python(repo)?, extism(repo)?])
+}
+
+/// The target the Extism plugin is built for.
+const PLUGIN_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The Extism plugin, built by cargo for wasm32-unknown-unknown with extism-pdk.
+fn extism(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
+    let dir = repo.join("workloads/extism");
+    let target_dir = cargo_target_dir(repo);
+    let status = cargo_build_release(&dir.join("Cargo.toml"), &target_dir, &["--target", PLUGIN_TARGET])
+        .context("running cargo to build the Extism plugin")?;
+    if !status.success() {
+        bail!(
+            "cargo could not build the Extism plugin for {PLUGIN_TARGET} ({status}); is the target installed? \
+             (`rustup target add {PLUGIN_TARGET}`, or run scripts/setup.sh)"
+        );
+    }
+    let built = target_dir.join(PLUGIN_TARGET).join("release").join("wl_plugin_extism.wasm");
+    let wasm = std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
+    let version = format!(
+        "{}, extism-pdk {}",
+        rustc_version()?.trim_start_matches("rustc "),
+        locked_version(&dir.join("Cargo.lock"), "extism-pdk")?
+    );
+    let toolchain = Toolchain {
+        name: "rustc + extism-pdk".into(),
+        version,
+        target: PLUGIN_TARGET.into(),
+        native: String::new(),
+        embeds: None,
+    };
+    let shape = crate::inspect::inspect(&wasm).context("the Extism plugin")?;
+    let name = "plugin-extism";
+    let entry = ModuleEntry {
+        name: name.into(),
+        kind: ModuleKind::KitPlugin,
+        source_language: "rust".into(),
+        source: "workloads/extism".into(),
+        description: "an Extism plugin (extism-pdk): the plugin world's noop, invert and call-host, bytes in and out"
+            .into(),
+        file: format!("plugins/{name}.wasm"),
+        sha256: sha256_hex(&wasm),
+        bytes: wasm.len(),
+        imports: shape.imports,
+        exports: shape.exports,
+        inputs: Vec::new(),
+        calls: Vec::new(),
+        is_wasi: false,
+        toolchain: Some(toolchain),
+        wasi: None,
+        component: None,
+    };
+    Ok((entry, wasm))
 }
 
 /// The Python guest's toolchain, as `scripts/setup.sh` installs it.

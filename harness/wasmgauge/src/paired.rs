@@ -415,7 +415,7 @@ impl WasiSide {
         let mut template = self.spec.template(&self.module, &self.originals);
         template.program_name = self.program.clone();
         let prepared = PreparedRuns::new(&base, &template, vec![self.spec.args.clone(); k])?;
-        let request = prepared.request(&self.subject, &self.module, &self.features, true);
+        let request = prepared.request(&self.subject, &self.module, &self.features, true, false);
         let answer = protocol::client::call(&self.exe, &request, self.timeout)
             .map_err(|e| anyhow!("{} ({}): {e}", self.subject, self.name))?;
         let mut times = Vec::new();

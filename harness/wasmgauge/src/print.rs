@@ -186,8 +186,9 @@ pub fn print_corpus(corpus: &Corpus) {
 
 /// engine | exit | stdout | files | each phase's median [95% interval] | verdict.
 pub fn wasi_command_table(section: &WasiCommandSection) -> comfy_table::Table {
+    let run = if section.component { "run (wasi:cli/run)" } else { "run _start" };
     let mut t = new_table(
-        ["engine", "exit", "stdout", "files", "compile", "artifact load", "instantiate", "run _start", "agrees"]
+        ["engine", "exit", "stdout", "files", "compile", "artifact load", "instantiate", run, "agrees"]
             .map(String::from)
             .to_vec(),
     );

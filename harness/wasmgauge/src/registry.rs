@@ -50,6 +50,8 @@ pub struct Caps {
     pub execution: ExecutionKind,
     /// Whether it hosts components ([`Components`]).
     pub components: Components,
+    /// The plugin kit it is, if it is one (Extism): what `plugin-calls` measures.
+    pub plugins: Option<&'static str>,
 }
 
 /// Whether a configuration hosts WebAssembly components: how, or why not.
@@ -77,6 +79,7 @@ const WASM: Caps = Caps {
     scenarios: None,
     execution: ExecutionKind::OptimizingJit,
     components: Components::Unsupported("its driver has no component host"),
+    plugins: None,
 };
 // wasmtime-wasi runs each file operation on a blocking thread (`spawn_blocking`) unless the
 // embedder allows blocking the current thread; the driver keeps the builder's default.
@@ -136,6 +139,20 @@ const V8_NODE: Caps = Caps {
     ),
     ..WASM
 };
+/// Extism, a plugin kit on Wasmtime: it calls a plugin's functions with bytes in and bytes out
+/// (through its kernel's memory), not a core module's exports with values, so it takes part in
+/// `plugin-calls` only.
+const EXTISM: Caps = Caps {
+    limits: Limits::NONE,
+    artifact: false,
+    instances: false,
+    conformance: false,
+    scenarios: Some(&[ids::PLUGIN_CALLS]),
+    no_instruction_counts: Some("it takes part in plugin-calls only"),
+    components: Components::Unsupported("Extism's Rust SDK loads core-module plugins (extism-pdk), not components"),
+    plugins: Some("Extism 1.30 Rust host SDK (Wasmtime 43): plugins built with extism-pdk, bytes in, bytes out"),
+    ..WASM
+};
 const BASELINE: Caps = Caps {
     kind: SubjectKind::Native,
     limits: Limits::NONE,
@@ -149,6 +166,7 @@ const BASELINE: Caps = Caps {
     scenarios: None,
     execution: ExecutionKind::Native,
     components: Components::Unsupported("a baseline: the native twins are called directly, with no component boundary"),
+    plugins: None,
 };
 
 const fn line(id: &'static str, driver: &'static str, caps: Caps) -> Subject {
@@ -212,6 +230,7 @@ pub fn registry() -> Vec<Subject> {
         },
         line("v8-liftoff", "v8", V8_NODE),
         line("v8-turbofan", "v8", V8_NODE),
+        line("extism", "extism", EXTISM),
     ]);
     all.extend([
         line("native", "native", BASELINE),
@@ -268,6 +287,7 @@ impl Subject {
                 Components::Hosted(how) => results::ComponentSupport::Hosted(how.into()),
                 Components::Unsupported(why) => results::ComponentSupport::Unsupported(why.into()),
             }),
+            plugins: c.plugins.map(String::from),
         }
     }
 }

@@ -204,7 +204,14 @@ fn engines_lists_every_configuration_with_its_knobs() {
             }
             None => panic!("{} declares nothing about components", i.id),
         }
+        // The plugin kit: Extism, on a Wasmtime of its own (its knobs name the version).
+        if caps.hosts_plugins() {
+            assert_eq!((i.id.as_str(), i.runtime.as_str(), i.runtime_version.as_str()), ("extism", "extism", "1.30.0"));
+            assert!(i.knobs.get("wasmtime").is_some_and(|k| k.starts_with("43.")), "{:?}", i.knobs);
+            assert_eq!(caps.scenarios.as_deref(), Some(&[results::ids::PLUGIN_CALLS.to_string()][..]));
+        }
     }
+    assert_eq!(infos.iter().filter(|i| i.capabilities.as_ref().unwrap().hosts_plugins()).count(), 1);
 }
 
 /// Drivers are found where `WASMGAUGE_DRIVERS` says; a missing one is named, with how to build it.

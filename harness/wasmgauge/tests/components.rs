@@ -174,3 +174,78 @@ fn bad_components_and_calls_get_one_line_and_exit_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(errors(&o)[0].contains("none of the chosen configurations hosts components"), "{:?}", errors(&o));
 }
+
+/// `run --component --wasi`: a `wasi:cli/run` command component runs on every component host
+/// and agrees with its preview 1 twin (the corpus's `wasi_io`, the same Rust source built for
+/// `wasm32-wasip2`: a component command) on stdout and the file it writes; the Wasmtime CLI's
+/// own command test component exits 0 everywhere; a core module and a component that is not a
+/// command each get one line and exit 1.
+#[test]
+fn a_command_component_runs_like_its_module_twin_on_every_host() {
+    let corpus = common::corpus();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(common::repo_root().join("target"));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "wl-wasi-io", "--target-dir"])
+        .arg(&target)
+        .current_dir(common::repo_root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let command = target.join("wasm32-wasip2/release/wasi_io.wasm");
+    assert!(wasmparser::Parser::is_component(&std::fs::read(&command).unwrap()));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("in.txt"), "a component command\nand its module twin\n").unwrap();
+    let wasi = |what: &str, path: &Path, engines: &[String], out: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+            .args(["run", what])
+            .arg(path)
+            .args(["--wasi", "--runs", "2", "--engines", &engines.join(","), "--out"])
+            .arg(out)
+            .arg("--dir")
+            .arg(format!("{}::/data", data.display()))
+            .arg("--")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let transform = ["transform", "/data/in.txt", "/data/out.txt"];
+    let hosts = hosts();
+    let out = dir.path().join("component.json");
+    let o = wasi("--component", &command, &hosts, &out, &transform);
+    assert_eq!(o.status.code(), Some(0), "{:?}", errors(&o));
+    let section = ResultsFile::load(&out).unwrap().scenarios.wasi_command.unwrap();
+    assert!(section.component && section.engines_agree, "{section:?}");
+    assert_eq!(section.cells.len(), hosts.len());
+    assert!(section.cells.iter().all(|c| c.phases.as_ref().is_some_and(|p| p.run_ns.len() == 2)), "{section:?}");
+    let observed = section.cells[0].observed.clone().unwrap();
+    assert_eq!((observed.exit_code, observed.files.len()), (0, 1), "{observed:?}");
+    // The module twin on one configuration with a WASI layer: the same stdout and file.
+    let twin_out = dir.path().join("module.json");
+    let o = wasi("--module", &corpus.dir.join("wasi_io.wasm"), &["wasmtime-cranelift".into()], &twin_out, &transform);
+    assert_eq!(o.status.code(), Some(0), "{:?}", errors(&o));
+    let twin = ResultsFile::load(&twin_out).unwrap().scenarios.wasi_command.unwrap();
+    assert!(!twin.component);
+    let twin = twin.cells[0].observed.clone().unwrap();
+    assert_eq!((&twin.stdout, &twin.files), (&observed.stdout, &observed.files));
+    // A command nobody here built.
+    let out = dir.path().join("peer.json");
+    let o = wasi("--component", &peer("component-basic.wat"), &hosts, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", errors(&o));
+    let section = ResultsFile::load(&out).unwrap().scenarios.wasi_command.unwrap();
+    assert!(section.engines_agree && section.cells.iter().all(|c| c.observed.as_ref().unwrap().exit_code == 0));
+    // Bad inputs: one line, exit 1.
+    let bad = dir.path().join("bad.json");
+    for (path, says) in [
+        (corpus.dir.join("wasi_io.wasm"), "is a core module, not a component"),
+        (corpus.dir.join("components/plugin-rust.wasm"), "exports no wasi:cli/run"),
+    ] {
+        let o = wasi("--component", &path, &hosts[..1], &bad, &[]);
+        assert_eq!(o.status.code(), Some(1), "{}", path.display());
+        let e = errors(&o);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains(says), "{e:?}");
+    }
+}

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Two versions of one runtime side by side (the default and the LTS line), an interpreter and
-/// the two baselines.
-const ENGINES: &str = "wasmtime-cranelift,wasmtime-cranelift@36,wasmi-lazy,native,subprocess";
+/// Two versions of one runtime side by side (the default and the LTS line), an interpreter, the
+/// plugin kit (Extism: the third way of the components section) and the two baselines.
+const ENGINES: &str = "wasmtime-cranelift,wasmtime-cranelift@36,wasmi-lazy,extism,native,subprocess";
 
-/// One real quick run (every scenario, two workloads, five engines), shared by the tests.
+/// One real quick run (every scenario, two workloads, six engines), shared by the tests.
 fn fresh_results() -> &'static Path {
     static RUN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &RUN.get_or_init(|| {
@@ -96,6 +96,7 @@ fn a_single_run_renders_every_chart_table_and_file() {
         "chart-concurrency",
         "chart-instantiation-scaling",
         "chart-virtual-best",
+        "chart-three-ways",
     ] {
         let fig = by_id(&doc, id);
         let svg = fig.descendants().find(|n| n.has_tag_name("svg")).unwrap_or_else(|| panic!("{id} has no svg"));
@@ -126,9 +127,29 @@ fn a_single_run_renders_every_chart_table_and_file() {
     }
     // Summary: every engine a column, the best WebAssembly configuration marked.
     let summary = text_of(by_id(&doc, "summary"));
-    for e in ENGINES.split(',') {
+    // (Not the plugin kit: Extism takes part in plugin-calls only, shown under Components.)
+    for e in ENGINES.split(',').filter(|e| *e != "extism") {
         assert!(summary.contains(e), "summary lacks {e}");
     }
+    // Components: every configuration says whether it hosts components; invert three ways
+    // (core module and component on wasmtime-cranelift, Extism) with intervals at every size.
+    let components = by_id(&doc, "components");
+    let hosts = text_of(table_after(
+        components.descendants().find(|n| n.has_tag_name("h3") && text_of(*n) == "Component hosts").unwrap(),
+    ));
+    assert!(hosts.contains("extism") && hosts.contains("not components"), "{hosts}");
+    let ways = text_of(table_after(by_id(&doc, "chart-three-ways")));
+    for needle in [
+        "core module (ptr, len) on wasmtime-cranelift",
+        "component plugin-rust on wasmtime-cranelift",
+        "Extism plugin-extism on extism",
+        "16 B",
+        "1 MiB",
+    ] {
+        assert!(ways.contains(needle), "three ways lacks {needle}: {ways}");
+    }
+    let plugin_calls = text_of(components);
+    assert!(plugin_calls.contains("plugin-extism: plugin-new-cached"), "{plugin_calls}");
     assert!(html.contains("class=\"num best\""));
     // Claims: each has a verdict, and any verdict other than "not measured" comes with a number.
     let claims = by_id(&doc, "claims");
@@ -166,7 +187,9 @@ fn a_single_run_renders_every_chart_table_and_file() {
     assert!(scaling.contains(&format!("Thread levels {listed}")), "{scaling}");
     // The header says what ran, on what, with the runtime versions and knobs.
     let runs = text_of(by_id(&doc, "runs"));
-    for needle in ["wasmtime 48.0.8", "wasmtime 36.0.20", "wasmi 2.0.0", "compile_threads = 1", "logical cores"] {
+    for needle in
+        ["wasmtime 48.0.8", "wasmtime 36.0.20", "wasmi 2.0.0", "extism 1.30.0", "compile_threads = 1", "logical cores"]
+    {
         assert!(runs.contains(needle), "What ran lacks {needle}");
     }
 

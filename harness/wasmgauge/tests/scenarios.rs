@@ -45,10 +45,30 @@ fn every_scenario_runs_on_every_engine() {
     let s = &r.scenarios;
     for id in &ids {
         let ok = |status: CellStatus| status == CellStatus::Ok;
+        let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
+        // Plugin calls: a cell per plugin kit (Extism), every benchmark verified; a kit takes
+        // part in nothing else.
+        let plugins: Vec<_> = s.plugin_calls.as_ref().unwrap().cells.iter().filter(|c| c.cell.engine == *id).collect();
+        if caps.hosts_plugins() {
+            assert_eq!(plugins.iter().map(|c| c.plugin.as_str()).collect::<Vec<_>>(), ["plugin-extism"], "{id}");
+            let c = &plugins[0].cell;
+            assert!(ok(c.status), "plugin-calls {id}: {:?}", c.error);
+            let benches = &c.measurement.as_ref().unwrap().benches;
+            for name in
+                ["plugin-new", "plugin-new-cached", "instantiate", "instantiate+first-call", "noop", "guest-to-host"]
+            {
+                assert!(benches.iter().any(|b| b.bench == name && b.summary.is_some()), "{id}: {name}");
+            }
+            let sizes: Vec<_> = benches.iter().filter(|b| b.bench == "invert" && b.summary.is_some()).collect();
+            assert_eq!(sizes.len(), 4, "{id}: invert at every payload size");
+            assert!(s.throughput.as_ref().unwrap().cells.iter().all(|c| c.engine != *id), "{id}");
+            assert!(s.component_calls.as_ref().unwrap().cells.iter().all(|c| c.cell.engine != *id), "{id}");
+            continue;
+        }
+        assert!(plugins.is_empty(), "{id} is no plugin kit");
         let t = s.throughput.as_ref().unwrap().cells.iter().find(|c| c.engine == *id).unwrap();
         assert!(ok(t.status) && t.measurement.as_ref().unwrap().summary.is_some(), "throughput {id}: {:?}", t.error);
         assert!(t.ratio_to_native.is_some(), "ratio {id}");
-        let caps = r.engine(id).unwrap().capabilities.clone().unwrap();
         // Component calls: a cell per component host, every benchmark verified; none elsewhere.
         let components: Vec<_> =
             s.component_calls.as_ref().unwrap().cells.iter().filter(|c| c.cell.engine == *id).collect();
@@ -146,11 +166,16 @@ fn every_scenario_runs_on_every_engine() {
             assert!(ratio > 0.5 && ratio < 20.0, "{} tax on {id}: {ratio}", t.limit);
         }
     }
+    let throughput = |id: &&String| r.engine(id).unwrap().capabilities.as_ref().unwrap().takes_part_in("throughput");
     let geomeans = &s.throughput.as_ref().unwrap().engine_geomeans;
-    assert_eq!(geomeans.len(), ids.len());
+    assert_eq!(geomeans.len(), ids.iter().filter(throughput).count());
     // The virtual best: every WebAssembly configuration against the fastest, the baselines not.
     let best = &s.throughput.as_ref().unwrap().virtual_best;
-    let wasm = ids.iter().filter(|id| r.engine(id).unwrap().capabilities.as_ref().unwrap().is_wasm()).count();
+    let wasm = ids
+        .iter()
+        .filter(throughput)
+        .filter(|id| r.engine(id).unwrap().capabilities.as_ref().unwrap().is_wasm())
+        .count();
     assert_eq!(best.len(), wasm, "{best:?}");
     assert!(best.iter().all(|g| g.ratio.value >= 1.0 - 1e-9), "{best:?}");
     let levels = results::plans::scaling_levels(results::plans::machine_cores());

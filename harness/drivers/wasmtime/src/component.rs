@@ -26,6 +26,15 @@ impl ComponentHost for WasmtimeEngine {
         self.link_plugin(ok(Component::from_binary(self.wt_engine(), bytes))?)
     }
 
+    fn run_command(
+        &self,
+        component: &[u8],
+        requests: &[measure::wasi::WasiRequest],
+        compile_once: bool,
+    ) -> Vec<measure::wasi::WasiRunOutcome> {
+        measure::wasi::run_many(&crate::component_command::CommandLayer(self), component, requests, compile_once)
+    }
+
     fn load_plugin(&self, artifact: &[u8]) -> Result<Box<dyn CompiledPlugin + '_>> {
         // SAFETY: the artifact is one `CompiledPlugin::serialize` wrote for this configuration
         // in this run (the scenario's scratch directory); Wasmtime checks its engine settings.

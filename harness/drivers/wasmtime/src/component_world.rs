@@ -52,8 +52,12 @@ impl WasmtimeEngine {
     /// A fresh store with a fresh WASI 0.2 context (nothing inherited: no stdio, no
     /// directories, no environment) and this configuration's limits.
     pub(crate) fn component_store(&self) -> Result<wasmtime::Store<State>> {
-        let state = State { wasi: wasmtime_wasi::WasiCtxBuilder::new().build(), table: ResourceTable::new() };
-        let mut store = wasmtime::Store::new(self.wt_engine(), state);
+        self.component_store_with(wasmtime_wasi::WasiCtxBuilder::new().build())
+    }
+
+    /// A fresh store with the WASI 0.2 context `wasi` and this configuration's limits.
+    pub(crate) fn component_store_with(&self, wasi: WasiCtx) -> Result<wasmtime::Store<State>> {
+        let mut store = wasmtime::Store::new(self.wt_engine(), State { wasi, table: ResourceTable::new() });
         self.prepare_store(&mut store)?;
         Ok(store)
     }

@@ -6,6 +6,28 @@ use wasmtime as wt;
 use wasmtime_wasi::cli::{InputFile, OutputFile};
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 
+/// A WASI context builder for `request`: its arguments, environment, preopened directories
+/// and stream files (preview 1 commands and WASI 0.2 command components alike).
+pub(crate) fn ctx_builder(request: &WasiRequest) -> anyhow::Result<WasiCtxBuilder> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.args(&request.args);
+    for (k, v) in &request.env {
+        builder.env(k, v);
+    }
+    for p in &request.preopens {
+        crate::compat::preopen(&mut builder, &p.host, &p.guest, p.read_only)?;
+    }
+    if let Some(stdio) = &request.stdio {
+        let (stdin, stdout, stderr) = measure::wasi::open_stdio(stdio)?;
+        if let Some(stdin) = stdin {
+            builder.stdin(InputFile::new(stdin));
+        }
+        builder.stdout(OutputFile::new(stdout));
+        builder.stderr(OutputFile::new(stderr));
+    }
+    Ok(builder)
+}
+
 /// The WASI layer on one configuration's engine.
 pub(crate) struct Layer<'a>(pub &'a wt::Engine);
 
@@ -30,22 +52,7 @@ impl WasiLayer for Layer<'_> {
     }
 
     fn instantiate(&self, module: &wt::Module, request: &WasiRequest) -> anyhow::Result<Self::Ready> {
-        let mut builder = WasiCtxBuilder::new();
-        builder.args(&request.args);
-        for (k, v) in &request.env {
-            builder.env(k, v);
-        }
-        for p in &request.preopens {
-            crate::compat::preopen(&mut builder, &p.host, &p.guest, p.read_only)?;
-        }
-        if let Some(stdio) = &request.stdio {
-            let (stdin, stdout, stderr) = measure::wasi::open_stdio(stdio)?;
-            if let Some(stdin) = stdin {
-                builder.stdin(InputFile::new(stdin));
-            }
-            builder.stdout(OutputFile::new(stdout));
-            builder.stderr(OutputFile::new(stderr));
-        }
+        let mut builder = ctx_builder(request)?;
         let mut linker: wt::Linker<WasiP1Ctx> = wt::Linker::new(self.0);
         preview1::add_to_linker_sync(&mut linker, |cx| cx)?;
         let mut store = wt::Store::new(self.0, builder.build_p1());

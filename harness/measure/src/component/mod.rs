@@ -21,6 +21,16 @@ pub trait ComponentHost {
 
     /// Compiles a component of any world, for calls by name (`run --component --invoke`).
     fn compile_any(&self, component: &[u8]) -> Result<Box<dyn AnyComponent + '_>>;
+
+    /// Runs a `wasi:cli/run` command component once per request (`run --component --wasi`),
+    /// with WASI 0.2: compile, load its artifact, then per run a fresh store, WASI context and
+    /// instance and `run`, each phase timed as a WASI preview 1 command's ([`crate::wasi`]).
+    fn run_command(
+        &self,
+        component: &[u8],
+        requests: &[crate::wasi::WasiRequest],
+        compile_once: bool,
+    ) -> Vec<crate::wasi::WasiRunOutcome>;
 }
 
 /// Why a host refused a user's component or call: the input's fault (a world the host cannot

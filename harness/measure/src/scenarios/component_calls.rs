@@ -12,16 +12,15 @@
 //! list's checksum, and after every timed batch (outside the clock) the whole of the last
 //! call's output, as call overhead checks its read-back bytes. Sampled by the one sampler, in
 //! rounds of processes like call overhead; one cell per host and guest.
-use crate::benches::{self, Bench, Modes, finish, guest_to_host};
+use crate::benches::{self, Bench, Modes, finish, guest_to_host, payload_bench};
 use crate::component::reference::{self as r, Point, Shape};
 use crate::component::{CompiledPlugin, ComponentHost, Plugin};
 use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
 use crate::measurement::time_batch;
-use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario};
+use crate::scenario::{DriverCell, Outcome, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
 use anyhow::{Context, Result, anyhow, bail};
-use results::format::fmt_ns;
 use results::ids;
 use results::measurements::{BenchResult, CallOverheadMeasurement};
 use results::plans::{CallOverheadPlan, ProfileName};
@@ -37,7 +36,7 @@ pub struct ComponentCalls;
 const NAME: &str = ids::COMPONENT_CALLS;
 
 /// Payload sizes of the string and list benchmarks, in bytes.
-pub const SIZES: [usize; 4] = [16, 4 << 10, 64 << 10, 1 << 20];
+const SIZES: [usize; 4] = benches::PAYLOAD_SIZES;
 
 /// A guest component measured: its corpus name (`corpus/components/<name>.wasm`) and the
 /// largest payload its string and list benchmarks take.
@@ -99,12 +98,8 @@ impl Scenario for ComponentCalls {
         if !run.is_selected(NAME) {
             return Ok(vec![]);
         }
-        let mut plan = run.profile.call_overhead.clone().context("the profile has no call-overhead plan")?;
-        plan.data_sizes = SIZES.to_vec();
+        let (plan, estimate) = benches::payload_plan(run, 12 + 3 * SIZES.len() as u64)?;
         let hosts = run.subjects.iter().filter(|s| s.capabilities.as_ref().is_some_and(|c| c.hosts_components()));
-        let per = plan.warmup_ms + plan.max_bench_ms.min(plan.samples as u64 * plan.sample_target_ms * 2);
-        let benches = 12 + 3 * SIZES.len() as u64;
-        let plan_processes = plan.processes;
         let mut cells = Vec::new();
         for (nth, subject) in hosts.enumerate() {
             let quick = run.profile.name == ProfileName::Quick;
@@ -112,19 +107,17 @@ impl Scenario for ComponentCalls {
                 let mut plan = plan.clone();
                 plan.data_sizes.retain(|&n| n <= guest.max_payload);
                 let artifact = format!("{NAME}-{}-{}.artifact", subject.id, guest.name).replace([' ', '(', ')'], "_");
+                let processes = plan.processes;
                 let cell = Cell {
                     component: run.corpus_dir.join("components").join(format!("{}.wasm", guest.name)),
                     guest: guest.name.to_string(),
                     checksum_wasm: run.corpus_dir.join("checksum.wasm"),
                     empty_wasm: run.corpus_dir.join("empty.wasm"),
                     plan,
-                    artifact: (plan_processes > 1).then(|| run.scratch.join(artifact)),
+                    artifact: (processes > 1).then(|| run.scratch.join(artifact)),
                 };
-                let plan = &cell.plan;
                 let label = format!("{NAME} {} on {}", guest.name, subject.id);
-                let estimate = (PROCESS_MS + benches * per) * plan.processes.max(1) as u64;
-                let planned = PlannedCell::new(NAME, label, &subject.id, run.options, estimate, &cell)?;
-                cells.push(if plan.processes > 1 { planned.in_rounds(plan.processes, NAME.into()) } else { planned });
+                cells.push(benches::planned(NAME, label, &subject.id, run, estimate, (&cell, processes))?);
             }
         }
         Ok(cells)
@@ -148,53 +141,17 @@ impl Scenario for ComponentCalls {
 
     fn record(&self, results: &mut ResultsFile, cell: &PlannedCell, outcome: Outcome) -> (CellStatus, String) {
         let guest = cell.cell::<Cell>().map(|c| c.guest).unwrap_or_default();
-        let (status, error, measurement, wall_ms, text) = benches::settle(outcome);
-        let bench_cell =
-            results::bench_cells::BenchCell { engine: cell.subject.clone(), status, error, measurement, wall_ms };
+        let (bench_cell, text) = benches::settle_cell(cell, outcome);
+        let status = bench_cell.status;
         let section = results.scenarios.component_calls.get_or_insert_with(Default::default);
         section.cells.push(ComponentCallsCell { component: guest, cell: bench_cell });
         (status, text)
     }
 
     fn summarize(&self, _results: &ResultsFile, view: &View) -> Vec<String> {
-        if view.engines_in(NAME).is_empty() {
-            return vec![];
-        }
-        let table = view
-            .matrix(NAME, "time_per_call", |c| format!("{} ±{}", fmt_ns(c.value), fmt_ns(c.estimate().half_width())));
-        vec![format!(
-            "Component calls: median per typed call ± half-width of its 95% interval (core-invert: the same transform as a core-module call):\n{table}\n{}",
-            view.noise(NAME, "time_per_call")
-        )]
+        let title = "Component calls: median per typed call ± half-width of its 95% interval (core-invert: the same transform as a core-module call)";
+        benches::summary_table(view, NAME, title)
     }
-}
-
-/// A benchmark of `n` payload bytes whose output is checked cheaply on every call (`quick`)
-/// and whole after every batch (`full`, outside the clock).
-fn payload_bench<T>(
-    sampler: &Bench,
-    name: &str,
-    n: usize,
-    mut call: impl FnMut() -> Result<T>,
-    quick: impl Fn(&T) -> Result<()>,
-    full: impl Fn(&T) -> Result<()>,
-) -> BenchResult {
-    let mut r = BenchResult::new(name, None, Some(n));
-    let mut last = None;
-    let outcome = sampler.run(&mut r, |iters| {
-        let ns = time_batch(iters, || {
-            let out = call()?;
-            quick(&out)?;
-            last = Some(out);
-            Ok(())
-        })?;
-        match &last {
-            Some(out) => full(out)?,
-            None => bail!("no call was made"),
-        }
-        Ok(ns)
-    });
-    finish(r, outcome)
 }
 
 /// The core modules the component calls are set beside: `checksum.wasm` (the same transform

@@ -3,7 +3,7 @@
 //! of [`REGISTRY`]: `throughput`, `latency`, `cold-start` (phases and process start),
 //! `memory` (bytes per live instance), `density` (instances per memory budget, instantiation
 //! rate), `concurrency` (new instance per request on 1..N threads), `sandbox-tax` (the cost of
-//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `component-calls` (typed calls into components), `wasi-programs` (the
+//! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `component-calls` (typed calls into components), `plugin-calls` (a plugin kit's calls: Extism), `wasi-programs` (the
 //! corpus's WASI programs against their native twins), `wasi-io` (one WASI call),
 //! `engine-create` (building an engine) and `instructions` (instructions per call under
 //! Valgrind, `run --measure instructions`); the last two are not in the default set.
@@ -19,6 +19,7 @@ pub mod export_call;
 pub mod instructions;
 pub mod latency;
 pub mod memory;
+pub mod plugin_calls;
 pub mod sandbox_tax;
 pub mod throughput;
 pub mod wasi_io;
@@ -37,6 +38,7 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &sandbox_tax::SandboxTax,
     &call_overhead::CallOverhead,
     &component_calls::ComponentCalls,
+    &plugin_calls::PluginCalls,
     &wasi_programs::WasiPrograms,
     &wasi_io::WasiIo,
     &engine_create::EngineCreate,

@@ -1,12 +1,21 @@
 //! Components: which configurations host them (and why the others do not), the time of a
-//! typed call by WIT type and payload, and the same transform as a core-module call beside it.
-use crate::markup::esc;
-use crate::page::Page;
+//! typed call by WIT type and payload, and the same transform three ways: a core-module call, a
+//! component call and an Extism plugin call (`plugin-calls`), as a log-log chart and a table.
+use crate::charts::{self, LineData};
+use crate::markup::{Td, esc, table};
+use crate::page::{Page, figure, legend, si_bytes, td_metric, td_text};
+use anyhow::Result;
 use results::manifest::ModuleKind;
 use results::{ComponentSupport, ResultsFile, ids};
 
+/// The configuration the three-ways comparison is drawn on, when it hosts components.
+const THREE_WAYS_HOST: &str = "wasmtime-cranelift";
+/// The Extism plugin's corpus name and the Rust guest's (the same transform in the same language).
+const EXTISM_PLUGIN: &str = "plugin-extism";
+const RUST_GUEST: &str = "plugin-rust";
+
 impl Page<'_> {
-    pub(crate) fn components(&mut self) {
+    pub(crate) fn components(&mut self) -> Result<()> {
         self.out.push_str("<section id=\"components\"><h2>Components</h2>");
         let run = self.m.runs.last().map(|r| &r.results);
         let mut rows = String::new();
@@ -24,8 +33,10 @@ impl Page<'_> {
         ));
         let benches = self.m.workloads(ids::COMPONENT_CALLS, "time_per_call");
         if benches.is_empty() {
-            self.out.push_str("<p class=\"caption\">No component-calls scenario in these results.</p></section>\n");
-            return;
+            self.out.push_str("<p class=\"caption\">No component-calls scenario in these results.</p>");
+            self.plugin_calls();
+            self.out.push_str("</section>\n");
+            return Ok(());
         }
         self.guests(run);
         let (ways, typed): (Vec<String>, Vec<String>) = benches
@@ -44,7 +55,153 @@ impl Page<'_> {
              export and as a core export (typed call path). Same configuration, same process.</p>",
         );
         self.metric_table(ids::COMPONENT_CALLS, "time_per_call", &ways, "guest: way and payload");
+        self.three_ways()?;
+        self.plugin_calls();
         self.out.push_str("</section>\n");
+        Ok(())
+    }
+
+    /// The host of the three-ways comparison: [`THREE_WAYS_HOST`] when it has component calls
+    /// of the Rust guest, else the first configuration that has.
+    fn three_ways_host(&self) -> Option<String> {
+        let hosts = self.m.engines_with(ids::COMPONENT_CALLS, "time_per_call");
+        let has = |e: &String| {
+            self.m.metrics.iter().any(|m| {
+                m.scenario == ids::COMPONENT_CALLS
+                    && &m.engine == e
+                    && m.workload.starts_with(&format!("{RUST_GUEST}: invert "))
+            })
+        };
+        let mut with = hosts.iter().filter(|e| has(e));
+        hosts.iter().find(|e| *e == THREE_WAYS_HOST && has(e)).or_else(|| with.next()).cloned()
+    }
+
+    /// `invert` three ways over the payload sizes, in the last run: the core-module call and the
+    /// component call (every guest) on one host, the Extism plugin call on each plugin kit; a
+    /// log-log chart and a table with intervals.
+    fn three_ways(&mut self) -> Result<()> {
+        let Some(host) = self.three_ways_host() else { return Ok(()) };
+        let run = self.m.runs.len() - 1;
+        let kits = self.m.engines_with(ids::PLUGIN_CALLS, "time_per_call");
+        // (name, scenario, engine, workload prefix)
+        let mut ways: Vec<(String, &str, String, String)> = vec![(
+            format!("core module (ptr, len) on {host}"),
+            ids::COMPONENT_CALLS,
+            host.clone(),
+            format!("{RUST_GUEST}: core-invert "),
+        )];
+        let guests: Vec<String> = {
+            let mut g = Vec::new();
+            for m in
+                self.m.metrics.iter().filter(|m| m.run == run && m.scenario == ids::COMPONENT_CALLS && m.engine == host)
+            {
+                if let Some((guest, _)) = m.workload.split_once(": invert ")
+                    && !g.iter().any(|x: &String| x == guest)
+                {
+                    g.push(guest.to_string());
+                }
+            }
+            g
+        };
+        for g in guests {
+            ways.push((
+                format!("component {g} on {host}"),
+                ids::COMPONENT_CALLS,
+                host.clone(),
+                format!("{g}: invert "),
+            ));
+        }
+        for k in kits {
+            ways.push((
+                format!("Extism {EXTISM_PLUGIN} on {k}"),
+                ids::PLUGIN_CALLS,
+                k.clone(),
+                format!("{EXTISM_PLUGIN}: invert "),
+            ));
+        }
+        let points = |scenario: &str, engine: &str, prefix: &str| -> Vec<(u64, &crate::model::Metric)> {
+            let mut p: Vec<_> = self
+                .m
+                .metrics
+                .iter()
+                .filter(|m| {
+                    m.run == run
+                        && m.scenario == scenario
+                        && m.engine == engine
+                        && m.metric == "time_per_call"
+                        && m.workload.starts_with(prefix)
+                })
+                .filter_map(|m| Some((m.payload_bytes?, m)))
+                .collect();
+            p.sort_by_key(|(b, _)| *b);
+            p
+        };
+        let mut lines = Vec::new();
+        let mut items = Vec::new();
+        let mut sizes: Vec<u64> = Vec::new();
+        for (i, (name, scenario, engine, prefix)) in ways.iter().enumerate() {
+            let p = points(scenario, engine, prefix);
+            if p.is_empty() {
+                continue;
+            }
+            sizes.extend(p.iter().map(|(b, _)| *b));
+            let color = charts::series_color(i, 0);
+            items.push((name.clone(), color));
+            lines.push(LineData {
+                color,
+                points: p.iter().map(|(b, m)| (*b as f64, m.value)).collect(),
+                dashed: false,
+            });
+        }
+        sizes.sort_unstable();
+        sizes.dedup();
+        self.out.push_str(&format!(
+            "<h3>One transform, three ways</h3><p class=\"caption\">invert (checksum and invert N bytes, N bytes back) as a \
+             core-module call passing a pointer and a length, as a component call passing list&lt;u8&gt; through the \
+             canonical ABI (each guest language on {host}), and as an Extism plugin call (bytes in, bytes out through \
+             Extism's kernel; Extism runs its own Wasmtime, see its knobs). Median per call; the table gives the \
+             95% interval across processes.</p>",
+            host = esc(&host)
+        ));
+        legend(&mut self.out, &items);
+        let svg = charts::lines_log(
+            &lines,
+            &[],
+            "payload per call (bytes, log)",
+            "time per call (log)",
+            &|v| si_bytes(*v),
+            &|v| charts::axis_ns(*v),
+        )?;
+        figure(&mut self.out, "chart-three-ways", svg, "invert three ways against payload size (log-log). Medians.");
+        let mut head = vec!["payload".to_string()];
+        head.extend(ways.iter().map(|w| w.0.clone()));
+        let mut rows: Vec<Vec<Td>> = Vec::new();
+        for n in sizes {
+            let mut row = vec![td_text(&results::measurements::human_bytes(n as usize))];
+            for (_, scenario, engine, prefix) in &ways {
+                let m = points(scenario, engine, prefix).into_iter().find(|(b, _)| *b == n).map(|(_, m)| m);
+                row.push(td_metric(m));
+            }
+            rows.push(row);
+        }
+        table(&mut self.out, &head, rows);
+        Ok(())
+    }
+
+    /// Every plugin-calls benchmark per plugin kit: its cold start with and without its
+    /// compilation cache, an instance and its first call, calls by payload, host calls.
+    fn plugin_calls(&mut self) {
+        let benches = self.m.workloads(ids::PLUGIN_CALLS, "time_per_call");
+        if benches.is_empty() {
+            return;
+        }
+        self.out.push_str(
+            "<h3>Plugin kits: Extism</h3><p class=\"caption\">plugin-new: Extism's Plugin::new (a Wasmtime engine, compile, \
+             link, instantiate) with its compilation cache disabled; plugin-new-cached: the same with the cache warm; \
+             instantiate: a plugin from a compiled one (Plugin::new_from_compiled); invert: bytes in, bytes out; \
+             guest-to-host: one call of the host's tick from the plugin. Every output checked against the native twins.</p>",
+        );
+        self.metric_table(ids::PLUGIN_CALLS, "time_per_call", &benches, "plugin: benchmark");
     }
 
     /// One row per guest component: language, toolchain, size, and beside each host the

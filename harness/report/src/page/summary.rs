@@ -13,14 +13,16 @@ impl Page<'_> {
              benchmarks. For the baselines, the cold-start row is native's first call in a fresh driver process and the subprocess's \
              spawn → answer. Every answer behind these figures was checked against native's.</p>",
         );
+        let rows = tables::summary_rows(self.m);
+        let columns = tables::summary_columns(&rows);
         let mut head = vec!["metric".to_string()];
-        head.extend(self.m.engines.iter().cloned());
-        let rows = tables::summary_rows(self.m)
+        head.extend(columns.iter().map(|&i| self.m.engines[i].clone()));
+        let rows = rows
             .into_iter()
             .map(|r| {
                 let mut row = vec![td_text(&r.label)];
-                for (i, c) in r.cells.iter().enumerate() {
-                    let mut td = td_metric(c.as_ref());
+                for &i in &columns {
+                    let mut td = td_metric(r.cells[i].as_ref());
                     if r.best == Some(i) {
                         td.class = "num best";
                     }

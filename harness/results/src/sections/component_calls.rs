@@ -1,7 +1,7 @@
 //! The `component-calls` section: each component host's cost of a typed call through the
 //! canonical ABI, by WIT type and payload size, beside the same transform as a core-module call
 //! (a pointer and a length) on the same configuration, per guest component.
-use crate::bench_cells::{BenchCell, flatten_cells};
+use crate::bench_cells::{BenchCell, flatten_guest_cell};
 use crate::cells::Flat;
 use crate::section::Section;
 use anyhow::Result;
@@ -52,13 +52,7 @@ impl Section for ComponentCallsSection {
     /// Each guest's benchmarks under the workload-like label `<component>: <benchmark>`.
     fn flatten(&self, out: &mut Flat) {
         for c in &self.cells {
-            let mut cell = c.cell.clone();
-            if let Some(m) = cell.measurement.as_mut() {
-                for b in &mut m.benches {
-                    b.bench = format!("{}: {}", c.component, b.bench);
-                }
-            }
-            flatten_cells(out, ID, std::slice::from_ref(&cell), |bench| {
+            flatten_guest_cell(out, ID, &c.component, &c.cell, |bench| {
                 bench_modules(bench.rsplit(": ").next().unwrap_or(bench))
             });
         }

@@ -22,6 +22,7 @@ pub mod export_call;
 pub mod generic;
 pub mod latency;
 pub mod memory;
+pub mod plugin_calls;
 pub mod sandbox_tax;
 pub mod throughput;
 pub mod wasi_command;
@@ -117,6 +118,8 @@ sections! {
         component_calls: component_calls::ComponentCallsSection,
         /// `run --component C.wasm --invoke 'f(..)'` (schema 11).
         component_invoke: component_invoke::ComponentInvokeSection,
+        /// `plugin-calls` (schema 12).
+        plugin_calls: plugin_calls::PluginCallsSection,
     }
 }
 

@@ -94,6 +94,10 @@ pub struct WasiCommandSection {
     pub module_sha256: String,
     /// Its size in bytes.
     pub module_bytes: u64,
+    /// Schema 12: it is a `wasi:cli/run` command component (`run --component --wasi`), run on
+    /// the component hosts with WASI 0.2; absent (false) for a WASI preview 1 command module.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub component: bool,
     /// `argv` after the program name.
     pub args: Vec<String>,
     /// The guest's environment.

@@ -298,7 +298,8 @@ pub struct CalibrateArgs {
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("module_mode").args(["export", "wasi"])))]
-#[command(group(clap::ArgGroup::new("component_mode").args(["invoke"])))]
+#[command(group(clap::ArgGroup::new("component_mode").args(["invoke", "wasi"])))]
+#[command(group(clap::ArgGroup::new("brought").args(["module", "component"])))]
 pub struct RunArgs {
     /// quick: small inputs, short sampling (CI, smoke); full: both sizes, more samples (reports).
     #[arg(long, value_parser = parse_profile, default_value = "quick")]
@@ -365,7 +366,8 @@ pub struct RunArgs {
     pub module: Option<PathBuf>,
     /// Bring your own component (binary or text): with --invoke, call one of its functions on
     /// every component host (see `wasmgauge engines`: components), each in a fresh driver
-    /// process, and compare the results (exit 3 when the hosts disagree).
+    /// process, and compare the results (exit 3 when the hosts disagree); with --wasi, run it
+    /// as a `wasi:cli/run` command (WASI 0.2) on every component host, as --module --wasi does.
     #[arg(long, requires = "component_mode")]
     pub component: Option<PathBuf>,
     /// With --component: the call, in WAVE (the WebAssembly value encoding `wasmtime run
@@ -382,9 +384,10 @@ pub struct RunArgs {
     pub args: Vec<String>,
     /// With --module: run it as a WASI preview 1 command (its `_start`) on every configuration
     /// with a WASI layer, --runs times each, and check they agree on exit code, stdout and the
-    /// files written in granted directories (exit 3 when they do not). Arguments after `--`.
-    /// (A `wasi:cli/run` component command is not run yet: give it --component --invoke.)
-    #[arg(long, requires = "module")]
+    /// files written in granted directories (exit 3 when they do not). With --component: run a
+    /// `wasi:cli/run` command component (WASI 0.2) the same way on every component host.
+    /// Arguments after `--`.
+    #[arg(long, requires = "brought")]
     pub wasi: bool,
     #[command(flatten)]
     pub command: WasiCommandArgs,

@@ -1,7 +1,7 @@
 //! `wasmgauge run`: the generic runner over the scenario registry ([`crate::run`]), or with
 //! `--module` a user's module: one export on every engine ([`crate::bring_your_own`]) or a WASI
-//! command ([`crate::wasi_command`]); with `--component` a user's component
-//! ([`crate::bring_your_component`]).
+//! command ([`crate::wasi_command`]); with `--component` a user's component: one function
+//! ([`crate::bring_your_component`]) or a `wasi:cli/run` command ([`crate::wasi_command`]).
 use crate::args::RunArgs;
 use crate::exit::Exit;
 use crate::subjects::Subjects;
@@ -9,11 +9,12 @@ use anyhow::Result;
 
 /// One `run` command.
 pub fn main(args: RunArgs, subjects: &Subjects) -> Result<Exit> {
-    if let (Some(module), true) = (&args.module, args.wasi) {
+    if let (Some(module), true) = (args.module.as_ref().or(args.component.as_ref()), args.wasi) {
         let settings = (&args).into();
         let summary = crate::wasi_command::run(
             &crate::wasi_command::WasiCommandRequest {
                 module: module.clone(),
+                component: args.component.is_some(),
                 command: args.command.spec(),
                 runs: args.runs,
                 settings,

@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 
 pub struct WasiCommandRequest {
     pub module: PathBuf,
+    /// It is a `wasi:cli/run` command component (`run --component --wasi`): run on the
+    /// configurations that host components, with WASI 0.2, instead of the WASI layers.
+    pub component: bool,
     pub command: CommandSpec,
     pub runs: usize,
     pub settings: crate::bring_your_own::ModuleSettings,
@@ -49,20 +52,40 @@ pub struct WasiSummary {
 }
 
 pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary> {
-    let wasm = load_command(&req.module)?;
+    let wasm = if req.component {
+        let bytes = crate::bring_your_component::load_component(&req.module)?;
+        if !crate::bring_your_component::exports_cli_run(&bytes) {
+            bail!(
+                "{} exports no wasi:cli/run: it is not a command component (call one of its functions with --invoke)",
+                req.module.display()
+            );
+        }
+        bytes
+    } else {
+        load_command(&req.module)?
+    };
     if req.runs == 0 {
         bail!("--runs must be at least 1");
     }
     req.command.check()?;
-    let chosen = wasi_subjects(subjects, &req.settings.engines)?;
+    let chosen = if req.component {
+        component_hosts(subjects, &req.settings)?
+    } else {
+        wasi_subjects(subjects, &req.settings.engines)?
+    };
     let mut profile = Profile::get(req.settings.profile);
     let timeout_s =
         req.settings.timeout_s.unwrap_or_else(|| timeout_for(profile.cell_timeout_s, wasm.len() as u64, req.runs));
     profile.cell_timeout_s = timeout_s;
     let mut staged = tempfile::Builder::new().prefix("wasmgauge-wasi-").suffix(".wasm").tempfile()?;
     std::io::Write::write_all(&mut staged, &wasm)?;
-    eprintln!("wasi: checking which proposals {} needs ...", req.module.display());
-    let needed = needed_proposals(&wasm);
+    // A component's proposals are the component host's to check (it validates at compile).
+    let needed = if req.component {
+        Features::default()
+    } else {
+        eprintln!("wasi: checking which proposals {} needs ...", req.module.display());
+        needed_proposals(&wasm)
+    };
     let originals = req.command.originals()?;
 
     let mut results = crate::run::new_results(profile, &req.settings.options, subjects, &chosen)?;
@@ -70,6 +93,7 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
         module: req.module.display().to_string(),
         module_sha256: sha256_hex(&wasm),
         module_bytes: wasm.len() as u64,
+        component: req.component,
         args: req.command.args.clone(),
         env: req.command.env.clone(),
         dirs: req.command.dirs.clone(),
@@ -119,6 +143,18 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     results.finished_at = Some(now_rfc3339());
     results.save(&path)?;
     Ok(WasiSummary { path, results, disagreements, failed_cells })
+}
+
+/// The configurations asked for that host components (`run --component --wasi`).
+fn component_hosts<'a>(
+    subjects: &'a Subjects,
+    settings: &crate::bring_your_own::ModuleSettings,
+) -> Result<Vec<&'a Subject>> {
+    let chosen = crate::bring_your_own::choose(subjects, settings, |s| s.capabilities().hosts_components())?;
+    if chosen.is_empty() {
+        bail!("none of the chosen configurations hosts components (see `wasmgauge engines`: components)");
+    }
+    Ok(chosen)
 }
 
 /// The configurations asked for that have a WASI layer; naming one without is an error.
@@ -190,10 +226,14 @@ fn measure_subject(
         Ok(exe) => exe,
         Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
     };
-    let features = match features_for(&exe, id, place.wasm, place.needed) {
-        Ok(Ok(f)) => f,
-        Ok(Err(why)) => return fail(cell, CellStatus::Unsupported, why),
-        Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
+    let features = if req.component {
+        Features::default()
+    } else {
+        match features_for(&exe, id, place.wasm, place.needed) {
+            Ok(Ok(f)) => f,
+            Ok(Err(why)) => return fail(cell, CellStatus::Unsupported, why),
+            Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
+        }
     };
     // Fresh directory copies and stream files for every run.
     let base = place.scratch.join(id.replace(['@', '/'], "_"));
@@ -202,7 +242,7 @@ fn measure_subject(
         Ok(p) => p,
         Err(e) => return fail(cell, CellStatus::Failed, format!("{e:#}")),
     };
-    let ask = prepared.request(id, place.staged, &features, false);
+    let ask = prepared.request(id, place.staged, &features, false, req.component);
     let outcomes: Vec<WasiRunOutcome> = match subjects.call(id, &ask, Duration::from_secs(timeout_s)) {
         Ok(v) => match serde_json::from_value(v) {
             Ok(o) => o,

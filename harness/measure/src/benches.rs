@@ -216,7 +216,8 @@ pub fn planned<T: Serialize>(
     subject: &str,
     run: &RunPlan,
     estimate: u64,
-    (cell, processes): (&T, usize),
+    cell: &T,
+    processes: usize,
 ) -> Result<PlannedCell> {
     let planned = PlannedCell::new(scenario, label, subject, run.options, estimate, cell)?;
     Ok(if processes > 1 { planned.in_rounds(processes, scenario.into()) } else { planned })

@@ -66,12 +66,18 @@ pub fn exports_cli_run(bytes: &[u8]) -> bool {
     false
 }
 
-pub fn run(req: &ComponentRequest, subjects: &Subjects) -> Result<ComponentSummary> {
-    let bytes = load_component(&req.component)?;
-    let chosen = choose(subjects, &req.settings, |s| s.capabilities().hosts_components())?;
+/// The configurations asked for that host components; none is an error.
+pub fn hosts<'s>(subjects: &'s Subjects, settings: &ModuleSettings) -> Result<Vec<&'s crate::registry::Subject>> {
+    let chosen = choose(subjects, settings, |s| s.capabilities().hosts_components())?;
     if chosen.is_empty() {
         bail!("none of the chosen configurations hosts components (see `wasmgauge engines`: components)");
     }
+    Ok(chosen)
+}
+
+pub fn run(req: &ComponentRequest, subjects: &Subjects) -> Result<ComponentSummary> {
+    let bytes = load_component(&req.component)?;
+    let chosen = hosts(subjects, &req.settings)?;
     let mut byo = Byo::new(&req.settings, subjects, &chosen, &bytes, "component")?;
     byo.results.scenarios.component_invoke = Some(ComponentInvokeSection {
         component: req.component.display().to_string(),

@@ -117,7 +117,7 @@ impl Scenario for ComponentCalls {
                     artifact: (processes > 1).then(|| run.scratch.join(artifact)),
                 };
                 let label = format!("{NAME} {} on {}", guest.name, subject.id);
-                cells.push(benches::planned(NAME, label, &subject.id, run, estimate, (&cell, processes))?);
+                cells.push(benches::planned(NAME, label, &subject.id, run, estimate, &cell, processes)?);
             }
         }
         Ok(cells)

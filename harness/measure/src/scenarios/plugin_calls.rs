@@ -77,7 +77,7 @@ impl Scenario for PluginCalls {
                     cache: run.scratch.join(cache),
                 };
                 let label = format!("{NAME} {name} on {}", subject.id);
-                cells.push(benches::planned(NAME, label, &subject.id, run, estimate, (&cell, plan.processes))?);
+                cells.push(benches::planned(NAME, label, &subject.id, run, estimate, &cell, plan.processes)?);
             }
         }
         Ok(cells)

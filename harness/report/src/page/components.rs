@@ -72,8 +72,7 @@ impl Page<'_> {
                     && m.workload.starts_with(&format!("{RUST_GUEST}: invert "))
             })
         };
-        let mut with = hosts.iter().filter(|e| has(e));
-        hosts.iter().find(|e| *e == THREE_WAYS_HOST && has(e)).or_else(|| with.next()).cloned()
+        hosts.iter().find(|e| *e == THREE_WAYS_HOST && has(e)).or_else(|| hosts.iter().find(|e| has(e))).cloned()
     }
 
     /// `invert` three ways over the payload sizes, in the last run: the core-module call and the
@@ -136,11 +135,12 @@ impl Page<'_> {
             p.sort_by_key(|(b, _)| *b);
             p
         };
+        // Each way's figures by payload, found once for the chart and the table.
+        let found: Vec<Vec<(u64, &crate::model::Metric)>> = ways.iter().map(|(_, s, e, p)| points(s, e, p)).collect();
         let mut lines = Vec::new();
         let mut items = Vec::new();
         let mut sizes: Vec<u64> = Vec::new();
-        for (i, (name, scenario, engine, prefix)) in ways.iter().enumerate() {
-            let p = points(scenario, engine, prefix);
+        for (i, ((name, ..), p)) in ways.iter().zip(&found).enumerate() {
             if p.is_empty() {
                 continue;
             }
@@ -178,9 +178,8 @@ impl Page<'_> {
         let mut rows: Vec<Vec<Td>> = Vec::new();
         for n in sizes {
             let mut row = vec![td_text(&results::measurements::human_bytes(n as usize))];
-            for (_, scenario, engine, prefix) in &ways {
-                let m = points(scenario, engine, prefix).into_iter().find(|(b, _)| *b == n).map(|(_, m)| m);
-                row.push(td_metric(m));
+            for p in &found {
+                row.push(td_metric(p.iter().find(|(b, _)| *b == n).map(|(_, m)| *m)));
             }
             rows.push(row);
         }

@@ -69,7 +69,7 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     }
     req.command.check()?;
     let chosen = if req.component {
-        component_hosts(subjects, &req.settings)?
+        crate::bring_your_component::hosts(subjects, &req.settings)?
     } else {
         wasi_subjects(subjects, &req.settings.engines)?
     };
@@ -143,18 +143,6 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     results.finished_at = Some(now_rfc3339());
     results.save(&path)?;
     Ok(WasiSummary { path, results, disagreements, failed_cells })
-}
-
-/// The configurations asked for that host components (`run --component --wasi`).
-fn component_hosts<'a>(
-    subjects: &'a Subjects,
-    settings: &crate::bring_your_own::ModuleSettings,
-) -> Result<Vec<&'a Subject>> {
-    let chosen = crate::bring_your_own::choose(subjects, settings, |s| s.capabilities().hosts_components())?;
-    if chosen.is_empty() {
-        bail!("none of the chosen configurations hosts components (see `wasmgauge engines`: components)");
-    }
-    Ok(chosen)
 }
 
 /// The configurations asked for that have a WASI layer; naming one without is an error.

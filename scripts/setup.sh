@@ -5,7 +5,8 @@
 # libclang-rt-dev-wasm32: clang for wasm32-wasi with its libc; the host's cc builds the twins)
 # Valgrind (instruction counts, `run --measure instructions`), cmake (the WAMR driver) and npm
 # (the v8 driver's Node.js package); componentize-py (PyPI, pinned, in its own virtual
-# environment) for the Python component guest; the Wasmtime CLI's test components.
+# environment) for the Python component guest; componentize-js (npm, pinned by its lockfile) for
+# the JavaScript component guest; the Wasmtime CLI's test components.
 # With --browser also headless Chromium (Debian package `chromium`), which the report's browser
 # test drives; when it cannot be installed this fails loudly.
 set -euo pipefail
@@ -85,6 +86,19 @@ if ! cmp -s "$py_req" "$py_env/.wasmgauge-installed-requirements"; then
   "$py_env/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$py_req" \
     || { echo "setup: componentize-py could not be installed" >&2; exit 1; }
   cp "$py_req" "$py_env/.wasmgauge-installed-requirements"
+fi
+
+# The JavaScript guest's toolchain: componentize-js (SpiderMonkey through StarlingMonkey, with
+# Wizer and jco) from the npm registry, pinned by workloads/components/js/package-lock.json and
+# installed with npm ci into workloads/components/js/node_modules. (Its AOT mode, weval, would
+# download a binary from GitHub at build time, which this machine cannot: it is not used.)
+js_lock=workloads/components/js/package-lock.json
+js_modules=workloads/components/js/node_modules
+if ! cmp -s "$js_lock" "$js_modules/.wasmgauge-installed-lock"; then
+  echo "setup: installing componentize-js (npm, pinned by $js_lock) into $js_modules"
+  (cd workloads/components/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "setup: componentize-js could not be installed" >&2; exit 1; }
+  cp "$js_lock" "$js_modules/.wasmgauge-installed-lock"
 fi
 
 # Components nobody on the team wrote or built (the Wasmtime CLI's own test components, from

@@ -4,9 +4,11 @@
 //! (`workloads/components/rust`, `wasm32-wasip2` with wit-bindgen, a cargo workspace of its own),
 //! the C guest (`workloads/components/c`, wit-bindgen's C generator, clang and wasi-libc, the
 //! preview 1 adapter) and the Python guest (`workloads/components/python`, componentize-py from
-//! the virtual environment `scripts/setup.sh` makes; CPython inside). A built Python component
-//! is kept in the user cache under the hash of its inputs (componentize-py's output differs from
-//! build to build), so every corpus build on a machine has the same one.
+//! the virtual environment `scripts/setup.sh` makes; CPython inside) and the JavaScript guest
+//! (`workloads/components/js`, componentize-js from the npm packages `scripts/setup.sh` installs;
+//! SpiderMonkey inside). A built Python or JavaScript component is kept in the user cache under
+//! the hash of its inputs (both toolchains' output differs from build to build), so every corpus
+//! build on a machine has the same one.
 //!
 //! Beside them, the plugin-kit plugin of `plugin-calls` (`workloads/extism`, extism-pdk for
 //! `wasm32-unknown-unknown`), built into `corpus/plugins/plugin-extism.wasm`: the component
@@ -61,7 +63,7 @@ fn cargo_build_release(
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
     std::fs::create_dir_all(out.join("components"))?;
     std::fs::create_dir_all(out.join("plugins"))?;
-    Ok(vec![rust(repo)?, c(repo)?, python(repo)?, extism(repo)?])
+    Ok(vec![rust(repo)?, c(repo)?, python(repo)?, js(repo)?, extism(repo)?])
 }
 
 /// The target the Extism plugin is built for.
@@ -135,23 +137,14 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     }
     inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
     // componentize-py pre-initializes CPython with a random seed from the build machine, so its
-    // output differs from build to build: the guest is built once per machine and input hash and
-    // kept in the user cache, where a fresh cargo target directory still finds it. Two corpus
-    // builds at once (tests run in parallel) must not both build and replace it under each other:
-    // the first builds while holding the lock, the others wait and read what it made.
-    let cache = user_cache_dir().join("components");
-    let cached = cache.join(format!("plugin-python-{}.wasm", &sha256_hex(&inputs)[..16]));
-    std::fs::create_dir_all(&cache)?;
-    let lock = std::fs::File::create(cache.join("plugin-python.lock"))?;
-    lock.lock().context("locking the Python guest's cache")?;
-    if !cached.exists() {
-        let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
-        let wit = repo.join(PLUGIN_WIT);
+    // output differs from build to build: the guest is kept in the user cache.
+    let wit = repo.join(PLUGIN_WIT);
+    let wasm = cached_build("plugin-python", &inputs, |out| {
         let status = Command::new(&tool)
             .arg("-d")
             .arg(wit.parent().unwrap_or(repo))
             .args(["-w", "plugin", "componentize", "app", "-o"])
-            .arg(&tmp)
+            .arg(out)
             .current_dir(&dir)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .stdout(std::process::Stdio::null())
@@ -160,13 +153,8 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
         if !status.success() {
             bail!("componentize-py could not build the Python component guest ({status})");
         }
-        std::fs::rename(&tmp, &cached)?;
-    }
-    let wasm = std::fs::read(&cached)?;
-    drop(lock);
-    if !wasmparser::Parser::is_component(&wasm) {
-        bail!("{} is not a component", cached.display());
-    }
+        Ok(())
+    })?;
     let cpython = cpython_version(&wasm);
     let entry = component_entry(
         ("plugin-python", "python", "workloads/components/python"),
@@ -182,6 +170,93 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
         true,
     );
     Ok((entry, wasm))
+}
+
+/// A guest whose toolchain's output differs from build to build (an interpreter pre-initialized
+/// with a random seed), built once per machine and hash of its `inputs` and kept in the user
+/// cache, where a fresh cargo target directory still finds it: `build` writes the component to
+/// the path it is given. Two corpus builds at once (tests run in parallel) must not both build
+/// and replace it under each other: the first builds while holding the lock, the others wait and
+/// read what it made.
+fn cached_build(name: &str, inputs: &[u8], build: impl FnOnce(&Path) -> Result<()>) -> Result<Vec<u8>> {
+    let cache = user_cache_dir().join("components");
+    let cached = cache.join(format!("{name}-{}.wasm", &sha256_hex(inputs)[..16]));
+    std::fs::create_dir_all(&cache)?;
+    let lock = std::fs::File::create(cache.join(format!("{name}.lock")))?;
+    lock.lock().with_context(|| format!("locking the cache of {name}"))?;
+    if !cached.exists() {
+        let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
+        build(&tmp)?;
+        std::fs::rename(&tmp, &cached)?;
+    }
+    let wasm = std::fs::read(&cached)?;
+    drop(lock);
+    if !wasmparser::Parser::is_component(&wasm) {
+        bail!("{} is not a component", cached.display());
+    }
+    Ok(wasm)
+}
+
+/// The JavaScript guest's toolchain, as `scripts/setup.sh` installs it (`npm ci`).
+pub const COMPONENTIZE_JS: &str = "workloads/components/js/node_modules/@bytecodealliance/componentize-js";
+
+/// The JavaScript guest, built by componentize-js (or taken from the cache of the same inputs):
+/// SpiderMonkey (StarlingMonkey) pre-initialized with `app.js` by Wizer, without the outbound
+/// HTTP and `fetch` event features the world does not use.
+fn js(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
+    let dir = repo.join("workloads/components/js");
+    let package = repo.join(COMPONENTIZE_JS);
+    let cli = package.join("src/cli.js");
+    if !cli.exists() {
+        bail!("componentize-js is not installed ({}): run scripts/setup.sh", package.display());
+    }
+    let version = package_version(&package.join("package.json"))?;
+    let node = Command::new("node").arg("--version").output().context("running node --version")?;
+    let node = String::from_utf8_lossy(&node.stdout).trim().to_string();
+    let mut inputs = format!("{version} {node}").into_bytes();
+    inputs.extend(std::fs::read(dir.join("app.js")).context("reading app.js")?);
+    inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
+    // Wizer's snapshot of SpiderMonkey differs from build to build: kept in the user cache.
+    let wit = repo.join(PLUGIN_WIT);
+    let wasm = cached_build("plugin-js", &inputs, |out| {
+        let status = Command::new("node")
+            .arg(&cli)
+            .arg("app.js")
+            .arg("--wit")
+            .arg(wit.parent().unwrap_or(repo))
+            .args(["--world-name", "plugin", "--disable", "http", "fetch-event", "--out"])
+            .arg(out)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("running componentize-js (node)")?;
+        if !status.success() {
+            bail!("componentize-js could not build the JavaScript component guest ({status})");
+        }
+        Ok(())
+    })?;
+    let entry = component_entry(
+        ("plugin-js", "javascript", "workloads/components/js"),
+        "the wasmgauge:plugin world in JavaScript (componentize-js; SpiderMonkey inside)",
+        &wasm,
+        Toolchain {
+            name: "componentize-js".into(),
+            version: format!("{version} (on Node.js {node})"),
+            target: "wasm32-wasip2 (component)".into(),
+            native: String::new(),
+            embeds: Some("SpiderMonkey (StarlingMonkey)".into()),
+        },
+        true,
+    );
+    Ok((entry, wasm))
+}
+
+/// The `version` of an npm package's `package.json`.
+fn package_version(package_json: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(package_json).with_context(|| format!("reading {}", package_json.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", package_json.display()))?;
+    json["version"].as_str().map(str::to_string).with_context(|| format!("{} has no version", package_json.display()))
 }
 
 /// The CPython version a component bundles, from its `sys.version` text (`3.14.0 (main, ...`).

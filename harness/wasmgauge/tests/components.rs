@@ -64,10 +64,11 @@ fn a_component_nobody_here_built_agrees_on_every_host() {
     assert!(e[0].contains("more than one interface") && e[0].contains("some:other/one#run"), "{e:?}");
 }
 
-/// Every other guest language gives the Rust guest's answers: C on every host, Python on both
-/// Wasmtime lines' Winch (whose compile of CPython takes about 2 s where Cranelift's takes about 12).
+/// Every other guest language gives the Rust guest's answers: C on every host, Python and
+/// JavaScript on both Wasmtime lines' Winch (whose compile of CPython takes about 2 s where
+/// Cranelift's takes about 12).
 #[test]
-fn the_c_and_python_plugins_answer_as_the_rust_one_does() {
+fn the_c_python_and_js_plugins_answer_as_the_rust_one_does() {
     let dir = tempfile::tempdir().unwrap();
     let all = hosts();
     let winch: Vec<String> = all.iter().filter(|h| h.starts_with("wasmtime-winch")).cloned().collect();
@@ -96,6 +97,7 @@ fn the_c_and_python_plugins_answer_as_the_rust_one_does() {
         assert_eq!(rust.len(), 1, "{call}: {rust:?}");
         assert_eq!(answer("plugin-c", call, &all), rust, "C {call}");
         assert_eq!(answer("plugin-python", call, &winch), rust, "Python {call}");
+        assert_eq!(answer("plugin-js", call, &winch), rust, "JavaScript {call}");
     }
 }
 

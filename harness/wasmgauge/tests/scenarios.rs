@@ -73,11 +73,12 @@ fn every_scenario_runs_on_every_engine() {
         let components: Vec<_> =
             s.component_calls.as_ref().unwrap().cells.iter().filter(|c| c.cell.engine == *id).collect();
         if caps.hosts_components() {
-            // The quick profile measures the C and Python guests on the first component host only.
+            // The quick profile measures the C, Python and JavaScript guests on the first component
+            // host only.
             let first_host = r.engines.iter().find(|e| e.capabilities.as_ref().is_some_and(|c| c.hosts_components()));
             let guests: Vec<&str> = components.iter().map(|c| c.component.as_str()).collect();
             let expected: &[&str] = if first_host.is_some_and(|e| e.id == *id) {
-                &["plugin-rust", "plugin-c", "plugin-python"]
+                &["plugin-rust", "plugin-c", "plugin-python", "plugin-js"]
             } else {
                 &["plugin-rust"]
             };

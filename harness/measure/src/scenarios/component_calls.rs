@@ -44,7 +44,8 @@ pub struct Guest {
     /// The corpus name.
     pub name: &'static str,
     /// The largest of [`SIZES`] it is measured at: an interpreter guest's 1 MiB call takes
-    /// about a second (CPython loops over every byte), so its sweep stops at 64 KiB.
+    /// about a second (CPython and SpiderMonkey's interpreter loop over every byte), so their
+    /// sweep stops at 64 KiB.
     pub max_payload: usize,
     /// On how many component hosts (the first in registry order) the quick profile measures
     /// it: the quick profile measures the Rust guest everywhere and every other language on
@@ -59,6 +60,7 @@ pub const GUESTS: &[Guest] = &[
     Guest { name: "plugin-rust", max_payload: 1 << 20, quick_hosts: usize::MAX },
     Guest { name: "plugin-c", max_payload: 1 << 20, quick_hosts: 1 },
     Guest { name: "plugin-python", max_payload: 64 << 10, quick_hosts: 1 },
+    Guest { name: "plugin-js", max_payload: 64 << 10, quick_hosts: 1 },
 ];
 
 /// The image the image processor is timed on (RGBA), and the size `resize` makes of it.

@@ -112,6 +112,16 @@ pub fn combine_bench(first: &BenchResult, same: &[(&ProcessOutcome, &BenchResult
     out
 }
 
+/// A benchmark timed once in its process (a compile, a load): one sample of one call, so that
+/// the cell's figure and interval come from its processes' single figures.
+pub fn single_shot(name: &str, ns: u64) -> BenchResult {
+    let mut r = BenchResult::new(name, None, None);
+    r.samples = vec![results::measurements::Sample { iters: 1, ns }];
+    r.per_call_ns = vec![ns as f64];
+    r.summary = Some(stats::summarize(&r.per_call_ns));
+    r
+}
+
 /// Closes a benchmark: its error, if it failed, and its GB/s, if it moved bytes.
 pub fn finish(mut r: BenchResult, outcome: Result<()>) -> BenchResult {
     if let Err(e) = outcome {

@@ -88,6 +88,8 @@ fn every_scenario_runs_on_every_engine() {
                 assert!(ok(c.status), "component-calls {id}: {:?}", c.error);
                 let benches = &c.measurement.as_ref().unwrap().benches;
                 for name in [
+                    "compile",
+                    "load",
                     "instantiate",
                     "instantiate+first-call",
                     "noop",
@@ -101,6 +103,12 @@ fn every_scenario_runs_on_every_engine() {
                     "core-invert",
                 ] {
                     assert!(benches.iter().any(|b| b.bench == name && b.summary.is_some()), "{id}: {name}");
+                }
+                // Compile and load: one figure from each of the cell's processes, the interval across them.
+                for name in ["compile", "load"] {
+                    let b = benches.iter().find(|b| b.bench == name).unwrap();
+                    assert_eq!(b.processes.len(), 3, "{id} {}: {name} in every process", c.engine);
+                    assert!(b.per_call_ns.len() == 3 && b.levels.is_some(), "{id}: {name}");
                 }
             }
         } else {

@@ -7,6 +7,9 @@
 //! writes N bytes into memory, calls `invert(ptr, len)`, reads N back: `core-invert`), and
 //! beside the no-op, a core module's no-op through the typed call path (`core-noop`).
 //!
+//! Cold start: in every process, the component's compile and the load of its serialized artifact
+//! (once each: one figure per process), a further instance and its first call.
+//!
 //! Every answer is checked against the native twins (`measure::component::reference`): scalar,
 //! record, variant and resource answers on every call; on every call a string's length and a
 //! list's checksum, and after every timed batch (outside the clock) the whole of the last
@@ -16,7 +19,7 @@ use crate::benches::{self, Bench, Modes, finish, guest_to_host, payload_bench};
 use crate::component::reference::{self as r, Point, Shape};
 use crate::component::{CompiledPlugin, ComponentHost, Plugin};
 use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
-use crate::measurement::time_batch;
+use crate::measurement::{time, time_batch};
 use crate::scenario::{DriverCell, Outcome, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
@@ -28,7 +31,7 @@ use results::sections::component_calls::{ComponentCallsCell, ComponentCallsSecti
 use results::{CellStatus, ResultsFile};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The `component-calls` scenario.
 pub struct ComponentCalls;
@@ -74,10 +77,6 @@ struct Cell {
     checksum_wasm: PathBuf,
     empty_wasm: PathBuf,
     plan: CallOverheadPlan,
-    /// The runtime artifact the processes of a cell in rounds share: the first compiles the
-    /// component and writes it, the later ones load it.
-    #[serde(default)]
-    artifact: Option<PathBuf>,
 }
 
 impl Scenario for ComponentCalls {
@@ -108,7 +107,6 @@ impl Scenario for ComponentCalls {
             for guest in GUESTS.iter().filter(|g| !quick || nth < g.quick_hosts) {
                 let mut plan = plan.clone();
                 plan.data_sizes.retain(|&n| n <= guest.max_payload);
-                let artifact = format!("{NAME}-{}-{}.artifact", subject.id, guest.name).replace([' ', '(', ')'], "_");
                 let processes = plan.processes;
                 let cell = Cell {
                     component: run.corpus_dir.join("components").join(format!("{}.wasm", guest.name)),
@@ -116,7 +114,6 @@ impl Scenario for ComponentCalls {
                     checksum_wasm: run.corpus_dir.join("checksum.wasm"),
                     empty_wasm: run.corpus_dir.join("empty.wasm"),
                     plan,
-                    artifact: (processes > 1).then(|| run.scratch.join(artifact)),
                 };
                 let label = format!("{NAME} {} on {}", guest.name, subject.id);
                 cells.push(benches::planned(NAME, label, &subject.id, run, estimate, &cell, processes)?);
@@ -137,7 +134,7 @@ impl Scenario for ComponentCalls {
         let component = read(&cell.component)?;
         let core = CoreModules { checksum: read(&cell.checksum_wasm)?, empty: read(&cell.empty_wasm)? };
         let modes = Modes { sample: true, latency: false };
-        let m = measure_host(engine.as_ref(), host, (&component, cell.artifact.as_deref()), &core, &cell.plan, modes)?;
+        let m = measure_host(engine.as_ref(), host, &component, &core, &cell.plan, modes)?;
         Ok(serde_json::to_value(m)?)
     }
 
@@ -169,14 +166,14 @@ pub struct CoreModules {
 pub fn measure_host(
     engine: &dyn Engine,
     host: &dyn ComponentHost,
-    (component, artifact): (&[u8], Option<&Path>),
+    component: &[u8],
     core: &CoreModules,
     plan: &CallOverheadPlan,
     modes: Modes,
 ) -> Result<CallOverheadMeasurement> {
     let sampler = Bench::new(plan, modes);
-    let compiled = compile_or_load(host, component, artifact)?;
-    let mut benches = Vec::new();
+    let (compiled, cold) = compile_then_load(host, component)?;
+    let mut benches = Vec::from(cold);
     let simple = |name: &str| BenchResult::new(name, None, None);
 
     // Cold start of a further instance: a fresh store, WASI 0.2 context and instance from the
@@ -310,22 +307,18 @@ pub fn measure_host(
     Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
 }
 
-/// The compiled plugin: loaded from the cell's artifact when an earlier process of the cell
-/// wrote it, else compiled (and its artifact written, atomically, for the later processes).
-fn compile_or_load<'h>(
+/// The component compiled from its bytes and linked (`compile`), then its artifact (serialized
+/// outside the clock) deserialized and linked (`load`: what a host that keeps precompiled
+/// components pays), once each in every process of the cell, so that their intervals are across
+/// processes; the loaded one is measured from there on. The first call of a fresh instance is
+/// `instantiate+first-call`.
+fn compile_then_load<'h>(
     host: &'h dyn ComponentHost,
     component: &[u8],
-    artifact: Option<&Path>,
-) -> Result<Box<dyn CompiledPlugin + 'h>> {
-    if let Some(bytes) = artifact.and_then(|path| std::fs::read(path).ok()) {
-        return host.load_plugin(&bytes).context("loading the component's artifact");
-    }
-    let compiled = host.compile_plugin(component)?;
-    if let Some(path) = artifact {
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, compiled.serialize()?)
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .with_context(|| format!("saving the component's artifact to {}", path.display()))?;
-    }
-    Ok(compiled)
+) -> Result<(Box<dyn CompiledPlugin + 'h>, [BenchResult; 2])> {
+    let (compiled, compile_ns) = time(|| host.compile_plugin(component));
+    let artifact = compiled?.serialize()?;
+    let (loaded, load_ns) = time(|| host.load_plugin(&artifact));
+    let loaded = loaded.context("loading the component's artifact")?;
+    Ok((loaded, [benches::single_shot("compile", compile_ns), benches::single_shot("load", load_ns)]))
 }

@@ -229,8 +229,10 @@ impl Page<'_> {
         self.out.push_str(&format!(
             "<h3>Guests: one interface, several languages</h3><table><thead><tr><th>guest</th><th>language</th>\
              <th>toolchain</th><th>size</th></tr></thead><tbody>{rows}</tbody></table><p class=\"caption\">Each \
-             guest's cold start on each host is in the table below: instantiate (a fresh store, WASI 0.2 context and \
-             instance of the compiled, linked component) and instantiate+first-call (the same, then noop).</p>"
+             guest's cold start on each host is in the table below: compile (from its bytes, linked), load (its \
+             serialized artifact deserialized and linked: a host that keeps precompiled components), instantiate (a \
+             fresh store, WASI 0.2 context and instance of the compiled, linked component) and instantiate+first-call \
+             (the same, then noop); compile and load once in each of the cell's processes.</p>"
         ));
     }
 }

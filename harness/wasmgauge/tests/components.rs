@@ -66,7 +66,7 @@ fn a_component_nobody_here_built_agrees_on_every_host() {
 
 /// Every other guest language gives the Rust guest's answers: C on every host, Python and
 /// JavaScript on both Wasmtime lines' Winch (whose compile of CPython takes about 2 s where
-/// Cranelift's takes about 12).
+/// Cranelift's takes about 8).
 #[test]
 fn the_c_python_and_js_plugins_answer_as_the_rust_one_does() {
     let dir = tempfile::tempdir().unwrap();

@@ -214,7 +214,10 @@ fn js(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     let node = Command::new("node").arg("--version").output().context("running node --version")?;
     let node = String::from_utf8_lossy(&node.stdout).trim().to_string();
     let mut inputs = format!("{version} {node}").into_bytes();
-    inputs.extend(std::fs::read(dir.join("app.js")).context("reading app.js")?);
+    // The lockfile too: it pins componentize-js's dependencies (Wizer, jco, preview2-shim).
+    for file in ["app.js", "package-lock.json"] {
+        inputs.extend(std::fs::read(dir.join(file)).with_context(|| format!("reading {file}"))?);
+    }
     inputs.extend(std::fs::read(repo.join(PLUGIN_WIT))?);
     // Wizer's snapshot of SpiderMonkey differs from build to build: kept in the user cache.
     let wit = repo.join(PLUGIN_WIT);

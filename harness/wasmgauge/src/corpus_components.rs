@@ -59,6 +59,15 @@ fn cargo_build_release(
         .status()
 }
 
+/// Runs one step of a guest's build (`what` names the tool); a non-zero exit is `failure`.
+fn run_tool(cmd: &mut Command, what: &str, failure: &str) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("running {what}"))?;
+    if !status.success() {
+        bail!("{failure} ({status})");
+    }
+    Ok(())
+}
+
 /// Builds every component guest into `out/components/` and returns their manifest entries.
 pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>> {
     std::fs::create_dir_all(out.join("components"))?;
@@ -140,20 +149,18 @@ fn python(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     // output differs from build to build: the guest is kept in the user cache.
     let wit = repo.join(PLUGIN_WIT);
     let wasm = cached_build("plugin-python", &inputs, |out| {
-        let status = Command::new(&tool)
-            .arg("-d")
-            .arg(wit.parent().unwrap_or(repo))
-            .args(["-w", "plugin", "componentize", "app", "-o"])
-            .arg(out)
-            .current_dir(&dir)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .stdout(std::process::Stdio::null())
-            .status()
-            .context("running componentize-py")?;
-        if !status.success() {
-            bail!("componentize-py could not build the Python component guest ({status})");
-        }
-        Ok(())
+        run_tool(
+            Command::new(&tool)
+                .arg("-d")
+                .arg(wit.parent().unwrap_or(repo))
+                .args(["-w", "plugin", "componentize", "app", "-o"])
+                .arg(out)
+                .current_dir(&dir)
+                .env("PYTHONDONTWRITEBYTECODE", "1")
+                .stdout(std::process::Stdio::null()),
+            "componentize-py",
+            "componentize-py could not build the Python component guest",
+        )
     })?;
     let cpython = cpython_version(&wasm);
     let entry = component_entry(
@@ -222,21 +229,19 @@ fn js(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     // Wizer's snapshot of SpiderMonkey differs from build to build: kept in the user cache.
     let wit = repo.join(PLUGIN_WIT);
     let wasm = cached_build("plugin-js", &inputs, |out| {
-        let status = Command::new("node")
-            .arg(&cli)
-            .arg("app.js")
-            .arg("--wit")
-            .arg(wit.parent().unwrap_or(repo))
-            .args(["--world-name", "plugin", "--disable", "http", "fetch-event", "--out"])
-            .arg(out)
-            .current_dir(&dir)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .context("running componentize-js (node)")?;
-        if !status.success() {
-            bail!("componentize-js could not build the JavaScript component guest ({status})");
-        }
-        Ok(())
+        run_tool(
+            Command::new("node")
+                .arg(&cli)
+                .arg("app.js")
+                .arg("--wit")
+                .arg(wit.parent().unwrap_or(repo))
+                .args(["--world-name", "plugin", "--disable", "http", "fetch-event", "--out"])
+                .arg(out)
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::null()),
+            "componentize-js (node)",
+            "componentize-js could not build the JavaScript component guest",
+        )
     })?;
     let entry = component_entry(
         ("plugin-js", "javascript", "workloads/components/js"),
@@ -359,13 +364,8 @@ fn c(repo: &Path) -> Result<(ModuleEntry, Vec<u8>)> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&bindings)?;
     let wit = repo.join(PLUGIN_WIT);
-    let run = |what: &str, cmd: &mut Command| -> Result<()> {
-        let status = cmd.status().with_context(|| format!("running {what}"))?;
-        if !status.success() {
-            bail!("{what} failed building the C component guest ({status})");
-        }
-        Ok(())
-    };
+    let run =
+        |what: &str, cmd: &mut Command| run_tool(cmd, what, &format!("{what} failed building the C component guest"));
     run(
         "wit-bindgen's C generator",
         Command::new(&tool).arg("bindings").arg(wit.parent().unwrap_or(repo)).arg("plugin").arg(&bindings),

@@ -2,9 +2,11 @@
 // with the V8 flags of one configuration). It reads one JSON request per line on stdin and
 // writes one JSON reply per line on stdout: {"ok": ...} or {"err": "..."}. Every timed figure
 // is measured here, in the V8 process, with process.hrtime.bigint(); a timed batch verifies
-// every call's checksum against the native answer before it is counted.
+// every call's checksum against the native answer before it is counted. Components (the
+// plugin world, through jco) are hosted by components.mjs (its `c_*` ops).
 import { createInterface } from 'node:readline';
 import vm from 'node:vm';
+import { componentOps, versions } from './components.mjs';
 
 const now = process.hrtime.bigint;
 const modules = new Map();
@@ -72,14 +74,16 @@ function timed(f, args, iters, expected) {
       return now() - t0;
   }
 }
+// An i64 result (a BigInt) as its u64 bits, an i32 result (a Number) as its u32 bits.
 function check(got, expected) {
-  if (BigInt.asUintN(64, got) !== expected) {
-    throw new Error(`wrong answer: got 0x${BigInt.asUintN(64, got).toString(16).padStart(16, '0')}, the native answer is 0x${expected.toString(16).padStart(16, '0')}`);
+  const bits = typeof got === 'bigint' ? BigInt.asUintN(64, got) : BigInt(got >>> 0);
+  if (bits !== expected) {
+    throw new Error(`wrong answer: got 0x${bits.toString(16).padStart(16, '0')}, the native answer is 0x${expected.toString(16).padStart(16, '0')}`);
   }
 }
 
 const ops = {
-  describe: () => ({ node: process.version, v8: process.versions.v8, flags: process.execArgv }),
+  describe: () => ({ node: process.version, v8: process.versions.v8, flags: process.execArgv, ...versions() }),
   compile: (r) => {
     const bytes = Buffer.from(r.wasm, 'base64');
     const t0 = now();
@@ -108,6 +112,37 @@ const ops = {
   timed: (r) => {
     const f = exported(instance(r.instance), r.export);
     const ns = timed(f, r.args.map(toJs), r.iters, BigInt(r.expected));
+    return { ns: Number(ns) };
+  },
+  // A call-overhead export without a result (`empty`): its batch, timed here.
+  timed_void: (r) => {
+    const f = exported(instance(r.instance), r.export);
+    const t0 = now();
+    for (let i = 0; i < r.iters; i++) f();
+    return { ns: Number(now() - t0) };
+  },
+  // The core data call (measure::engine::DataCall): per call, write the input into guest
+  // memory, `invert(ptr, len)` (checksum checked), read the bytes back; the last bytes read
+  // back are checked against the native ones after the batch, outside the clock.
+  timed_data: (r) => {
+    const inst = instance(r.instance);
+    const invert = exported(inst, r.export);
+    const input = new Uint8Array(Buffer.from(r.input, 'base64'));
+    const expectedBytes = Buffer.from(r.expected_bytes, 'base64');
+    const expected = BigInt(r.expected);
+    const back = new Uint8Array(input.length);
+    const [ptr, len] = [r.ptr, input.length];
+    const t0 = now();
+    for (let i = 0; i < r.iters; i++) {
+      const mem = memory(inst);
+      if (ptr + len > mem.length) throw new Error('writing guest memory: out of bounds');
+      mem.set(input, ptr);
+      const got = BigInt.asIntN(64, invert(ptr, len));
+      if (got !== expected) throw new Error(`wrong answer: got ${got}, the native answer is ${expected}`);
+      back.set(memory(inst).subarray(ptr, ptr + len));
+    }
+    const ns = now() - t0;
+    if (Buffer.compare(Buffer.from(back.buffer), expectedBytes) !== 0) throw new Error('the bytes read back differ from the native answer');
     return { ns: Number(ns) };
   },
   write: (r) => {
@@ -385,9 +420,9 @@ for await (const line of lines) {
   let reply;
   try {
     const r = JSON.parse(line);
-    const op = ops[r.op];
+    const op = ops[r.op] ?? componentOps[r.op];
     if (!op) throw new Error(`unknown op ${r.op}`);
-    reply = { ok: op(r) };
+    reply = { ok: await op(r) };
   } catch (e) {
     reply = { err: String(e && e.message ? e.message : e) };
   }

@@ -3,7 +3,7 @@
 //! with its error and payload rate ([`finish`]), combined across the processes of a cell
 //! measured in rounds ([`combine`]); payload benchmarks checked on every call and after every batch ([`payload_bench`]); the guest-to-host derivation ([`guest_to_host`]) and the
 //! core-module data benchmark ([`core_data`]) both scenarios run.
-use crate::engine::{Engine, Val};
+use crate::engine::{DataCall, Engine, Val};
 use crate::measurement::time_batch;
 use crate::micro;
 use crate::rounds::Series;
@@ -17,7 +17,6 @@ use results::measurements::{BenchResult, CallOverheadMeasurement};
 use results::plans::CallOverheadPlan;
 use serde::{Deserialize, Serialize};
 use stats::Estimate;
-use std::hint::black_box;
 
 /// The payload sizes of the byte benchmarks, in bytes: component calls' strings and lists,
 /// the core-module data call beside them and plugin calls'.
@@ -44,7 +43,12 @@ pub struct Bench<'a> {
 impl Bench<'_> {
     /// The sampler for `plan` under `modes`.
     pub fn new(plan: &CallOverheadPlan, modes: Modes) -> Bench<'_> {
-        Bench { sampler: Sampler::for_typed_loops(), plan, modes }
+        Bench::with_sampler(plan, modes, Sampler::for_typed_loops())
+    }
+
+    /// The same with a sampler calibrated elsewhere (the batch loop of a host in another process).
+    pub fn with_sampler(plan: &CallOverheadPlan, modes: Modes, sampler: Sampler) -> Bench<'_> {
+        Bench { sampler, plan, modes }
     }
 
     /// Warms `batch` up, then takes the samples and the latency values the modes ask for.
@@ -266,24 +270,9 @@ pub fn core_data(
     let mut benches = Vec::new();
     for &n in sizes {
         let (input, expected, expected_bytes) = micro::data_case(n);
-        let mut back = vec![0u8; n];
-        let mut result = [Val::I64(0)];
-        let args = [Val::I32(ptr), Val::I32(n as i32)];
+        let call = DataCall { ptr: ptr as u32 as usize, input: &input, expected, expected_bytes: &expected_bytes };
         let mut r = BenchResult::new("data", None, Some(n));
-        let outcome = sampler.run(&mut r, |iters| {
-            let ns = time_batch(iters, || {
-                data.write_memory(ptr as u32 as usize, black_box(&input))?;
-                data.call(invert, &args, &mut result)?;
-                if result[0] != Val::I64(expected) {
-                    bail!("wrong answer: got {}, the native answer is {expected}", result[0]);
-                }
-                data.read_memory(ptr as u32 as usize, &mut back)
-            })?;
-            if back != expected_bytes {
-                bail!("the bytes read back differ from the native answer");
-            }
-            Ok(ns)
-        });
+        let outcome = sampler.run(&mut r, |iters| data.time_data(invert, &call, iters));
         benches.push(finish(r, outcome));
     }
     Ok(benches)
@@ -295,13 +284,24 @@ pub fn payload_bench<T>(
     sampler: &Bench,
     name: &str,
     n: usize,
-    mut call: impl FnMut() -> Result<T>,
+    call: impl FnMut() -> Result<T>,
     quick: impl Fn(&T) -> Result<()>,
     full: impl Fn(&T) -> Result<()>,
 ) -> BenchResult {
     let mut r = BenchResult::new(name, None, Some(n));
+    let outcome = sampler.run(&mut r, checked_batch(call, quick, full));
+    finish(r, outcome)
+}
+
+/// Batches of `call` whose output is checked cheaply on every call (`quick`) and whole after
+/// every batch (`full`, outside the clock).
+pub fn checked_batch<T>(
+    mut call: impl FnMut() -> Result<T>,
+    quick: impl Fn(&T) -> Result<()>,
+    full: impl Fn(&T) -> Result<()>,
+) -> impl FnMut(u64) -> Result<u64> {
     let mut last = None;
-    let outcome = sampler.run(&mut r, |iters| {
+    move |iters| {
         let ns = time_batch(iters, || {
             let out = call()?;
             quick(&out)?;
@@ -313,6 +313,5 @@ pub fn payload_bench<T>(
             None => bail!("no call was made"),
         }
         Ok(ns)
-    });
-    finish(r, outcome)
+    }
 }

@@ -118,8 +118,7 @@ pub trait Conformance: Engine {
         _compile_once: bool,
     ) -> Vec<crate::wasi::WasiRunOutcome> {
         let why = format!("{}: not available ({} has no WASI layer here)", self.info().id, self.info().runtime);
-        let exit = crate::wasi::WasiExit::Error(why);
-        requests.iter().map(|_| crate::wasi::WasiRunOutcome { exit: exit.clone(), phases: None }).collect()
+        crate::wasi::not_available(requests, why)
     }
 }
 
@@ -231,6 +230,41 @@ pub trait Instance {
             }
         })
     }
+    /// Times `iters` rounds of the core data call (see [`DataCall`]) with `invert`, the
+    /// checksum checked on every call and the bytes read back after the batch, outside the
+    /// clock. Timed here by default; an engine in another process times the batch there.
+    fn time_data(&mut self, invert: FuncId, call: &DataCall, iters: u64) -> Result<u64> {
+        let mut back = vec![0u8; call.input.len()];
+        let mut result = [Val::I64(0)];
+        let args = [Val::I32(call.ptr as i32), Val::I32(call.input.len() as i32)];
+        let ns = crate::measurement::time_batch(iters, || {
+            self.write_memory(call.ptr, std::hint::black_box(call.input))?;
+            self.call(invert, &args, &mut result)?;
+            if result[0] != Val::I64(call.expected) {
+                bail!("wrong answer: got {}, the native answer is {}", result[0], call.expected);
+            }
+            self.read_memory(call.ptr, &mut back)
+        })?;
+        if back != call.expected_bytes {
+            bail!("the bytes read back differ from the native answer");
+        }
+        Ok(ns)
+    }
+}
+
+/// One round of the core-module data call: the host writes `input` into guest memory at `ptr`,
+/// calls `invert(ptr, len)` (the guest checksums and inverts the bytes in place), and reads
+/// the bytes back; `expected` is the native checksum, `expected_bytes` the native bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct DataCall<'a> {
+    /// Where in guest memory.
+    pub ptr: usize,
+    /// The bytes written.
+    pub input: &'a [u8],
+    /// The native checksum.
+    pub expected: i64,
+    /// The native bytes read back.
+    pub expected_bytes: &'a [u8],
 }
 
 /// The message of a caught panic.

@@ -108,6 +108,11 @@ pub fn run_many<L: WasiLayer>(
     }
 }
 
+/// Every request's outcome when the configuration cannot run it at all: `why`, an error.
+pub fn not_available(requests: &[WasiRequest], why: String) -> Vec<WasiRunOutcome> {
+    requests.iter().map(|_| WasiRunOutcome { exit: WasiExit::Error(why.clone()), phases: None }).collect()
+}
+
 /// Opens a request's stream files: stdin (or `None`), stdout and stderr (created, truncated).
 pub fn open_stdio(stdio: &Stdio) -> anyhow::Result<(Option<std::fs::File>, std::fs::File, std::fs::File)> {
     use anyhow::Context;

@@ -162,7 +162,7 @@ pub fn summarize(xs: &[f64]) -> Summary {
         median: median_estimate(xs),
         mean,
         stddev,
-        cv: if mean != 0.0 { stddev / mean } else { f64::NAN },
+        cv: if mean != 0.0 { stddev / mean } else { 0.0 },
         min: xs.iter().copied().fold(f64::INFINITY, f64::min),
         max: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         outliers: outliers(xs),

@@ -9,6 +9,7 @@ use crate::subjects::Subjects;
 use anyhow::{Result, anyhow, bail};
 use measure::scenarios::component_invoke::{ComponentInvoke, ComponentInvokeTask};
 use results::format::{fmt_ns, new_table};
+use results::ids;
 use results::manifest::sha256_hex;
 use results::{CellStatus, ComponentInvokeSection, ResultsFile, now_rfc3339};
 use std::path::{Path, PathBuf};
@@ -66,18 +67,27 @@ pub fn exports_cli_run(bytes: &[u8]) -> bool {
     false
 }
 
-/// The configurations asked for that host components; none is an error.
-pub fn hosts<'s>(subjects: &'s Subjects, settings: &ModuleSettings) -> Result<Vec<&'s crate::registry::Subject>> {
-    let chosen = choose(subjects, settings, |s| s.capabilities().hosts_components())?;
+/// The configurations asked for that host components and take part in `scenario` (a host may
+/// host the plugin world only: V8 through jco); none is an error.
+pub fn hosts<'s>(
+    subjects: &'s Subjects,
+    settings: &ModuleSettings,
+    scenario: &str,
+) -> Result<Vec<&'s crate::registry::Subject>> {
+    let chosen = choose(subjects, settings, |s| {
+        s.capabilities().hosts_components() && s.capabilities().takes_part_in(scenario)
+    })?;
     if chosen.is_empty() {
-        bail!("none of the chosen configurations hosts components (see `wasmgauge engines`: components)");
+        bail!(
+            "none of the chosen configurations hosts components of any world (see `wasmgauge engines`: components; V8 hosts the plugin world only, for component-calls)"
+        );
     }
     Ok(chosen)
 }
 
 pub fn run(req: &ComponentRequest, subjects: &Subjects) -> Result<ComponentSummary> {
     let bytes = load_component(&req.component)?;
-    let chosen = hosts(subjects, &req.settings)?;
+    let chosen = hosts(subjects, &req.settings, ids::COMPONENT_INVOKE)?;
     let mut byo = Byo::new(&req.settings, subjects, &chosen, &bytes, "component")?;
     byo.results.scenarios.component_invoke = Some(ComponentInvokeSection {
         component: req.component.display().to_string(),

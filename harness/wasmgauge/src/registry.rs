@@ -120,9 +120,11 @@ const SMALL_INTERPRETER: Caps = Caps {
 /// no conformance session (their bindings link host functions only: no imported globals,
 /// tables or memories, no instance linked to another, which the spec testsuite needs).
 const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, conformance: false, ..SMALL_INTERPRETER };
-/// V8 in a Node.js process the driver talks to: only throughput is timed inside Node (each
-/// timed batch runs there); cold start, latency and call overhead time single operations, which
-/// a pipe round trip would swamp. Its conformance session (spec testsuite, sandbox checks,
+/// V8 in a Node.js process the driver talks to: throughput and component calls are timed inside
+/// Node (each timed batch runs there); cold start, latency and call overhead time single
+/// operations, which a pipe round trip would swamp. It hosts components of the plugin world
+/// through jco's transpiled output (typed calls timed in Node), not components of any world
+/// (`run --component` takes no V8). Its conformance session (spec testsuite, sandbox checks,
 /// differential) runs in a Node.js process of its own; `scenarios` limits measuring only.
 const V8_NODE: Caps = Caps {
     limits: Limits::NONE,
@@ -131,11 +133,11 @@ const V8_NODE: Caps = Caps {
     instances: false,
     conformance: true,
     threads: false,
-    scenarios: Some(&[ids::THROUGHPUT]),
+    scenarios: Some(&[ids::THROUGHPUT, ids::COMPONENT_CALLS]),
     execution: ExecutionKind::JsEngine,
     no_instruction_counts: Some("it runs in a Node.js child process, which callgrind does not follow"),
-    components: Components::Unsupported(
-        "V8 runs core modules; a component would need jco's transpiled output, which this driver does not load yet",
+    components: Components::Hosted(
+        "the plugin world only: jco (npm @bytecodealliance/jco-transpile) transpiles the component to core modules and JavaScript glue, which V8 compiles; WASI 0.2 from @bytecodealliance/preview2-shim (a sandboxed WASIShim per instance)",
     ),
     ..WASM
 };

@@ -8,8 +8,8 @@ use crate::host::NodeHost;
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
 use measure::engine::{
-    CallPath, Compiled, CompiledModule, Conformance, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits,
-    MicroCall, Val, check_limits, compiled,
+    CallPath, Compiled, CompiledModule, Conformance, DataCall, Engine, EngineInfo, EngineOptions, FuncId, Instance,
+    Limits, MicroCall, Val, check_limits, compiled,
 };
 use measure::features::Features;
 use measure::kit::knobs;
@@ -18,9 +18,9 @@ use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-type Host = Arc<Mutex<NodeHost>>;
+pub(crate) type Host = Arc<Mutex<NodeHost>>;
 
-fn ask(host: &Host, request: Value) -> Result<Value> {
+pub(crate) fn ask(host: &Host, request: Value) -> Result<Value> {
     host.lock().map_err(|_| anyhow!("the Node.js host lock was poisoned"))?.request(&request)
 }
 
@@ -37,14 +37,14 @@ fn supported() -> Features {
 }
 
 pub struct V8Engine {
-    info: EngineInfo,
-    host: Host,
+    pub(crate) info: EngineInfo,
+    pub(crate) host: Host,
     /// The V8 flags of this configuration (conformance sessions run in a Node.js of their own).
     flags: Vec<String>,
     /// That Node.js, started by the first session and kept between sessions.
     session_host: crate::session::SessionHost,
-    /// What the last compile or instantiate took inside Node.
-    last_ns: AtomicU64,
+    /// What the last compile or instantiate (of a module or a component) took inside Node.
+    pub(crate) last_ns: AtomicU64,
 }
 
 pub(crate) fn build(
@@ -75,6 +75,14 @@ pub(crate) fn build(
     ));
     knobs.push(("calls", "from JavaScript through the export's JS-to-Wasm wrapper (an i64 result is a BigInt)".into()));
     knobs.push(("compile", "new WebAssembly.Module (synchronous, eager)".into()));
+    knobs.push((
+        "components",
+        format!(
+            "the plugin world through jco: @bytecodealliance/jco-transpile {} (instantiation mode, sync; in a Node.js process of its own with V8's default flags, as at build time) makes core modules and JS glue; compile = transpile + V8's compile of the core modules + the glue's evaluation, load = the same from the kept output without the transpile (V8 serves core modules it compiled before in this process from its native-module cache); WASI 0.2 from @bytecodealliance/preview2-shim {} (a sandboxed WASIShim per instance); instances are let go to the garbage collector",
+            text("jco_transpile"),
+            text("preview2_shim")
+        ),
+    ));
     if options.features.is_some() {
         // Shipped proposals cannot be switched off per suite.
         knobs.push((
@@ -120,7 +128,7 @@ impl Drop for V8Module {
     }
 }
 
-fn number(v: &Value, key: &str) -> Result<u64> {
+pub(crate) fn number(v: &Value, key: &str) -> Result<u64> {
     v.get(key).and_then(Value::as_u64).ok_or_else(|| anyhow!("the Node.js host's reply has no `{key}`: {v}"))
 }
 
@@ -145,6 +153,10 @@ impl Engine for V8Engine {
 
     fn remote_ns(&self) -> Option<u64> {
         Some(self.last_ns.load(Ordering::Relaxed))
+    }
+
+    fn components(&self) -> Option<&dyn measure::component::ComponentHost> {
+        Some(self)
     }
 }
 
@@ -240,10 +252,40 @@ impl Instance for V8Instance {
         number(&ask(&self.host, request)?, "ns")
     }
 
-    fn time_micro(&mut self, call: MicroCall, _path: CallPath, _iters: u64) -> Result<u64> {
-        bail!(
-            "not available: `{}` calls are not timed inside Node by this driver (call overhead is not measured on V8)",
-            call.export()
-        )
+    /// Timed inside Node: `empty` as a batch of calls without a result, the others as batches of
+    /// `timed` with their native answer (the path is always JavaScript's call of the export).
+    fn time_micro(&mut self, call: MicroCall, _path: CallPath, iters: u64) -> Result<u64> {
+        let (args, expected) = match call {
+            MicroCall::Empty => (vec![], None),
+            MicroCall::Add4 { args, expected } => (args.iter().map(|a| Val::I64(*a)).collect(), Some(expected as u64)),
+            MicroCall::HostLoop { n, expected } => (vec![Val::I32(n)], Some(expected as u32 as u64)),
+            MicroCall::Spin { n, expected } => (vec![Val::I64(n)], Some(expected as u64)),
+        };
+        let mut request = json!({
+            "op": if expected.is_some() { "timed" } else { "timed_void" },
+            "instance": self.id,
+            "export": call.export(),
+            "args": args.iter().map(encode).collect::<Vec<_>>(),
+            "iters": iters,
+        });
+        if let Some(e) = expected {
+            request["expected"] = json!(e.to_string());
+        }
+        number(&ask(&self.host, request)?, "ns")
+    }
+
+    fn time_data(&mut self, invert: FuncId, call: &DataCall, iters: u64) -> Result<u64> {
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let request = json!({
+            "op": "timed_data",
+            "instance": self.id,
+            "export": self.exports[invert.0],
+            "ptr": call.ptr,
+            "input": b64(call.input),
+            "expected": call.expected.to_string(),
+            "expected_bytes": b64(call.expected_bytes),
+            "iters": iters,
+        });
+        number(&ask(&self.host, request)?, "ns")
     }
 }

@@ -2,9 +2,11 @@
 //! ([`host`]) this driver starts with one configuration's V8 flags: [`liftoff`] (the baseline
 //! compiler only) and [`turbofan`] (the optimizing tier only), over the glue in [`engine`].
 //! Timed batches run inside Node (`Instance::timed_run`), so throughput never times the pipe;
-//! the registry lets V8 take part in throughput only. Its conformance session ([`session`])
+//! components of the plugin world are hosted through jco ([`component`]), their calls timed
+//! inside Node too; the registry lets V8 take part in throughput and component calls only. Its conformance session ([`session`])
 //! runs in a Node.js process of its own.
 
+mod component;
 pub mod engine;
 pub mod host;
 pub mod liftoff;

@@ -77,3 +77,59 @@ fn each_configuration_runs_node_with_its_v8_flags_and_reports_node_timings() {
         assert!(engine.remote_ns().unwrap() > 0, "{id}");
     }
 }
+
+/// A component of the plugin world's `calls` interface, written here: `noop`, and `scalars`
+/// answering `a * 3 + b - c * d` plus `wrong` (0: the native answer).
+fn calls_component(wrong: f64) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(component
+            (core module $m
+              (func (export "noop"))
+              (func (export "scalars") (param i32 i64 f32 f64) (result f64)
+                local.get 0 f64.convert_i32_u f64.const 3 f64.mul
+                local.get 1 f64.convert_i64_u f64.add
+                local.get 2 f64.promote_f32 local.get 3 f64.mul f64.sub
+                f64.const {wrong} f64.add))
+            (core instance $i (instantiate $m))
+            (func $noop (canon lift (core func $i "noop")))
+            (func $scalars (param "a" u32) (param "b" u64) (param "c" f32) (param "d" f64) (result f64)
+              (canon lift (core func $i "scalars")))
+            (instance $calls (export "noop" (func $noop)) (export "scalars" (func $scalars)))
+            (instance $image)
+            (export "wasmgauge:plugin/calls@0.1.0" (instance $calls))
+            (export "wasmgauge:plugin/image@0.1.0" (instance $image)))"#
+    ))
+    .unwrap()
+}
+
+/// The component host through jco: compile and load are timed in Node (`remote_ns`), batches of
+/// calls and of fresh instances are timed there, and a wrong answer fails the batch there.
+#[test]
+fn components_are_timed_and_checked_inside_node() {
+    use measure::component::{Call, reference};
+    use measure::subject::Subject;
+    for entry in SUBJECTS {
+        let Subject::Wasm(engine) = (entry.make)(&EngineOptions::default()).unwrap() else { panic!("{}", entry.id) };
+        let host = engine.components().expect("V8 hosts components");
+        let compiled = host.compile_plugin(&calls_component(0.0)).unwrap();
+        assert!(engine.remote_ns().unwrap() > 0, "{}", entry.id);
+        let loaded = host.load_plugin(&compiled.serialize().unwrap()).unwrap();
+        let far = loaded.far().expect("instances are timed in Node");
+        assert!(far.time_instances(3, true).unwrap() > 0);
+        let mut p = loaded.instantiate().unwrap();
+        let (a, b, c, d) = reference::SCALARS_ARGS;
+        let expected = reference::scalars(a, b, c, d);
+        assert_eq!(p.scalars(a, b, c, d).unwrap(), expected, "an untimed call through the pipe");
+        let call = Call::Scalars { args: (a, b, c, d), expected };
+        let id = p.far().unwrap().prepare(&call).unwrap();
+        assert!(p.far().unwrap().time(id, 100).unwrap() > 0);
+
+        let wrong = host.compile_plugin(&calls_component(1.0)).unwrap();
+        let mut p = wrong.instantiate().unwrap();
+        let id = p.far().unwrap().prepare(&call).unwrap();
+        let e = p.far().unwrap().time(id, 100).unwrap_err().to_string();
+        assert!(e.contains("wrong answer from scalars"), "{e}");
+        assert!(host.load_plugin(b"not an artifact").is_err());
+        assert!(host.compile_plugin(b"\0asm\x01\0\0\0").is_err(), "a core module is no component");
+    }
+}

@@ -4,10 +4,13 @@
 //! host's `tick`, and calls its exports through typed bindings ([`Plugin`]). The functions'
 //! native twins, which every call is checked against, are in [`reference`]. A component of any
 //! world (`run --component`) is loaded through [`ComponentHost::compile_any`] and called by
-//! name with arguments and results in WAVE text ([`AnyComponent`]).
+//! name with arguments and results in WAVE text ([`AnyComponent`]). A host on the far side of a
+//! pipe (V8 in Node.js) times batches where it runs them ([`FarCalls`], [`FarInstances`]): each
+//! timed call is described as data ([`Call`]), with the native answer it is checked against.
 pub mod reference;
 
 use anyhow::Result;
+use reference::{Picture, Point, Shape};
 
 /// An engine that hosts components (declared in the subject registry as `components`).
 pub trait ComponentHost {
@@ -72,6 +75,119 @@ pub trait CompiledPlugin {
     fn instantiate(&self) -> Result<Box<dyn Plugin + '_>>;
     /// The runtime's ahead-of-time artifact of the compiled component.
     fn serialize(&self) -> Result<Vec<u8>>;
+    /// For a host in another process: its own timing of fresh instances (see [`FarInstances`]).
+    /// `None` (every in-process host): the harness times [`CompiledPlugin::instantiate`] here.
+    fn far(&self) -> Option<&dyn FarInstances> {
+        None
+    }
+}
+
+/// Fresh instances timed where the host runs (V8 in Node.js), so that no pipe round trip lands
+/// in the figure.
+pub trait FarInstances {
+    /// The time of `iters` fresh instances (each with a fresh WASI 0.2 context), each followed
+    /// by its first call (`noop`) when `first_call` is set; each instance is then let go.
+    fn time_instances(&self, iters: u64, first_call: bool) -> Result<u64>;
+}
+
+/// One timed call of the plugin interface, as data: the function, its arguments and the native
+/// answer (from [`reference`]) it is checked against, so that a host in another process can run
+/// a batch of it where it is timed ([`FarCalls`]). Checked as the harness checks it here: an
+/// exact answer on every call; a string's length and a list's length (and checksum) on every
+/// call, and the whole of the last call's output after every batch, outside the clock.
+#[derive(Clone, Copy, Debug)]
+pub enum Call<'a> {
+    /// No call: the batch loop alone, which calibrates a far host's loop as
+    /// [`crate::sampler::Sampler::new`] calibrates the harness's own.
+    Empty,
+    /// `calls.noop`.
+    Noop,
+    /// `calls.scalars(a, b, c, d)`.
+    Scalars {
+        /// The arguments.
+        args: (u32, u64, f32, f64),
+        /// The native answer.
+        expected: f64,
+    },
+    /// `calls.swap-case(text)`.
+    SwapCase {
+        /// The argument.
+        text: &'a str,
+        /// The native answer.
+        expected: &'a str,
+    },
+    /// `calls.invert(data)`.
+    Invert {
+        /// The argument.
+        data: &'a [u8],
+        /// The native checksum.
+        sum: i64,
+        /// The native bytes.
+        expected: &'a [u8],
+    },
+    /// `calls.mirror(point)`.
+    Mirror {
+        /// The argument.
+        point: &'a Point,
+        /// The native answer.
+        expected: &'a Point,
+    },
+    /// `calls.area(shape)`.
+    Area {
+        /// The argument.
+        shape: Shape,
+        /// The native answer.
+        expected: &'a Result<f64, String>,
+    },
+    /// A counter's whole lifetime: constructed with `start`, `add(add)`, dropped.
+    CounterLifetime {
+        /// The constructor's argument.
+        start: u64,
+        /// `add`'s argument.
+        add: u64,
+        /// The native answer of `add`.
+        expected: u64,
+    },
+    /// `counter.add(1)` on a counter the host holds, which started at `start`: each call's
+    /// answer is checked against the running count.
+    CounterAdd {
+        /// The counter.
+        counter: Handle,
+        /// Its value when the benchmark starts.
+        start: u64,
+    },
+    /// `calls.call-host(n)`: n guest->host calls of `tick`.
+    CallHost {
+        /// Host calls per guest call.
+        n: u32,
+        /// The native answer.
+        expected: u64,
+    },
+    /// `image.grayscale(image)`.
+    Grayscale {
+        /// The argument.
+        image: &'a Picture,
+        /// The native answer.
+        expected: &'a Picture,
+    },
+    /// `image.resize(image, width, height)`.
+    Resize {
+        /// The argument.
+        image: &'a Picture,
+        /// The target size.
+        size: (u32, u32),
+        /// The native answer.
+        expected: &'a Picture,
+    },
+}
+
+/// Batches of calls timed where the host runs (V8 in Node.js): a call's arguments and answers
+/// cross the pipe once, when it is prepared; each batch is then timed and checked there.
+pub trait FarCalls {
+    /// Sends `call` to the host; returns the prepared call's id.
+    fn prepare(&mut self, call: &Call) -> Result<u64>;
+    /// The time of `iters` calls of a prepared call, each checked (see [`Call`]).
+    fn time(&mut self, prepared: u64, iters: u64) -> Result<u64>;
 }
 
 /// A resource handle the host holds (of `calls.counter`), as the host's bindings give it.
@@ -105,4 +221,9 @@ pub trait Plugin {
     fn resize(&mut self, img: &reference::Picture, width: u32, height: u32) -> Result<reference::Picture>;
     /// `image.grayscale`.
     fn grayscale(&mut self, img: &reference::Picture) -> Result<reference::Picture>;
+    /// For a host in another process: batches timed there (see [`FarCalls`]). `None` (every
+    /// in-process host): the harness times the methods above here.
+    fn far(&mut self) -> Option<&mut dyn FarCalls> {
+        None
+    }
 }

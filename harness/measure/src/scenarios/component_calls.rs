@@ -15,11 +15,12 @@
 //! list's checksum, and after every timed batch (outside the clock) the whole of the last
 //! call's output, as call overhead checks its read-back bytes. Sampled by the one sampler, in
 //! rounds of processes like call overhead; one cell per host and guest.
-use crate::benches::{self, Bench, Modes, finish, guest_to_host, payload_bench};
+use crate::benches::{self, Bench, Modes, checked_batch, finish, guest_to_host};
 use crate::component::reference::{self as r, Point, Shape};
-use crate::component::{CompiledPlugin, ComponentHost, Plugin};
+use crate::component::{Call, CompiledPlugin, ComponentHost, Plugin};
 use crate::engine::{CallPath, Engine, MicroCall, timed_loop};
-use crate::measurement::{time, time_batch};
+use crate::measurement::{EngineClock, measure, time_batch};
+use crate::sampler::Sampler;
 use crate::scenario::{DriverCell, Outcome, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
@@ -50,21 +51,31 @@ pub struct Guest {
     /// about a second (CPython and SpiderMonkey's interpreter loop over every byte), so their
     /// sweep stops at 64 KiB.
     pub max_payload: usize,
-    /// On how many component hosts (the first in registry order) the quick profile measures
-    /// it: the quick profile measures the Rust guest everywhere and every other language on
-    /// the first host (an interpreter guest's compile alone takes seconds: CPython is 18 MB of
-    /// wasm), which keeps its measuring under five minutes; the full profile measures every
-    /// guest on every host.
-    pub quick_hosts: usize,
+    /// Whether the quick profile measures it on every component host, or on one only (the
+    /// first baseline JIT in registry order, Winch: an interpreter guest's compile alone takes
+    /// seconds, CPython being 18 MB of wasm, about 2 s on Winch where Cranelift takes about 8,
+    /// and on V8's optimizing tier a minute; the first host when the run has no baseline JIT),
+    /// which keeps its measuring under five minutes; the full profile measures every guest on
+    /// every host.
+    pub quick_everywhere: bool,
 }
 
 /// The guest components measured.
 pub const GUESTS: &[Guest] = &[
-    Guest { name: "plugin-rust", max_payload: 1 << 20, quick_hosts: usize::MAX },
-    Guest { name: "plugin-c", max_payload: 1 << 20, quick_hosts: 1 },
-    Guest { name: "plugin-python", max_payload: 64 << 10, quick_hosts: 1 },
-    Guest { name: "plugin-js", max_payload: 64 << 10, quick_hosts: 1 },
+    Guest { name: "plugin-rust", max_payload: 1 << 20, quick_everywhere: true },
+    Guest { name: "plugin-c", max_payload: 1 << 20, quick_everywhere: false },
+    Guest { name: "plugin-python", max_payload: 64 << 10, quick_everywhere: false },
+    Guest { name: "plugin-js", max_payload: 64 << 10, quick_everywhere: false },
 ];
+
+/// The component host the quick profile measures the guests on that it does not measure
+/// everywhere: the first baseline JIT among `hosts`, else the first of them.
+pub fn quick_host<'s>(hosts: &[&'s results::EngineInfo]) -> Option<&'s results::EngineInfo> {
+    let baseline = |s: &&results::EngineInfo| {
+        s.capabilities.as_ref().is_some_and(|c| c.execution == Some(results::ExecutionKind::BaselineJit))
+    };
+    hosts.iter().copied().find(baseline).or_else(|| hosts.first().copied())
+}
 
 /// The image the image processor is timed on (RGBA), and the size `resize` makes of it.
 const IMAGE: (u32, u32) = (256, 256);
@@ -100,11 +111,18 @@ impl Scenario for ComponentCalls {
             return Ok(vec![]);
         }
         let (plan, estimate) = benches::payload_plan(run, 12 + 3 * SIZES.len() as u64)?;
-        let hosts = run.subjects.iter().filter(|s| s.capabilities.as_ref().is_some_and(|c| c.hosts_components()));
+        let hosts: Vec<_> = run
+            .subjects
+            .iter()
+            .copied()
+            .filter(|s| s.capabilities.as_ref().is_some_and(|c| c.hosts_components()))
+            .collect();
+        let quick_host = quick_host(&hosts).map(|s| s.id.clone());
         let mut cells = Vec::new();
-        for (nth, subject) in hosts.enumerate() {
+        for subject in hosts {
             let quick = run.profile.name == ProfileName::Quick;
-            for guest in GUESTS.iter().filter(|g| !quick || nth < g.quick_hosts) {
+            let here = |g: &&Guest| !quick || g.quick_everywhere || quick_host.as_ref() == Some(&subject.id);
+            for guest in GUESTS.iter().filter(here) {
                 let mut plan = plan.clone();
                 plan.data_sizes.retain(|&n| n <= guest.max_payload);
                 let processes = plan.processes;
@@ -171,133 +189,85 @@ pub fn measure_host(
     plan: &CallOverheadPlan,
     modes: Modes,
 ) -> Result<CallOverheadMeasurement> {
-    let sampler = Bench::new(plan, modes);
-    let (compiled, cold) = compile_then_load(host, component)?;
+    let (compiled, cold) = compile_then_load(engine, host, component)?;
     let mut benches = Vec::from(cold);
-    let simple = |name: &str| BenchResult::new(name, None, None);
+    let mut p: Box<dyn Plugin + '_> = compiled.instantiate()?;
+    // A host in another process runs its batches in a loop of its own: calibrated there.
+    let sampler = match p.far() {
+        Some(far) => {
+            let empty = far.prepare(&Call::Empty)?;
+            Bench::with_sampler(plan, modes, Sampler::new(|iters| far.time(empty, iters)))
+        }
+        None => Bench::new(plan, modes),
+    };
 
     // Cold start of a further instance: a fresh store, WASI 0.2 context and instance from the
     // compiled and linked component, dropped; and the same with its first call (`noop`).
-    let mut r = simple("instantiate");
-    let outcome = sampler.run(&mut r, |iters| time_batch(iters, || compiled.instantiate().map(drop)));
-    benches.push(finish(r, outcome));
-    let mut r = simple("instantiate+first-call");
-    let outcome = sampler.run(&mut r, |iters| time_batch(iters, || compiled.instantiate()?.noop()));
-    benches.push(finish(r, outcome));
+    for (name, first_call) in [("instantiate", false), ("instantiate+first-call", true)] {
+        let mut r = BenchResult::new(name, None, None);
+        let outcome = match compiled.far() {
+            Some(far) => sampler.run(&mut r, |iters| far.time_instances(iters, first_call)),
+            None => sampler.run(&mut r, |iters| {
+                time_batch(iters, || {
+                    let mut p = compiled.instantiate()?;
+                    if first_call { p.noop() } else { Ok(()) }
+                })
+            }),
+        };
+        benches.push(finish(r, outcome));
+    }
 
-    let mut p: Box<dyn Plugin + '_> = compiled.instantiate()?;
+    let mut bench = |name: &str, bytes: Option<usize>, call: Call| {
+        let mut r = BenchResult::new(name, None, bytes);
+        let outcome = batches(p.as_mut(), call).and_then(|mut batch| sampler.run(&mut r, &mut batch));
+        finish(r, outcome)
+    };
 
-    let mut r = simple("noop");
-    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, (), || p.noop()));
-    benches.push(finish(r, outcome));
-
+    benches.push(bench("noop", None, Call::Noop));
     let (a, b, c, d) = r::SCALARS_ARGS;
-    let mut r = simple("scalars");
-    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::scalars(a, b, c, d), || p.scalars(a, b, c, d)));
-    benches.push(finish(r, outcome));
-
+    benches.push(bench("scalars", None, Call::Scalars { args: (a, b, c, d), expected: r::scalars(a, b, c, d) }));
     for &n in &plan.data_sizes {
         let text = r::text(n);
         let expected = r::swap_case(&text);
-        benches.push(payload_bench(
-            &sampler,
-            "swap-case",
-            n,
-            || p.swap_case(black_box(&text)),
-            |out| if out.len() == n { Ok(()) } else { bail!("swap-case returned {} bytes for {n}", out.len()) },
-            |out| if *out == expected { Ok(()) } else { bail!("swap-case's text differs from the native answer") },
-        ));
+        benches.push(bench("swap-case", Some(n), Call::SwapCase { text: &text, expected: &expected }));
     }
     for &n in &plan.data_sizes {
         let input = crate::micro::checksum_buffer(n);
         let (sum, expected) = r::invert(&input);
-        benches.push(payload_bench(
-            &sampler,
-            "invert",
-            n,
-            || p.invert(black_box(&input)),
-            |(got, bytes)| {
-                if *got != sum || bytes.len() != n {
-                    bail!(
-                        "invert returned checksum {got} and {} bytes, the native answer is {sum} and {n}",
-                        bytes.len()
-                    );
-                }
-                Ok(())
-            },
-            |(_, bytes)| {
-                if *bytes == expected { Ok(()) } else { bail!("invert's bytes differ from the native answer") }
-            },
-        ));
+        benches.push(bench("invert", Some(n), Call::Invert { data: &input, sum, expected: &expected }));
     }
-
     let point = Point { x: 1.5, y: -2.25, label: "wasmgauge plugin".into() };
-    let mut r = simple("record");
-    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::mirror(&point), || p.mirror(black_box(&point))));
-    benches.push(finish(r, outcome));
-
+    benches.push(bench("record", None, Call::Mirror { point: &point, expected: &r::mirror(&point) }));
     let shape = Shape::Circle(2.0);
-    let mut r = simple("variant-result");
-    let outcome = sampler.run(&mut r, |iters| timed_loop(iters, r::area(shape), || p.area(black_box(shape))));
-    benches.push(finish(r, outcome));
-
-    let mut r = simple("resource-lifetime");
-    let outcome = sampler.run(&mut r, |iters| {
-        timed_loop(iters, 42u64, || {
-            let c = p.counter_new(40)?;
-            let v = p.counter_add(c, 2)?;
-            p.counter_drop(c)?;
-            Ok(v)
-        })
-    });
-    benches.push(finish(r, outcome));
+    benches.push(bench("variant-result", None, Call::Area { shape, expected: &r::area(shape) }));
+    benches.push(bench("resource-lifetime", None, Call::CounterLifetime { start: 40, add: 2, expected: 42 }));
 
     let counter = p.counter_new(0)?;
-    let mut value = 0u64;
-    let mut r = simple("resource-method");
-    let outcome = sampler.run(&mut r, |iters| {
-        time_batch(iters, || {
-            let got = p.counter_add(counter, 1)?;
-            value += 1;
-            if got != value {
-                bail!("counter.add returned {got}, the native count is {value}");
-            }
-            Ok(())
-        })
-    });
+    let mut r = BenchResult::new("resource-method", None, None);
+    let outcome =
+        batches(p.as_mut(), Call::CounterAdd { counter, start: 0 }).and_then(|mut b| sampler.run(&mut r, &mut b));
     benches.push(finish(r, outcome));
     p.counter_drop(counter)?;
 
     benches.push(guest_to_host(&sampler, plan.host_calls, |k, iters| {
-        let k = u32::try_from(k)?;
-        timed_loop(iters, r::call_host(k), || p.call_host(k))
+        let n = u32::try_from(k)?;
+        batches(p.as_mut(), Call::CallHost { n, expected: r::call_host(n) })?(iters)
     }));
 
     let img = r::picture(IMAGE.0, IMAGE.1);
     let gray = r::grayscale(&img);
     let resized = r::resize(&img, RESIZED.0, RESIZED.1);
-    let bytes = img.data.len();
-    benches.push(payload_bench(
-        &sampler,
-        "image-grayscale",
-        bytes,
-        || p.grayscale(black_box(&img)),
-        |out| if out.data.len() == bytes { Ok(()) } else { bail!("grayscale changed the image's size") },
-        |out| if *out == gray { Ok(()) } else { bail!("grayscale's pixels differ from the native answer") },
-    ));
-    benches.push(payload_bench(
-        &sampler,
-        "image-resize",
-        bytes,
-        || p.resize(black_box(&img), RESIZED.0, RESIZED.1),
-        |out| {
-            if out.width == RESIZED.0 && out.height == RESIZED.1 { Ok(()) } else { bail!("resize made the wrong size") }
-        },
-        |out| if *out == resized { Ok(()) } else { bail!("resize's pixels differ from the native answer") },
-    ));
+    let bytes = Some(img.data.len());
+    let mut bench = |name: &str, call: Call| {
+        let mut r = BenchResult::new(name, None, bytes);
+        let outcome = batches(p.as_mut(), call).and_then(|mut batch| sampler.run(&mut r, &mut batch));
+        finish(r, outcome)
+    };
+    benches.push(bench("image-grayscale", Call::Grayscale { image: &img, expected: &gray }));
+    benches.push(bench("image-resize", Call::Resize { image: &img, size: RESIZED, expected: &resized }));
 
     let mut empty = engine.instantiate(engine.compile(&core.empty)?.as_ref())?;
-    let mut r = simple("core-noop");
+    let mut r = BenchResult::new("core-noop", None, None);
     let outcome = sampler.run(&mut r, |iters| empty.time_micro(MicroCall::Empty, CallPath::Typed, iters));
     benches.push(finish(r, outcome));
     for mut b in benches::core_data(&sampler, engine, &core.checksum, &plan.data_sizes)? {
@@ -307,18 +277,107 @@ pub fn measure_host(
     Ok(CallOverheadMeasurement { calibration: sampler.sampler.calibration, benches })
 }
 
+/// A batch of `call`: timed by the host where it runs when it runs in another process
+/// ([`Plugin::far`]), else here, through the typed bindings, checked as [`Call`] says.
+fn batches<'a>(p: &'a mut dyn Plugin, call: Call<'a>) -> Result<Box<dyn FnMut(u64) -> Result<u64> + 'a>> {
+    if p.far().is_some() {
+        let far = p.far().context("a far host")?;
+        let prepared = far.prepare(&call)?;
+        return Ok(Box::new(move |iters| far.time(prepared, iters)));
+    }
+    Ok(match call {
+        Call::Empty => Box::new(move |iters| timed_loop(iters, (), || Ok(()))),
+        Call::Noop => Box::new(move |iters| timed_loop(iters, (), || p.noop())),
+        Call::Scalars { args: (a, b, c, d), expected } => {
+            Box::new(move |iters| timed_loop(iters, expected, || p.scalars(a, b, c, d)))
+        }
+        Call::SwapCase { text, expected } => Box::new(checked_batch(
+            move || p.swap_case(black_box(text)),
+            move |out| {
+                if out.len() == text.len() {
+                    Ok(())
+                } else {
+                    bail!("swap-case returned {} bytes for {}", out.len(), text.len())
+                }
+            },
+            move |out| if out == expected { Ok(()) } else { bail!("swap-case's text differs from the native answer") },
+        )),
+        Call::Invert { data, sum, expected } => Box::new(checked_batch(
+            move || p.invert(black_box(data)),
+            move |(got, bytes)| {
+                if *got != sum || bytes.len() != data.len() {
+                    bail!(
+                        "invert returned checksum {got} and {} bytes, the native answer is {sum} and {}",
+                        bytes.len(),
+                        data.len()
+                    );
+                }
+                Ok(())
+            },
+            move |(_, bytes)| {
+                if bytes == expected { Ok(()) } else { bail!("invert's bytes differ from the native answer") }
+            },
+        )),
+        Call::Mirror { point, expected } => {
+            Box::new(move |iters| timed_loop(iters, expected.clone(), || p.mirror(black_box(point))))
+        }
+        Call::Area { shape, expected } => {
+            Box::new(move |iters| timed_loop(iters, expected.clone(), || p.area(black_box(shape))))
+        }
+        Call::CounterLifetime { start, add, expected } => Box::new(move |iters| {
+            timed_loop(iters, expected, || {
+                let c = p.counter_new(start)?;
+                let v = p.counter_add(c, add)?;
+                p.counter_drop(c)?;
+                Ok(v)
+            })
+        }),
+        Call::CounterAdd { counter, start } => {
+            let mut value = start;
+            Box::new(move |iters| {
+                time_batch(iters, || {
+                    let got = p.counter_add(counter, 1)?;
+                    value += 1;
+                    if got != value {
+                        bail!("counter.add returned {got}, the native count is {value}");
+                    }
+                    Ok(())
+                })
+            })
+        }
+        Call::CallHost { n, expected } => Box::new(move |iters| timed_loop(iters, expected, || p.call_host(n))),
+        Call::Grayscale { image, expected } => Box::new(checked_batch(
+            move || p.grayscale(black_box(image)),
+            move |out| {
+                if out.data.len() == image.data.len() { Ok(()) } else { bail!("grayscale changed the image's size") }
+            },
+            move |out| if out == expected { Ok(()) } else { bail!("grayscale's pixels differ from the native answer") },
+        )),
+        Call::Resize { image, size, expected } => Box::new(checked_batch(
+            move || p.resize(black_box(image), size.0, size.1),
+            move |out| {
+                if (out.width, out.height) == size { Ok(()) } else { bail!("resize made the wrong size") }
+            },
+            move |out| if out == expected { Ok(()) } else { bail!("resize's pixels differ from the native answer") },
+        )),
+    })
+}
+
 /// The component compiled from its bytes and linked (`compile`), then its artifact (serialized
 /// outside the clock) deserialized and linked (`load`: what a host that keeps precompiled
 /// components pays), once each in every process of the cell, so that their intervals are across
 /// processes; the loaded one is measured from there on. The first call of a fresh instance is
-/// `instantiate+first-call`.
+/// `instantiate+first-call`. Both are timed on the configuration's clock (a host in another
+/// process times them there).
 fn compile_then_load<'h>(
+    engine: &dyn Engine,
     host: &'h dyn ComponentHost,
     component: &[u8],
 ) -> Result<(Box<dyn CompiledPlugin + 'h>, [BenchResult; 2])> {
-    let (compiled, compile_ns) = time(|| host.compile_plugin(component));
+    let clock = EngineClock(engine);
+    let (compiled, compile_ns) = measure(&clock, || host.compile_plugin(component));
     let artifact = compiled?.serialize()?;
-    let (loaded, load_ns) = time(|| host.load_plugin(&artifact));
+    let (loaded, load_ns) = measure(&clock, || host.load_plugin(&artifact));
     let loaded = loaded.context("loading the component's artifact")?;
     Ok((loaded, [benches::single_shot("compile", compile_ns), benches::single_shot("load", load_ns)]))
 }

@@ -24,6 +24,7 @@ use protocol::conform::ConformJob;
 use protocol::wasi::{WasiExit, WasiRunOutcome};
 use protocol::{ConformRequest, Request};
 use results::format::fmt_ns;
+use results::ids;
 use results::manifest::sha256_hex;
 use results::plans::Profile;
 use results::wasi_command::{Observed, PhaseTimes, WasiCommandCell, WasiCommandSection};
@@ -69,7 +70,7 @@ pub fn run(req: &WasiCommandRequest, subjects: &Subjects) -> Result<WasiSummary>
     }
     req.command.check()?;
     let chosen = if req.component {
-        crate::bring_your_component::hosts(subjects, &req.settings)?
+        crate::bring_your_component::hosts(subjects, &req.settings, ids::WASI_COMMAND)?
     } else {
         wasi_subjects(subjects, &req.settings.engines)?
     };

@@ -6,7 +6,7 @@
 //! ([`FarInstances`], [`FarCalls`]), so no pipe round trip lands in a figure. The typed methods
 //! of [`Plugin`] cross the pipe once per call: the harness uses them outside the clock only.
 //! Components of any world (`run --component`) are not hosted: the registry keeps V8 out of it.
-use crate::engine::{V8Engine, ask, number};
+use crate::engine::{V8Engine, ask, b64, number};
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
 use measure::component::reference::{Picture, Point, Shape};
@@ -17,10 +17,6 @@ use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 
 type Host = crate::engine::Host;
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
 
 fn unb64(v: &Value) -> Result<Vec<u8>> {
     let text = v.as_str().ok_or_else(|| anyhow!("expected base64 text from the Node.js host, got {v}"))?;

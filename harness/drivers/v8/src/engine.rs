@@ -128,6 +128,11 @@ impl Drop for V8Module {
     }
 }
 
+/// Bytes as the base64 text the Node.js host reads.
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 pub(crate) fn number(v: &Value, key: &str) -> Result<u64> {
     v.get(key).and_then(Value::as_u64).ok_or_else(|| anyhow!("the Node.js host's reply has no `{key}`: {v}"))
 }
@@ -138,7 +143,7 @@ impl Engine for V8Engine {
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn CompiledModule>> {
-        let wasm = base64::engine::general_purpose::STANDARD.encode(wasm);
+        let wasm = b64(wasm);
         let reply = ask(&self.host, json!({ "op": "compile", "wasm": wasm }))?;
         self.last_ns.store(number(&reply, "ns")?, Ordering::Relaxed);
         Ok(Box::new(Compiled(V8Module { host: self.host.clone(), id: number(&reply, "module")? })))
@@ -235,7 +240,7 @@ impl Instance for V8Instance {
     }
 
     fn write_memory(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
-        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let data = b64(bytes);
         ask(&self.host, json!({ "op": "write", "instance": self.id, "offset": offset, "data": data }))?;
         Ok(())
     }
@@ -275,7 +280,6 @@ impl Instance for V8Instance {
     }
 
     fn time_data(&mut self, invert: FuncId, call: &DataCall, iters: u64) -> Result<u64> {
-        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
         let request = json!({
             "op": "timed_data",
             "instance": self.id,

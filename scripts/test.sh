@@ -16,28 +16,30 @@ cargo fmt --all --check
 for d in "${drivers[@]}"; do cargo fmt --manifest-path "$d/Cargo.toml" --all --check; done
 scripts/check-layers.sh
 
-cargo clippy --release --locked --workspace --all-targets -- -D warnings
-
-# Each driver workspace: clippy with -D warnings, its executables, then its tests. Clippy runs
-# as the workspace wrapper of a release build (what `cargo clippy` does, but in build mode), so
-# the runtimes are compiled once, where `cargo clippy` would also check every dependency
-# (metadata-only units: a second front-end pass over each runtime on a cold machine). The
-# wrapper (scripts/clippy-wrapper.sh) sends only the driver's own crate through clippy-driver,
-# whose artifacts are then removed: a crate built by clippy-driver has MIR optimisations off
-# (such a wasmi driver measured 12-24% slower), and cargo's fingerprint does not see a wrapper
-# change, so it would otherwise be reused. Every driver is built explicitly: `cargo test`
-# builds a package's executables only when it has integration tests, and the harness's tests
-# launch them.
+# Clippy with -D warnings runs inside the release builds (scripts/clippy-wrapper.sh as cargo's
+# workspace wrapper): each crate of ours is linted and then compiled by plain rustc in the same
+# step, every dependency (a runtime) is compiled once, and the tests reuse what the build made.
+# The crates of ours are cleaned first, so they are always compiled (and linted) here, even when
+# an earlier build left them fresh (cargo's fingerprint does not see the wrapper). Every driver is
+# built explicitly: `cargo test` builds a package's executables only when it has integration
+# tests, and the harness's tests launch them.
 export CLIPPY_DRIVER
 CLIPPY_DRIVER="$(rustc --print sysroot)/bin/clippy-driver"
+lint=(env RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh")
+package_of() { sed -n 's/^name = "\(.*\)"$/\1/p' "$1" | head -n 1; }
+
 for d in "${drivers[@]}"; do
   echo "test: $d"
-  package="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$d/Cargo.toml" | head -n 1)"
-  RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh" \
-    cargo build --release --locked --all-targets --manifest-path "$d/Cargo.toml" --target-dir "$target"
-  cargo clean --release -p "$package" --manifest-path "$d/Cargo.toml" --target-dir "$target"
-  cargo build --release --locked --manifest-path "$d/Cargo.toml" --target-dir "$target"
+  cargo clean --release -p "$(package_of "$d/Cargo.toml")" --manifest-path "$d/Cargo.toml" --target-dir "$target"
+  "${lint[@]}" cargo build --release --locked --all-targets --manifest-path "$d/Cargo.toml" --target-dir "$target"
   cargo test --release --locked --manifest-path "$d/Cargo.toml" --target-dir "$target"
 done
 
+echo "test: the harness workspace"
+members=()
+while IFS= read -r name; do members+=(-p "$name"); done < <(
+  cargo metadata --format-version 1 --no-deps --locked | python3 -c 'import json, sys; print("\n".join(p["name"] for p in json.load(sys.stdin)["packages"]))'
+)
+cargo clean --release "${members[@]}"
+"${lint[@]}" cargo build --release --locked --workspace --all-targets
 cargo test --release --locked --workspace

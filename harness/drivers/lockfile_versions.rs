@@ -40,14 +40,18 @@ fn main() {
     // Read the manifest dir when the script runs, not when it was compiled: cargo reuses a
     // compiled build script across checkouts that share a target dir (CI clones).
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    // Watch only files that exist: cargo takes a missing watched file for a change, and would
+    // run this script (and rebuild the driver) on every build. A driver without npm packages
+    // has no package-lock.json.
     let read = |file: &str| {
         let path = format!("{manifest_dir}/{file}");
+        let text = std::fs::read_to_string(&path).ok()?;
         println!("cargo:rerun-if-changed={path}");
-        std::fs::read_to_string(&path).unwrap_or_default()
+        Some(text)
     };
-    let manifest = read("Cargo.toml");
-    let lock = read("Cargo.lock");
-    let npm_lock = read("package-lock.json");
+    let manifest = read("Cargo.toml").expect("a driver has a Cargo.toml");
+    let lock = read("Cargo.lock").expect("a driver has its own Cargo.lock");
+    let npm_lock = read("package-lock.json").unwrap_or_default();
     let runtimes = manifest_strings(&manifest, "runtimes").unwrap_or_default();
     let mut listed = Vec::new();
     for name in &runtimes {

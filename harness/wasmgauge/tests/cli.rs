@@ -189,17 +189,21 @@ fn engines_lists_every_configuration_with_its_knobs() {
     assert!(version("wasmtime-cranelift@36").starts_with("36.0."), "{}", version("wasmtime-cranelift@36"));
     assert_eq!(version("wasmer-cranelift"), "7.4.2");
     assert_eq!(version("wasmi-eager"), "2.0.0");
-    // Components: every Wasmtime configuration of both lines hosts them (and its knobs say how);
-    // every other configuration says why it does not.
+    // Components: every Wasmtime configuration of both lines hosts them natively and V8's through
+    // jco (and their knobs say how); every other configuration says why it does not.
     for i in &infos {
         let caps = i.capabilities.as_ref().unwrap();
         match &caps.components {
             Some(results::ComponentSupport::Hosted(_)) => {
-                assert_eq!(i.runtime, "wasmtime", "{} hosts components", i.id);
-                assert!(i.knobs.get("components").is_some_and(|k| k.contains("component-model-async")), "{}", i.id);
+                let how = match i.runtime.as_str() {
+                    "wasmtime" => "component-model-async",
+                    "v8" => "@bytecodealliance/jco-transpile",
+                    other => panic!("{}: runtime {other} hosts components", i.id),
+                };
+                assert!(i.knobs.get("components").is_some_and(|k| k.contains(how)), "{}: {:?}", i.id, i.knobs);
             }
             Some(results::ComponentSupport::Unsupported(why)) => {
-                assert_ne!(i.runtime, "wasmtime", "{}", i.id);
+                assert!(!["wasmtime", "v8"].contains(&i.runtime.as_str()), "{}", i.id);
                 assert!(!why.is_empty(), "{}", i.id);
             }
             None => panic!("{} declares nothing about components", i.id),

@@ -15,6 +15,7 @@ scripts/install-driver-packages.sh
 cargo fmt --all --check
 for d in "${drivers[@]}"; do cargo fmt --manifest-path "$d/Cargo.toml" --all --check; done
 scripts/check-layers.sh
+scripts/check-test-targets.py
 
 # Clippy with -D warnings runs inside the release builds (scripts/clippy-wrapper.sh as cargo's
 # workspace wrapper): each crate of ours is linted and then compiled by plain rustc in the same

@@ -269,7 +269,8 @@ const NATIVE_LDFLAGS: &[&str] = &["-lm"];
 
 /// Compiles and links one C program for one side into `cache` (reused when the compiler, flags
 /// and sources are unchanged); returns the binary. Each source file is compiled on its own
-/// thread (SQLite's and QuickJS's take about a minute each).
+/// thread (SQLite's and QuickJS's take about a minute each), and the two sides of a program are
+/// built at the same time.
 fn build_c(repo: &Path, tc: &CToolchain, p: &WasiProgram, wasm: bool, cache: &Path) -> Result<PathBuf> {
     let Build::C { files, includes, defines, .. } = &p.build else { bail!("{} is not a C program", p.name) };
     let (compiler, cflags, ldflags, version) = if wasm {
@@ -398,8 +399,14 @@ pub fn build_all(repo: &Path, out: &Path) -> Result<Vec<(ModuleEntry, Vec<u8>)>>
                     c_toolchain = Some(CToolchain::find(repo)?);
                 }
                 let tc = c_toolchain.as_ref().expect("found above");
-                let w = build_c(repo, tc, p, true, &cache)?;
-                let n = build_c(repo, tc, p, false, &cache)?;
+                // Both sides at once: SQLite is one large file per side, so its two compiles
+                // would otherwise run one after the other on one core.
+                let (w, n) = std::thread::scope(|s| {
+                    let native = s.spawn(|| build_c(repo, tc, p, false, &cache));
+                    let wasm = build_c(repo, tc, p, true, &cache);
+                    (wasm, native.join().unwrap_or_else(|_| Err(anyhow!("the native compile panicked"))))
+                });
+                let (w, n) = (w?, n?);
                 let t = Toolchain {
                     name: "clang + wasi-libc".into(),
                     version: format!("clang {}, wasi-libc {}", tc.clang, tc.wasi_libc),

@@ -98,8 +98,10 @@ fn the_c_python_and_js_plugins_answer_as_the_rust_one_does() {
         let rust = answer("plugin-rust", call, &all);
         assert_eq!(rust.len(), 1, "{call}: {rust:?}");
         assert_eq!(answer("plugin-c", call, &all), rust, "C {call}");
-        assert_eq!(answer("plugin-python", call, &winch), rust, "Python {call}");
-        assert_eq!(answer("plugin-js", call, &winch), rust, "JavaScript {call}");
+        // The interpreter guests on one Winch (each call compiles 10-18 MB of wasm); the Rust
+        // and C guests cover both Wasmtime lines for every call.
+        assert_eq!(answer("plugin-python", call, &winch[..1]), rust, "Python {call}");
+        assert_eq!(answer("plugin-js", call, &winch[..1]), rust, "JavaScript {call}");
     }
 }
 

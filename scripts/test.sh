@@ -21,12 +21,11 @@ scripts/check-test-targets.py
 # workspace wrapper): each crate of ours is linted and then compiled by plain rustc in the same
 # step, every dependency (a runtime) is compiled once, and the tests reuse what the build made.
 # The crates of ours are cleaned first, so they are always compiled (and linted) here, even when
-# an earlier build left them fresh (cargo's fingerprint does not see the wrapper). The tests run
-# under the same wrapper: cargo recompiles a crate of ours once when the wrapper's environment
-# differs between two commands (measured: the Wasmer driver's tests were built again, 49 s), and
-# anything it does compile there is linted too. Every driver is
-# built explicitly: `cargo test` builds a package's executables only when it has integration
-# tests, and the harness's tests launch them.
+# an earlier unwrapped build left them fresh. The tests run under the same wrapper: cargo
+# recompiles a crate of ours once when the wrapper's environment differs between two commands
+# (measured: the Wasmer driver's tests were built again, 49 s), and anything it does compile
+# there is linted too. Every driver is built explicitly: `cargo test` builds a package's
+# executables only when it has integration tests, and the harness's tests launch them.
 export CLIPPY_DRIVER
 CLIPPY_DRIVER="$(rustc --print sysroot)/bin/clippy-driver"
 lint=(env RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh")

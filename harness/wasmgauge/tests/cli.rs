@@ -191,19 +191,18 @@ fn engines_lists_every_configuration_with_its_knobs() {
     assert_eq!(version("wasmi-eager"), "2.0.0");
     // Components: every Wasmtime configuration of both lines hosts them natively and V8's through
     // jco (and their knobs say how); every other configuration says why it does not.
+    // (runtime, what its `components` knob names)
+    let hosting = [("wasmtime", "component-model-async"), ("v8", "@bytecodealliance/jco-transpile")];
     for i in &infos {
         let caps = i.capabilities.as_ref().unwrap();
+        let how = hosting.iter().find(|(runtime, _)| *runtime == i.runtime).map(|(_, how)| *how);
         match &caps.components {
             Some(results::ComponentSupport::Hosted(_)) => {
-                let how = match i.runtime.as_str() {
-                    "wasmtime" => "component-model-async",
-                    "v8" => "@bytecodealliance/jco-transpile",
-                    other => panic!("{}: runtime {other} hosts components", i.id),
-                };
+                let how = how.unwrap_or_else(|| panic!("{}: runtime {} hosts components", i.id, i.runtime));
                 assert!(i.knobs.get("components").is_some_and(|k| k.contains(how)), "{}: {:?}", i.id, i.knobs);
             }
             Some(results::ComponentSupport::Unsupported(why)) => {
-                assert!(!["wasmtime", "v8"].contains(&i.runtime.as_str()), "{}", i.id);
+                assert!(how.is_none(), "{}", i.id);
                 assert!(!why.is_empty(), "{}", i.id);
             }
             None => panic!("{} declares nothing about components", i.id),

@@ -220,7 +220,7 @@ fn a_single_run_renders_every_chart_table_and_file() {
     // The Markdown summary and the CSV.
     let md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     assert!(
-        md.contains("| metric | wasmtime-cranelift | wasmtime-cranelift@36 | wasmi-lazy | native | subprocess |"),
+        md.contains("| metric | wasmtime-cranelift | wasmtime-winch | wasmtime-cranelift@36 | wasmi-lazy | native | subprocess |"),
         "the two Wasmtime versions side by side: {md}"
     );
     // Short enough for a job summary: it grows with the configurations (the support matrix and

@@ -97,6 +97,19 @@ pub fn missing_proposals(wasm: &[u8], needed: &Features, supported: &Features) -
     (!validates(wasm, supported)).then(|| "the module does not validate with this configuration's proposals".into())
 }
 
+/// The proposals to build a configuration that supports `supported` with, for `wasm`, which
+/// needs `needed`: WebAssembly 2.0 where the configuration has it (as runtimes default to),
+/// plus what the module needs (some runtimes tie one proposal to another: Wasmtime's exceptions
+/// need GC types). `Err(why)`: the configuration lacks a proposal the module needs.
+pub fn features_to_build(wasm: &[u8], needed: &Features, supported: &Features) -> Result<Features, String> {
+    if let Some(why) = missing_proposals(wasm, needed, supported) {
+        return Err(why);
+    }
+    let mut features = needed.clone();
+    features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
+    Ok(features)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

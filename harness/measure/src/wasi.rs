@@ -6,9 +6,75 @@
 //! Each runtime implements [`WasiLayer`] once with its own WASI crate (wasmtime-wasi preview 1,
 //! wasmer-wasix, wasmi_wasi); its configurations share it, and [`run`] times the phases the
 //! same way for all of them.
+//!
+//! Every layer also binds Sightglass's benchmark protocol ([`BenchRegion`]): the imports
+//! `bench.start` and `bench.end`, whose region is timed as a phase of its own.
 
-use crate::measurement::time;
+use crate::measurement::{Measurement, WallClock, time};
 pub use protocol::wasi::{Preopen, Stdio, WasiExit, WasiPhases, WasiRequest, WasiRunOutcome};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// The import module of Sightglass's benchmark protocol.
+pub const BENCH_MODULE: &str = "bench";
+/// `bench.start: [] -> []`: the timed region begins.
+pub const BENCH_START: &str = "start";
+/// `bench.end: [] -> []`: the timed region ends.
+pub const BENCH_END: &str = "end";
+
+/// The region between a guest's `bench.start` and `bench.end` (Sightglass's protocol: each is
+/// called exactly once, in that order). One per run; a layer binds both imports to it, and a
+/// call out of order makes the import trap with the message [`BenchRegion::start`] or
+/// [`BenchRegion::end`] returns. Cloning shares the region (the host functions hold clones).
+#[derive(Clone, Debug, Default)]
+pub struct BenchRegion(Arc<Mutex<Marks>>);
+
+#[derive(Debug, Default)]
+struct Marks {
+    started: Option<Instant>,
+    ns: Option<u64>,
+}
+
+impl BenchRegion {
+    fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The host side of `bench.start`; the clock is read last, after the checks.
+    pub fn start(&self) -> Result<(), String> {
+        let mut m = self.marks();
+        if m.started.is_some() {
+            return Err("bench.start was called a second time (the protocol calls it exactly once)".into());
+        }
+        m.started = Some(WallClock.start());
+        Ok(())
+    }
+
+    /// The host side of `bench.end`; the clock is read first, before the checks.
+    pub fn end(&self) -> Result<(), String> {
+        let now = WallClock.start();
+        let mut m = self.marks();
+        let Some(started) = m.started else {
+            return Err("bench.end was called before bench.start".into());
+        };
+        if m.ns.is_some() {
+            return Err("bench.end was called a second time (the protocol calls it exactly once)".into());
+        }
+        m.ns = Some(now.saturating_duration_since(started).as_nanos() as u64);
+        Ok(())
+    }
+
+    /// The region's nanoseconds once both were called; `None` before.
+    pub fn ns(&self) -> Option<u64> {
+        self.marks().ns
+    }
+
+    /// Whether `bench.start` was called (a run that returns with the region still open called
+    /// `bench.end` no time at all).
+    pub fn opened(&self) -> bool {
+        self.marks().started.is_some()
+    }
+}
 
 /// One runtime's WASI layer, split into the phases a run is timed by.
 pub trait WasiLayer {
@@ -27,8 +93,14 @@ pub trait WasiLayer {
     /// Loads an artifact made by [`WasiLayer::artifact`].
     fn load_artifact(&self, artifact: &[u8]) -> anyhow::Result<Self::Module>;
     /// A fresh WASI context for `request` (streams opened, directories preopened), a store and
-    /// an instance.
-    fn instantiate(&self, module: &Self::Module, request: &WasiRequest) -> anyhow::Result<Self::Ready>;
+    /// an instance, with `bench.start` and `bench.end` bound to `bench` where the module
+    /// imports them.
+    fn instantiate(
+        &self,
+        module: &Self::Module,
+        request: &WasiRequest,
+        bench: &BenchRegion,
+    ) -> anyhow::Result<Self::Ready>;
     /// Calls `_start`: returned or `proc_exit(n)` is an exit code, a trap an error.
     fn start(&self, ready: Self::Ready) -> WasiExit;
 }
@@ -61,15 +133,23 @@ fn prepare<L: WasiLayer>(layer: &L, wasm: &[u8]) -> Result<Prepared<L::Module>, 
     }
 }
 
-/// Instantiates a prepared module for `request` and starts it; both timed.
+/// Instantiates a prepared module for `request` and starts it; both timed, and the region of
+/// Sightglass's protocol where the guest marked one. A guest that called `bench.start` and
+/// returned without `bench.end` has failed the protocol.
 fn start<L: WasiLayer>(layer: &L, p: &Prepared<L::Module>, request: &WasiRequest) -> WasiRunOutcome {
-    let (ready, instantiate_ns) = time(|| layer.instantiate(&p.module, request));
+    let bench = BenchRegion::default();
+    let (ready, instantiate_ns) = time(|| layer.instantiate(&p.module, request, &bench));
     let ready = match ready {
         Ok(r) => r,
         Err(e) => return failed("instantiate", e),
     };
-    let (exit, run_ns) = time(|| layer.start(ready));
-    let phases = WasiPhases { compile_ns: p.compile_ns, artifact_load_ns: p.artifact_load_ns, instantiate_ns, run_ns };
+    let (mut exit, run_ns) = time(|| layer.start(ready));
+    let bench_ns = bench.ns();
+    if bench.opened() && bench_ns.is_none() && matches!(exit, WasiExit::Code(_)) {
+        exit = WasiExit::Error("the guest called bench.start but exited without calling bench.end".into());
+    }
+    let phases =
+        WasiPhases { compile_ns: p.compile_ns, artifact_load_ns: p.artifact_load_ns, instantiate_ns, run_ns, bench_ns };
     WasiRunOutcome { exit, phases: Some(phases) }
 }
 
@@ -122,4 +202,23 @@ pub fn open_stdio(stdio: &Stdio) -> anyhow::Result<(Option<std::fs::File>, std::
     };
     let create = |p: &std::path::Path| std::fs::File::create(p).with_context(|| format!("creating {}", p.display()));
     Ok((stdin, create(&stdio.stdout)?, create(&stdio.stderr)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bench_region_is_timed_once_and_refuses_calls_out_of_order() {
+        let region = BenchRegion::default();
+        assert_eq!(region.end().unwrap_err(), "bench.end was called before bench.start");
+        assert!(!region.opened() && region.ns().is_none());
+        region.start().unwrap();
+        assert!(region.start().unwrap_err().contains("bench.start was called a second time"));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let shared = region.clone();
+        shared.end().unwrap();
+        assert!(region.ns().unwrap() >= 2_000_000, "{:?}", region.ns());
+        assert!(region.end().unwrap_err().contains("bench.end was called a second time"));
+    }
 }

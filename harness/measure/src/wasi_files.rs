@@ -51,6 +51,12 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
             copy_tree(&entry.path(), &target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target).with_context(|| format!("copying {}", entry.path().display()))?;
+            // A run's copy is its own: writable by its owner even where the original is not (the
+            // WASI testsuite's and Sightglass's trees are read-only checkouts in places).
+            use std::os::unix::fs::PermissionsExt;
+            let mut permissions = std::fs::metadata(&target)?.permissions();
+            permissions.set_mode(permissions.mode() | 0o200);
+            std::fs::set_permissions(&target, permissions)?;
         }
     }
     Ok(())
@@ -183,6 +189,10 @@ pub struct PhasesNs {
     pub instantiate: u64,
     /// `_start` to its exit (a native twin: its whole process).
     pub run: u64,
+    /// The region between `bench.start` and `bench.end` (Sightglass's protocol), where the
+    /// guest marked one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench: Option<u64>,
 }
 
 /// Runs of a command, ready to go: per run, fresh copies of the granted directories, stream
@@ -286,6 +296,7 @@ impl<'a> PreparedRuns<'a> {
                 artifact_load: p.artifact_load_ns,
                 instantiate: p.instantiate_ns,
                 run: p.run_ns,
+                bench: p.bench_ns,
             });
             out.push((f.observe(code)?.0, phases));
         }

@@ -51,6 +51,10 @@ pub struct WasiPhases {
     pub instantiate_ns: u64,
     /// `_start` until it returned or the guest exited.
     pub run_ns: u64,
+    /// Sightglass's benchmark protocol: from the guest's `bench.start` to its `bench.end`
+    /// (inside `run_ns`); `None` when the guest called neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench_ns: Option<u64>,
 }
 
 /// One timed run: how it ended, and its phases when it got as far as running.

@@ -18,6 +18,8 @@ fn val_type(t: &wasmparser::ValType) -> Option<ValType> {
 /// What a module imports and exports, after validating it.
 pub struct ModuleShape {
     pub imports: Vec<String>,
+    /// The function imports (`module.name`) with their signatures, in index order.
+    pub func_imports: Vec<(String, Option<FuncSignature>)>,
     pub exports: Vec<ExportEntry>,
 }
 
@@ -54,13 +56,19 @@ pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
     let types = validator.validate_all(wasm).map_err(|e| anyhow!("invalid WebAssembly module: {e}"))?;
     let types = types.as_ref();
     let mut imports = Vec::new();
+    let mut func_imports = Vec::new();
     let mut exports = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         match payload? {
             wasmparser::Payload::ImportSection(section) => {
                 for import in section.into_imports() {
                     let import = import?;
-                    imports.push(format!("{}.{}", import.module, import.name));
+                    let name = format!("{}.{}", import.module, import.name);
+                    if let wasmparser::TypeRef::Func(_) = import.ty {
+                        let ty = types.core_function_at(func_imports.len() as u32);
+                        func_imports.push((name.clone(), signature_of(types[ty].unwrap_func())));
+                    }
+                    imports.push(name);
                 }
             }
             wasmparser::Payload::ExportSection(section) => {
@@ -69,12 +77,7 @@ pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
                     let (kind, signature) = match export.kind {
                         wasmparser::ExternalKind::Func => {
                             let ty = types.core_function_at(export.index);
-                            let sig = types[ty].unwrap_func();
-                            let params: Option<Vec<_>> = sig.params().iter().map(val_type).collect();
-                            let results: Option<Vec<_>> = sig.results().iter().map(val_type).collect();
-                            let signature =
-                                params.zip(results).map(|(params, results)| FuncSignature { params, results });
-                            ("func", signature)
+                            ("func", signature_of(types[ty].unwrap_func()))
                         }
                         wasmparser::ExternalKind::Memory => ("memory", None),
                         wasmparser::ExternalKind::Table => ("table", None),
@@ -87,7 +90,15 @@ pub fn inspect(wasm: &[u8]) -> Result<ModuleShape> {
             _ => {}
         }
     }
-    Ok(ModuleShape { imports, exports })
+    Ok(ModuleShape { imports, func_imports, exports })
+}
+
+/// A function type as the manifest writes it; `None` when it has a type the manifest cannot
+/// name (a reference type).
+fn signature_of(sig: &wasmparser::FuncType) -> Option<FuncSignature> {
+    let params: Option<Vec<_>> = sig.params().iter().map(val_type).collect();
+    let results: Option<Vec<_>> = sig.results().iter().map(val_type).collect();
+    params.zip(results).map(|(params, results)| FuncSignature { params, results })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! filesystem (virtual-fs `host_fs`) with each request's directories preopened, on a
 //! one-thread tokio runtime (which wasmer-wasix's task manager needs).
 
-use measure::wasi::{WasiExit, WasiLayer, WasiRequest};
+use measure::wasi::{BENCH_END, BENCH_MODULE, BENCH_START, BenchRegion, WasiExit, WasiLayer, WasiRequest};
 use std::sync::Arc;
 use wasmer_wasix::virtual_fs::{self, VirtualFile};
 use wasmer_wasix::{WasiEnv, WasiError, WasiFunctionEnv};
@@ -28,6 +28,32 @@ fn stream(
     Box::new(virtual_fs::host_fs::File::new(handle.clone(), file, path.to_path_buf(), !write, write, false))
 }
 
+/// Instantiates a module that imports Sightglass's `bench.start` and `bench.end`: wasmer-wasix's
+/// own `instantiate` binds only WASI's imports, so the instance is made here from its WASI
+/// imports plus the two, then handed to the WASI environment (its exported memory).
+fn with_bench(
+    builder: wasmer_wasix::WasiEnvBuilder,
+    module: &wasmer::Module,
+    store: &mut wasmer::Store,
+    bench: &BenchRegion,
+) -> anyhow::Result<(wasmer::Instance, WasiFunctionEnv)> {
+    let mut env = builder.finalize(store)?;
+    let mut imports = match env.import_object_for_all_wasi_versions(store, module) {
+        Ok(imports) => imports,
+        // A module that imports no WASI at all (only `bench`).
+        Err(WasiError::UnknownWasiVersion) => wasmer::Imports::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let region = wasmer::FunctionEnv::new(store, bench.clone());
+    let start = |e: wasmer::FunctionEnvMut<BenchRegion>| e.data().start().map_err(wasmer::RuntimeError::new);
+    let end = |e: wasmer::FunctionEnvMut<BenchRegion>| e.data().end().map_err(wasmer::RuntimeError::new);
+    imports.define(BENCH_MODULE, BENCH_START, wasmer::Function::new_typed_with_env(store, &region, start));
+    imports.define(BENCH_MODULE, BENCH_END, wasmer::Function::new_typed_with_env(store, &region, end));
+    let instance = wasmer::Instance::new(store, module, &imports)?;
+    env.initialize(store, instance.clone())?;
+    Ok((instance, env))
+}
+
 impl WasiLayer for Layer<'_> {
     type Module = wasmer::Module;
     type Ready = Ready;
@@ -45,7 +71,12 @@ impl WasiLayer for Layer<'_> {
         Ok(unsafe { wasmer::Module::deserialize(self.0, artifact)? })
     }
 
-    fn instantiate(&self, module: &wasmer::Module, request: &WasiRequest) -> anyhow::Result<Ready> {
+    fn instantiate(
+        &self,
+        module: &wasmer::Module,
+        request: &WasiRequest,
+        bench: &BenchRegion,
+    ) -> anyhow::Result<Ready> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
         let handle = runtime.handle().clone();
         let _guard = runtime.enter();
@@ -70,7 +101,11 @@ impl WasiLayer for Layer<'_> {
             builder.set_stdout(stream(&handle, stdout, &stdio.stdout, true));
             builder.set_stderr(stream(&handle, stderr, &stdio.stderr, true));
         }
-        let (instance, env) = builder.instantiate(module.clone(), &mut store)?;
+        let (instance, env) = if module.imports().any(|i| i.module() == BENCH_MODULE) {
+            with_bench(builder, module, &mut store, bench)?
+        } else {
+            builder.instantiate(module.clone(), &mut store)?
+        };
         drop(_guard);
         Ok(Ready { runtime, store, instance, env })
     }

@@ -3,7 +3,7 @@
 //! itself: it has no read-only preopen, so a read-only request is answered "unsupported".
 //! wasmi has no ahead-of-time artifact: instances are made from the compiled module.
 
-use measure::wasi::{WasiExit, WasiLayer, WasiRequest};
+use measure::wasi::{BENCH_END, BENCH_MODULE, BENCH_START, BenchRegion, WasiExit, WasiLayer, WasiRequest};
 use wasmi_wasi::wasi_common::sync::file::File as WasiFile;
 use wasmi_wasi::{Dir, WasiCtx, WasiCtxBuilder, ambient_authority};
 
@@ -41,7 +41,12 @@ impl WasiLayer for Layer<'_> {
         anyhow::bail!("wasmi has no ahead-of-time artifact")
     }
 
-    fn instantiate(&self, module: &wasmi::Module, request: &WasiRequest) -> anyhow::Result<Self::Ready> {
+    fn instantiate(
+        &self,
+        module: &wasmi::Module,
+        request: &WasiRequest,
+        bench: &BenchRegion,
+    ) -> anyhow::Result<Self::Ready> {
         let mut builder = WasiCtxBuilder::new();
         builder.args(&request.args).map_err(err)?;
         builder.envs(&request.env).map_err(err)?;
@@ -59,6 +64,13 @@ impl WasiLayer for Layer<'_> {
         }
         let mut linker: wasmi::Linker<WasiCtx> = wasmi::Linker::new(self.0);
         wasmi_wasi::add_to_linker(&mut linker, |cx| cx).map_err(err)?;
+        if module.imports().any(|i| i.module() == BENCH_MODULE) {
+            let (start, end) = (bench.clone(), bench.clone());
+            linker
+                .func_wrap(BENCH_MODULE, BENCH_START, move || start.start().map_err(wasmi::Error::new))
+                .map_err(err)?;
+            linker.func_wrap(BENCH_MODULE, BENCH_END, move || end.end().map_err(wasmi::Error::new)).map_err(err)?;
+        }
         let mut store = wasmi::Store::new(self.0, builder.build());
         let instance = linker.instantiate_and_start(&mut store, module).map_err(err)?;
         Ok((store, instance))

@@ -31,7 +31,13 @@ impl WasiLayer for CommandLayer<'_> {
         unsafe { ok(Component::deserialize(self.0.wt_engine(), artifact)) }
     }
 
-    fn instantiate(&self, component: &Component, request: &WasiRequest) -> anyhow::Result<Self::Ready> {
+    // A component's imports are WIT interfaces: Sightglass's core `bench` imports never reach it.
+    fn instantiate(
+        &self,
+        component: &Component,
+        request: &WasiRequest,
+        _bench: &measure::wasi::BenchRegion,
+    ) -> anyhow::Result<Self::Ready> {
         let mut builder = crate::wasi::ctx_builder(request)?;
         let mut store = self.0.component_store_with(builder.build())?;
         let linker = self.0.component_linker()?;

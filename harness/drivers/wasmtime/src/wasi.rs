@@ -1,7 +1,7 @@
 //! Wasmtime's WASI layer (wasmtime-wasi, preview 1) for the WASI checks and `run --wasi`.
 
 use crate::compat::preview1::{self, WasiP1Ctx};
-use measure::wasi::{WasiExit, WasiLayer, WasiRequest};
+use measure::wasi::{BENCH_END, BENCH_MODULE, BENCH_START, BenchRegion, WasiExit, WasiLayer, WasiRequest};
 use wasmtime as wt;
 use wasmtime_wasi::cli::{InputFile, OutputFile};
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
@@ -51,10 +51,20 @@ impl WasiLayer for Layer<'_> {
         Ok(unsafe { wt::Module::deserialize(self.0, artifact)? })
     }
 
-    fn instantiate(&self, module: &wt::Module, request: &WasiRequest) -> anyhow::Result<Self::Ready> {
+    fn instantiate(
+        &self,
+        module: &wt::Module,
+        request: &WasiRequest,
+        bench: &BenchRegion,
+    ) -> anyhow::Result<Self::Ready> {
         let mut builder = ctx_builder(request)?;
         let mut linker: wt::Linker<WasiP1Ctx> = wt::Linker::new(self.0);
         preview1::add_to_linker_sync(&mut linker, |cx| cx)?;
+        if module.imports().any(|i| i.module() == BENCH_MODULE) {
+            let (start, end) = (bench.clone(), bench.clone());
+            linker.func_wrap(BENCH_MODULE, BENCH_START, move || start.start().map_err(wt::Error::msg))?;
+            linker.func_wrap(BENCH_MODULE, BENCH_END, move || end.end().map_err(wt::Error::msg))?;
+        }
         let mut store = wt::Store::new(self.0, builder.build_p1());
         let instance = linker.instantiate(&mut store, module)?;
         Ok((store, instance))

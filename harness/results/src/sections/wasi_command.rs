@@ -34,6 +34,10 @@ pub struct PhaseTimes {
     pub instantiate_ns: Vec<f64>,
     /// `_start` to its exit, per run.
     pub run_ns: Vec<f64>,
+    /// Schema 13: the region between `bench.start` and `bench.end` (Sightglass's benchmark
+    /// protocol), per run; empty when the module does not mark one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bench_ns: Vec<f64>,
 }
 
 impl PhaseTimes {
@@ -44,6 +48,7 @@ impl PhaseTimes {
             ("artifact_load", self.artifact_load_ns.as_slice()),
             ("instantiate", self.instantiate_ns.as_slice()),
             ("run", self.run_ns.as_slice()),
+            ("bench", self.bench_ns.as_slice()),
         ]
         .into_iter()
         .filter(|(_, s)| !s.is_empty())

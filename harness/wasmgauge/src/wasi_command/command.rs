@@ -3,6 +3,7 @@
 //! its program name and its cell timeout.
 use crate::inspect::inspect;
 use anyhow::{Result, anyhow, bail};
+use measure::wasi::{BENCH_END, BENCH_MODULE, BENCH_START};
 use measure::wasi_files::{Grant, RunTemplate, Tree, digest_tree};
 use results::wasi_command::GrantedDir;
 use std::path::{Path, PathBuf};
@@ -57,16 +58,30 @@ impl CommandSpec {
     }
 }
 
-/// Reads a WASI command module (binary or WAT): it may import only WASI preview 1 and must
-/// export `_start`.
+/// Reads a WASI command module (binary or WAT): it may import only WASI preview 1 and
+/// Sightglass's `bench.start` and `bench.end` (both `[] -> []`), and must export `_start`.
 pub fn load_command(path: &Path) -> Result<Vec<u8>> {
     let wasm = crate::inspect::core_module(path)?;
     let shape = inspect(&wasm).map_err(|e| anyhow!("malformed module {}: {e}", path.display()))?;
-    if let Some(other) = shape.imports.iter().find(|i| !i.starts_with(&format!("{WASI_MODULE}."))) {
+    let bench = [format!("{BENCH_MODULE}.{BENCH_START}"), format!("{BENCH_MODULE}.{BENCH_END}")];
+    if let Some(other) = shape.imports.iter().find(|i| !i.starts_with(&format!("{WASI_MODULE}.")) && !bench.contains(i))
+    {
         bail!(
-            "{} imports `{other}`; a WASI command run with --wasi may import only {WASI_MODULE} (WASI preview 1)",
-            path.display()
+            "{} imports `{other}`; a WASI command run with --wasi may import only {WASI_MODULE} (WASI preview 1) \
+             and Sightglass's {} and {}",
+            path.display(),
+            bench[0],
+            bench[1]
         );
+    }
+    for name in shape.imports.iter().filter(|i| bench.contains(i)) {
+        let signature = shape.func_imports.iter().find(|(n, _)| n == name).and_then(|(_, s)| s.as_ref());
+        if !signature.is_some_and(|s| s.params.is_empty() && s.results.is_empty()) {
+            bail!(
+                "{} imports `{name}` as something other than a function [] -> [] (Sightglass's protocol)",
+                path.display()
+            );
+        }
     }
     if !shape.exports.iter().any(|e| e.kind == "func" && e.name == "_start") {
         bail!(

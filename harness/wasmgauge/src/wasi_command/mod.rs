@@ -17,7 +17,7 @@ pub mod command;
 pub use agreement::disagreements;
 use anyhow::{Context, Result, anyhow, bail};
 pub use command::{CommandSpec, WASI_MODULE, load_command, program_name, timeout_for};
-use measure::features::{missing_proposals, needed_proposals};
+use measure::features::{features_to_build, needed_proposals};
 use measure::wasi_files::{PreparedRuns, Tree};
 use protocol::client::Launcher;
 use protocol::conform::ConformJob;
@@ -262,6 +262,9 @@ fn measure_subject(
             }
             phases.instantiate_ns.push(p.instantiate_ns as f64);
             phases.run_ns.push(p.run_ns as f64);
+            if let Some(b) = p.bench_ns {
+                phases.bench_ns.push(b as f64);
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&base);
@@ -274,10 +277,9 @@ fn measure_subject(
     (cell, first_stdout)
 }
 
-/// The proposals to build `subject` (its driver `exe`) with for `wasm`, which needs `needed`:
-/// WebAssembly 2.0 where the configuration has it (as runtimes default to), plus what the
-/// module needs (some runtimes tie one proposal to another: Wasmtime's exceptions need GC
-/// types). `Ok(Err(why))`: the configuration lacks a proposal the module needs.
+/// The proposals to build `subject` (its driver `exe`) with for `wasm`, which needs `needed`
+/// (see [`measure::features::features_to_build`]), after asking the driver what it supports.
+/// `Ok(Err(why))`: the configuration lacks a proposal the module needs.
 pub fn features_for(
     exe: &Path,
     subject: &str,
@@ -288,12 +290,7 @@ pub fn features_for(
     let answer = protocol::client::call(exe, &ask, Duration::from_secs(120))
         .map_err(|e| anyhow!("asking {subject} for its proposals: {e}"))?;
     let supported: Features = serde_json::from_value(answer).context("the driver's proposal list")?;
-    if let Some(why) = missing_proposals(wasm, needed, &supported) {
-        return Ok(Err(why));
-    }
-    let mut features = needed.clone();
-    features.0.extend(Features::v2().0.into_iter().filter(|p| supported.has(p)));
-    Ok(Ok(features))
+    Ok(features_to_build(wasm, needed, &supported))
 }
 
 /// One line per finished configuration for the progress output.
@@ -301,12 +298,17 @@ fn cell_line(c: &WasiCommandCell) -> String {
     match (c.status, &c.observed, &c.phases) {
         (CellStatus::Unsupported, _, _) => format!("unsupported: {}", c.unsupported.as_deref().unwrap_or("")),
         (CellStatus::Ok, Some(o), Some(p)) => format!(
-            "exit {}, stdout {} B, {} file(s) changed; compile {}, run {}",
+            "exit {}, stdout {} B, {} file(s) changed; compile {}, run {}{}",
             o.exit_code,
             o.stdout.bytes,
             o.files.len(),
             fmt_ns(stats::median(&p.compile_ns)),
-            fmt_ns(stats::median(&p.run_ns))
+            fmt_ns(stats::median(&p.run_ns)),
+            if p.bench_ns.is_empty() {
+                String::new()
+            } else {
+                format!(", bench.start to bench.end {}", fmt_ns(stats::median(&p.bench_ns)))
+            }
         ),
         _ => format!("FAILED: {}", c.error.as_deref().unwrap_or("")),
     }

@@ -42,6 +42,7 @@ pub mod scenarios;
 pub mod session;
 pub mod settle;
 pub mod subject;
+pub mod suite;
 pub mod summary;
 pub mod testkit;
 pub mod wasi;

@@ -79,6 +79,8 @@ pub struct RunPlan<'a> {
     pub inputs: &'a dyn Fn(&str, Size) -> Option<PathBuf>,
     /// The run's scratch directory (the artifacts the processes of a cell in rounds share).
     pub scratch: PathBuf,
+    /// The benchmarks of `--suite PATH` (the `suite` scenario); empty without one.
+    pub suite: &'a [crate::suite::SuiteBenchmark],
 }
 
 impl<'a> RunPlan<'a> {

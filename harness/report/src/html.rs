@@ -80,6 +80,7 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
     page.sandbox_tax();
     page.registered();
     page.wasi_guests()?;
+    page.suite()?;
     page.out.push_str(&crate::wasi::html(model));
     page.out.push_str(&crate::conformance::html(model));
     page.problems();

@@ -43,6 +43,8 @@ pub struct RunRequest {
     pub seed: Option<u64>,
     /// `--threads`: the scaling scenarios' thread levels (default: the machine's).
     pub threads: Option<Vec<usize>>,
+    /// `--suite PATH`: the benchmarks the `suite` scenario runs.
+    pub suite: Option<PathBuf>,
 }
 
 /// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
@@ -118,6 +120,23 @@ pub fn resolve_scenarios(requested: &[String]) -> Result<Vec<String>> {
         }
     }
     Ok(requested.to_vec())
+}
+
+/// The benchmarks of `--suite PATH`, each module checked as a WASI command (WASI preview 1 and
+/// Sightglass's `bench` imports only, a `_start`); the `suite` scenario without a suite is an
+/// error.
+fn load_suite(path: Option<&Path>, scenarios: &[String]) -> Result<Vec<measure::suite::SuiteBenchmark>> {
+    let Some(path) = path else {
+        if scenarios.iter().any(|s| s == ids::SUITE) {
+            bail!("the `{}` scenario runs the benchmarks of --suite PATH: name a suite", ids::SUITE);
+        }
+        return Ok(Vec::new());
+    };
+    let suite = measure::suite::load(path)?;
+    for b in &suite {
+        crate::wasi_command::load_command(&b.wasm).with_context(|| format!("benchmark `{}`", b.name))?;
+    }
+    Ok(suite)
 }
 
 /// Writes every selected workload's input for every size into `dir` (the drivers read them
@@ -229,10 +248,11 @@ pub fn measure_cell(
 
 pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
     let started = Instant::now();
+    let scenarios = resolve_scenarios(&req.scenarios)?;
+    let suite = load_suite(req.suite.as_deref(), &scenarios)?;
     let corpus = Corpus::load(&req.corpus)?;
     let chosen = subjects.resolve_for(req.profile, &req.engines)?;
     let workloads = corpus.resolve_workloads(&req.workloads)?;
-    let scenarios = resolve_scenarios(&req.scenarios)?;
     let mut profile = Profile::get(req.profile);
     if !req.sizes.is_empty() {
         profile.sizes = req.sizes.clone();
@@ -278,6 +298,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
             options: &req.options,
             inputs: &input_of,
             scratch: scratch.path().to_path_buf(),
+            suite: &suite,
         };
         let mut cells = Vec::new();
         for s in REGISTRY {

@@ -312,19 +312,11 @@ fn a_registered_scenario_runs_records_and_reports_without_a_typed_section() {
     let keys: Vec<String> = gate::extract(&r).into_iter().map(|c| c.key.to_string()).collect();
     assert!(keys.contains(&"engine-create  on wasmi-eager (create_engine)".to_string()), "{keys:?}");
     let report = dir.path().join("report");
-    let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-        .arg("report")
-        .arg(&out)
-        .arg("--out")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = common::report_page(&out, &report);
     let csv = std::fs::read_to_string(report.join("results.csv")).unwrap();
     assert!(
         csv.lines().any(|l| l.contains("engine-create") && l.contains("wasmi-eager") && l.contains("create_engine")),
         "{csv}"
     );
-    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
     assert!(html.contains("engine-create") && html.contains("create_engine"), "the page shows the figures");
 }

@@ -168,3 +168,114 @@ fn bad_wasi_input_is_a_clear_error() {
     let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge")).args(["run", "--module"]).arg(&probe).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "--module alone is a usage error: {}", text(&o));
 }
+
+/// Sightglass's sample suite (`../shared/sightglass-sample`, four benchmarks unchanged from its
+/// repository) on one configuration of each WASI layer: every benchmark runs with its expected
+/// stdout and stderr matched, and its figure is the region between bench.start and bench.end,
+/// inside the whole `_start`, with an interval across processes.
+#[test]
+fn the_sightglass_sample_runs_on_each_wasi_layer_with_its_expected_outputs() {
+    let corpus = common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("suite.json");
+    let sample = common::repo_root().join("../shared/sightglass-sample/sample.suite");
+    let engines = "wasmtime-cranelift,wasmer-singlepass,wasmi-lazy";
+    let o = suite_run(&sample, engines, &corpus.dir, &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let file = results::ResultsFile::load(&out).unwrap();
+    let section = &file.scenarios.other[results::ids::SUITE];
+    assert_eq!(section.cells.len(), 4 * 3, "{:?}", section.cells);
+    for c in &section.cells {
+        assert_eq!(c.status, CellStatus::Ok, "{} on {}: {:?}", c.workload, c.engine, c.error);
+        let figure = |m: &str| c.figures.iter().find(|f| f.metric == m).unwrap_or_else(|| panic!("{m} of {c:?}"));
+        let (bench, run) = (figure("bench"), figure("run"));
+        assert!(bench.note.contains("bench.start to bench.end"), "{}", bench.note);
+        assert!(bench.value > 0.0 && bench.value < run.value, "{} on {}: {bench:?} {run:?}", c.workload, c.engine);
+        assert!(bench.ci95.is_some() && bench.n.unwrap() >= 2, "{bench:?}");
+    }
+    assert_eq!(
+        section.cells.iter().map(|c| c.workload.as_str()).collect::<std::collections::BTreeSet<_>>(),
+        ["bz2", "noop", "pulldown-cmark", "quicksort"].into()
+    );
+    // The report draws the suite's own section from the file.
+    let html = common::report_page(&out, &dir.path().join("report"));
+    assert!(html.contains("<section id=\"suite\">") && html.contains("chart-suite"), "no suite section");
+    assert!(html.contains("pulldown-cmark") && html.contains("Which ran"), "no support table");
+}
+
+/// A benchmark whose output differs from its `.expected` file fails its cell, and so does one
+/// that calls bench.end twice, with that message; the other cells of the run still pass.
+#[test]
+fn a_wrong_output_and_a_second_bench_end_fail_their_cells() {
+    let corpus = common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let noop = common::repo_root().join("../shared/sightglass-sample/noop");
+    let altered = dir.path().join("altered");
+    std::fs::create_dir_all(&altered).unwrap();
+    for f in ["benchmark.wasm", "benchmark.stderr.expected"] {
+        std::fs::copy(noop.join(f), altered.join(f)).unwrap();
+    }
+    std::fs::write(altered.join("benchmark.stdout.expected"), "not what noop prints\n").unwrap();
+    let twice = dir.path().join("twice");
+    std::fs::create_dir_all(&twice).unwrap();
+    let wasm = wat::parse_str(
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+             (import "bench" "start" (func $start))
+             (import "bench" "end" (func $end))
+             (memory (export "memory") 1)
+             (func (export "_start") call $start call $end call $end))"#,
+    )
+    .unwrap();
+    std::fs::write(twice.join("benchmark.wasm"), wasm).unwrap();
+    let suite = dir.path().join("bad.suite");
+    std::fs::write(
+        &suite,
+        format!("altered/benchmark.wasm\ntwice/benchmark.wasm\n{}/benchmark.wasm\n", noop.display()),
+    )
+    .unwrap();
+    let out = dir.path().join("bad.json");
+    let o = suite_run(&suite, "wasmtime-cranelift,wasmi-lazy", &corpus.dir, &out);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let file = results::ResultsFile::load(&out).unwrap();
+    let cells = &file.scenarios.other[results::ids::SUITE].cells;
+    for engine in ["wasmtime-cranelift", "wasmi-lazy"] {
+        let cell = |w: &str| cells.iter().find(|c| c.workload == w && c.engine == engine).unwrap();
+        let altered = cell("altered");
+        assert_eq!(altered.status, CellStatus::Failed);
+        assert!(
+            altered.error.as_deref().unwrap().contains("stdout differs from benchmark.stdout.expected"),
+            "{altered:?}"
+        );
+        let twice = cell("twice");
+        assert_eq!(twice.status, CellStatus::Failed);
+        assert!(twice.error.as_deref().unwrap().contains("bench.end was called a second time"), "{twice:?}");
+        assert_eq!(cell("noop").status, CellStatus::Ok, "{:?}", cell("noop"));
+    }
+}
+
+/// A suite whose module imports something besides WASI and `bench` is refused before anything
+/// runs, in one line.
+#[test]
+fn a_suite_module_with_other_imports_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = wat::parse_str(r#"(module (import "env" "f" (func)) (func (export "_start")))"#).unwrap();
+    std::fs::write(dir.path().join("odd.wasm"), wasm).unwrap();
+    let out = dir.path().join("odd.json");
+    let o = suite_run(&dir.path().join("odd.wasm"), "wasmi-lazy", Path::new("corpus-not-needed"), &out);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("imports `env.f`") && err.contains("bench.start"), "{err}");
+}
+
+fn suite_run(suite: &Path, engines: &str, corpus: &Path, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .args(["run", "--scenarios", "suite", "--suite"])
+        .arg(suite)
+        .args(["--engines", engines, "--corpus"])
+        .arg(corpus)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}

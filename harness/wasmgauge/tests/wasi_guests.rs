@@ -80,15 +80,7 @@ fn wasi_programs_equal_their_native_twins_and_the_report_shows_them() {
     }
 
     let report = dir.path().join("report");
-    let o = Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
-        .arg("report")
-        .arg(&out)
-        .arg("--out")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    let page = std::fs::read_to_string(report.join("index.html")).unwrap();
+    let page = common::report_page(&out, &report);
     for needle in [
         "id=\"wasi-guests\"",
         "id=\"chart-compile-vs-size\" class=\"chart\"><svg",

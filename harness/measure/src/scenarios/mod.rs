@@ -6,7 +6,8 @@
 //! fuel, epochs, bounds checks), `call-overhead` (crossing the host/guest boundary), `component-calls` (typed calls into components), `plugin-calls` (a plugin kit's calls: Extism), `wasi-programs` (the
 //! corpus's WASI programs against their native twins), `wasi-io` (one WASI call),
 //! `engine-create` (building an engine) and `instructions` (instructions per call under
-//! Valgrind, `run --measure instructions`); the last two are not in the default set.
+//! Valgrind, `run --measure instructions`) and `suite` (a benchmark suite in Sightglass's layout,
+//! `run --suite PATH`); the last three are not in the default set.
 
 pub mod call_overhead;
 pub mod cold_start;
@@ -21,6 +22,7 @@ pub mod latency;
 pub mod memory;
 pub mod plugin_calls;
 pub mod sandbox_tax;
+pub mod suite;
 pub mod throughput;
 pub mod wasi_io;
 pub mod wasi_programs;
@@ -43,6 +45,7 @@ pub static REGISTRY: &[&dyn Scenario] = &[
     &wasi_io::WasiIo,
     &engine_create::EngineCreate,
     &instructions::Instructions,
+    &suite::Suite,
 ];
 
 /// Scenarios that only another command plans (`export-call`: `run --module`;

@@ -17,13 +17,14 @@ mod runs;
 mod sandbox_tax;
 mod scaling;
 mod selection;
+mod suite;
 mod summary;
 mod throughput;
 mod virtual_best;
 pub(crate) mod wasi_guests;
 /// The registered scenarios (generic sections) that have a section of their own on the page
-/// ([`wasi_guests`]); the others are drawn by the `registered` section.
-pub(crate) const OWN_SECTION: &[&str] = &[ids::WASI_PROGRAMS, ids::WASI_IO];
+/// ([`wasi_guests`], [`suite`]); the others are drawn by the `registered` section.
+pub(crate) const OWN_SECTION: &[&str] = &[ids::WASI_PROGRAMS, ids::WASI_IO, ids::SUITE];
 
 use crate::charts;
 use crate::markup::{Td, esc, table};

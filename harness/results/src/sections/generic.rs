@@ -17,6 +17,8 @@ pub const WASI_IO: &str = "wasi-io";
 pub const ENGINE_CREATE: &str = "engine-create";
 /// `instructions`: instructions per call under Valgrind.
 pub const INSTRUCTIONS: &str = "instructions";
+/// `suite`: the benchmarks of a suite in Sightglass's layout (`run --suite PATH`).
+pub const SUITE: &str = "suite";
 
 /// One figure of a cell: a metric with its unit, value and interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,7 +109,10 @@ pub fn flatten(sections: &BTreeMap<String, GenericSection>, out: &mut Flat) {
                     Some((lo, hi)) => Estimate { value: f.value, ci95_low: lo, ci95_high: hi },
                     None => Estimate { value: f.value, ci95_low: f.value, ci95_high: f.value },
                 };
-                let modules = out.sha(&c.workload);
+                // The module a gate compares: the cell's own where its measurement names one
+                // (a suite's benchmark), else the corpus module of its workload.
+                let own = c.measurement.as_ref().and_then(|m| m.get("module_sha256")?.as_str().map(String::from));
+                let modules = own.map(|s| vec![s]).unwrap_or_else(|| out.sha(&c.workload));
                 let cell = out.push(scenario, &key, &c.engine, &f.metric, &f.unit, est, f.n);
                 cell.ci95 = f.ci95;
                 cell.note = f.note.clone();

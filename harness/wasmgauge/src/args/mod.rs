@@ -60,7 +60,7 @@ comment), results.csv (one row per run, workload, engine, scenario and metric, w
 copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
 machines or before/after. Reads result files only; it never runs a benchmark.")]
     Report {
-        /// Results files written by `wasmgauge run` or `conform` (every readable schema version, 1 to 10).
+        /// Results files written by `wasmgauge run` or `conform` (every readable schema version, 1 to 13).
         #[arg(required = true, value_name = "RESULTS.json")]
         results: Vec<PathBuf>,
         /// Output directory (default: reports/<run id of the first file>); with `--format bmf`,
@@ -394,6 +394,15 @@ pub struct RunArgs {
     /// With --wasi: timed runs per configuration (phases: median with a 95% interval).
     #[arg(long, default_value_t = 5, requires = "wasi")]
     pub runs: usize,
+    /// A benchmark suite in Sightglass's layout: a `.suite` file (one path per line, relative
+    /// to it; `#` comments), a directory (every .wasm under it) or one .wasm. Each benchmark (a
+    /// WASI command that may import `bench.start` and `bench.end`) runs on every configuration
+    /// with a WASI layer in fresh driver processes, its directory preopened as `.`, its stdout
+    /// and stderr checked against `<name>.stdout.expected` / `.stderr.expected`; the figure is
+    /// the time from bench.start to bench.end. It runs beside the default scenarios, in the
+    /// same results file (`--scenarios suite` for the suite alone).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["module", "component"])]
+    pub suite: Option<PathBuf>,
 }
 
 impl WasiCommandArgs {
@@ -559,6 +568,7 @@ impl From<&CalibrateArgs> for crate::run::RunRequest {
             shard: None,
             seed: None,
             threads: None,
+            suite: None,
         }
     }
 }
@@ -569,11 +579,18 @@ impl RunArgs {
         EngineOptions { compile_threads: self.compile_threads.max(1), ..Default::default() }
     }
 
-    /// The scenarios asked for: `--measure instructions` adds the `instructions` scenario.
+    /// The scenarios asked for: `--measure instructions` adds the `instructions` scenario,
+    /// `--suite` the `suite` scenario (beside the default ones when none is named).
     pub fn scenarios(&self) -> Vec<String> {
         let mut scenarios = self.scenarios.clone();
         if self.measure == Measure::Instructions && !scenarios.iter().any(|s| s == ids::INSTRUCTIONS) {
             scenarios.push(ids::INSTRUCTIONS.into());
+        }
+        if self.suite.is_some() && !scenarios.iter().any(|s| s == ids::SUITE) {
+            if scenarios.is_empty() {
+                scenarios = measure::scenarios::defaults().into_iter().map(String::from).collect();
+            }
+            scenarios.push(ids::SUITE.into());
         }
         scenarios
     }
@@ -597,6 +614,7 @@ impl From<&RunArgs> for crate::run::RunRequest {
             shard: a.shard,
             seed: a.seed,
             threads: a.threads.clone(),
+            suite: a.suite.clone(),
         }
     }
 }

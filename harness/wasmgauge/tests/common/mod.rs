@@ -82,3 +82,17 @@ pub fn quick_wasm_ids() -> Vec<String> {
     let quick = s.resolve_for(results::plans::ProfileName::Quick, &[]).unwrap();
     quick.iter().filter(|s| s.capabilities().is_wasm()).map(|s| s.id()).collect()
 }
+
+/// Renders `results` with `wasmgauge report` into `out_dir` (panics unless it exits 0) and
+/// returns the page.
+pub fn report_page(results: &Path, out_dir: &Path) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_wasmgauge"))
+        .arg("report")
+        .arg(results)
+        .arg("--out")
+        .arg(out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(out_dir.join("index.html")).unwrap()
+}

@@ -6,7 +6,7 @@ use super::markup::{Td, esc};
 use super::model::Model;
 use results::conformance::{
     COMPILE_BOMB, ConformanceSection, Containment, Counts, DifferentialSection, FileOutcome, SandboxSection,
-    SpecSection, WasiSection, cell_text, containment_label,
+    SpecSection, WasiSection, WasiTestsuiteSection, cell_text, containment_label,
 };
 use std::fmt::Write as _;
 
@@ -49,6 +49,9 @@ fn engines_in(c: &ConformanceSection, order: &[String]) -> Vec<String> {
         s.cells.iter().for_each(|x| add(&x.engine));
     }
     if let Some(s) = &c.wasi {
+        s.cells.iter().for_each(|x| add(&x.engine));
+    }
+    if let Some(s) = &c.wasi_testsuite {
         s.cells.iter().for_each(|x| add(&x.engine));
     }
     seen.sort_by_key(|e| order.iter().position(|o| o == e).unwrap_or(usize::MAX));
@@ -344,6 +347,40 @@ fn wasi_html(out: &mut String, s: &WasiSection, engines: &[String]) {
     }
 }
 
+fn wasi_testsuite_html(out: &mut String, s: &WasiTestsuiteSection, engines: &[String]) {
+    let _ = write!(
+        out,
+        "<h3>WASI testsuite</h3><p class=\"caption\">The tests of <code>{}</code> (WebAssembly/wasi-testsuite), \
+         each judged by its JSON specification (exit code, stdout, stderr), in a fresh driver process with a fresh \
+         copy of its root directory. passed / run per test folder; unsupported: needs a WASI proposal, a network \
+         operation or a WebAssembly proposal the configuration lacks.</p>",
+        esc(&s.root)
+    );
+    let engines: Vec<&String> = engines.iter().filter(|e| s.cells.iter().any(|c| &&c.engine == e)).collect();
+    let mut head = vec!["tests".to_string()];
+    head.extend(engines.iter().map(|e| e.to_string()));
+    let mut rows = Vec::new();
+    for suite in s.suites() {
+        let mut row = vec![(suite.to_string(), "")];
+        for e in &engines {
+            let (pass, fail, unsupported) = s.counts(suite, e);
+            let extra = if unsupported > 0 { format!(" ({unsupported} unsupported)") } else { String::new() };
+            row.push((format!("{pass}/{}{extra}", pass + fail), if fail == 0 { "good" } else { "bad" }));
+        }
+        rows.push(row);
+    }
+    table(out, &head, rows);
+    let failing: Vec<_> = s.cells.iter().filter(|c| c.verdict == "fail").collect();
+    if !failing.is_empty() {
+        out.push_str("<h4>Failing tests, per configuration</h4>");
+        let rows = failing
+            .iter()
+            .map(|c| vec![(c.engine.clone(), ""), (format!("{}/{}", c.suite, c.test), ""), (c.detail.clone(), "")])
+            .collect();
+        table(out, &["configuration".into(), "test".into(), "what differed".into()], rows);
+    }
+}
+
 fn differential_html(out: &mut String, d: &DifferentialSection) {
     let _ = write!(
         out,
@@ -392,6 +429,9 @@ pub fn html(model: &Model) -> String {
         }
         if let Some(s) = &c.wasi {
             wasi_html(&mut out, s, &engines);
+        }
+        if let Some(s) = &c.wasi_testsuite {
+            wasi_testsuite_html(&mut out, s, &engines);
         }
         if let Some(d) = &c.differential {
             differential_html(&mut out, d);

@@ -19,6 +19,9 @@ pub struct ConformanceSection {
     /// The differential check of random modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differential: Option<DifferentialSection>,
+    /// Schema 13: the WASI testsuite (WebAssembly/wasi-testsuite) on every WASI layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasi_testsuite: Option<WasiTestsuiteSection>,
 }
 
 /// Spec testsuite results: the profile of each suite, and one outcome per file × configuration.
@@ -310,4 +313,61 @@ pub struct DifferentialSection {
     /// Configuration workers that failed (with why).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub worker_failures: Vec<String>,
+}
+
+/// One test of the WASI testsuite on one configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WasiTestCell {
+    /// The folder of its tests, relative to the tree given (`c/testsuite/wasm32-wasip1`).
+    pub suite: String,
+    /// The test: its file name without `.wasm`.
+    pub test: String,
+    /// The configuration.
+    pub engine: String,
+    /// `pass`, `fail` or `unsupported`.
+    pub verdict: String,
+    /// What differed, or why it could not run.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// The WASI testsuite's tests, judged by their JSON specifications (exit code, stdout, stderr),
+/// each in a fresh driver process with a fresh copy of its root directory.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WasiTestsuiteSection {
+    /// The tree the tests came from.
+    pub root: String,
+    /// One cell per test and configuration.
+    pub cells: Vec<WasiTestCell>,
+}
+
+impl WasiTestsuiteSection {
+    /// The suites in the order their tests ran.
+    pub fn suites(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.cells {
+            if !out.contains(&c.suite.as_str()) {
+                out.push(&c.suite);
+            }
+        }
+        out
+    }
+
+    /// `(pass, fail, unsupported)` of one suite on one configuration.
+    pub fn counts(&self, suite: &str, engine: &str) -> (u32, u32, u32) {
+        let mut n = (0, 0, 0);
+        for c in self.cells.iter().filter(|c| c.suite == suite && c.engine == engine) {
+            match c.verdict.as_str() {
+                "pass" => n.0 += 1,
+                "unsupported" => n.2 += 1,
+                _ => n.1 += 1,
+            }
+        }
+        n
+    }
+
+    /// The tests that failed on `engine`, `suite/test`.
+    pub fn failures(&self, engine: &str) -> Vec<&WasiTestCell> {
+        self.cells.iter().filter(|c| c.engine == engine && c.verdict == "fail").collect()
+    }
 }

@@ -29,3 +29,4 @@ pub mod run;
 pub mod subjects;
 pub mod toolchain;
 pub mod wasi_command;
+pub mod wasi_testsuite;

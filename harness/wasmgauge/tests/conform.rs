@@ -165,3 +165,56 @@ fn random_modules_agree_and_the_report_renders_every_matrix() {
     let md = std::fs::read_to_string(report.join("summary.md")).unwrap();
     assert!(md.contains("### Sandbox containment") && md.contains("### Spec testsuite"), "{md}");
 }
+
+/// The WASI testsuite's sample (`../shared/wasi-testsuite`: its C and AssemblyScript preview 1
+/// tests and 8 of its Rust ones) on one configuration of each WASI layer: every test is judged,
+/// the basic ones pass everywhere; a specification that expects another exit code fails its test
+/// with what differed, and the report draws the matrix with the failing test.
+#[test]
+fn the_wasi_testsuite_sample_is_judged_by_its_specifications() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::repo_root().join("../shared/wasi-testsuite");
+    let out = dir.path().join("wasi-testsuite.json");
+    let engines = "wasmtime-cranelift,wasmer-singlepass,wasmi-lazy";
+    let r = conform(&["wasi-testsuite", sample.to_str().unwrap(), "--engines", engines], &out);
+    let s = r.conformance.unwrap().wasi_testsuite.unwrap();
+    // Wasmtime's WASI layer passes the whole sample (the suite's runtimes run it daily); the
+    // others have failures of their own, each with what went wrong.
+    let wasmtime: Vec<_> = s.cells.iter().filter(|c| c.engine == "wasmtime-cranelift").collect();
+    assert!(wasmtime.iter().all(|c| c.verdict == "pass"), "{wasmtime:?}");
+    assert!(s.cells.iter().filter(|c| c.verdict == "fail").all(|c| !c.detail.is_empty()));
+    for engine in engines.split(',') {
+        let mine: Vec<_> = s.cells.iter().filter(|c| c.engine == engine).collect();
+        assert_eq!(mine.len(), 34, "{engine}: {mine:?}");
+        for test in [
+            "args_get-multiple-arguments",
+            "environ_get-multiple-variables",
+            "proc_exit-failure",
+            "fd_write-to-stdout",
+            "lseek",
+        ] {
+            let c = mine.iter().find(|c| c.test == test).unwrap();
+            assert_eq!(c.verdict, "pass", "{c:?}");
+        }
+    }
+    // One specification changed: proc_exit-failure exits 33, the copy expects 34.
+    let tree = dir.path().join("tree/as");
+    std::fs::create_dir_all(&tree).unwrap();
+    let from = sample.join("assemblyscript/testsuite/wasm32-wasip1");
+    for f in ["proc_exit-failure.wasm", "fd_write-to-stdout.wasm", "fd_write-to-stdout.json"] {
+        std::fs::copy(from.join(f), tree.join(f)).unwrap();
+    }
+    std::fs::write(tree.join("proc_exit-failure.json"), r#"{"exit_code": 34}"#).unwrap();
+    let out = dir.path().join("changed.json");
+    let r = conform(&["wasi-testsuite", dir.path().join("tree").to_str().unwrap(), "--engines", "wasmi-lazy"], &out);
+    let s = r.conformance.unwrap().wasi_testsuite.unwrap();
+    let failed = s.cells.iter().find(|c| c.test == "proc_exit-failure").unwrap();
+    assert_eq!(failed.verdict, "fail");
+    assert!(failed.detail.contains("exit code 33 (expected 34)"), "{failed:?}");
+    assert_eq!(s.cells.iter().find(|c| c.test == "fd_write-to-stdout").unwrap().verdict, "pass");
+    let html = common::report_page(&out, &dir.path().join("report"));
+    assert!(
+        html.contains("WASI testsuite") && html.contains("as/proc_exit-failure") && html.contains("1/2"),
+        "no matrix"
+    );
+}

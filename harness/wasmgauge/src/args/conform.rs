@@ -1,4 +1,4 @@
-//! The arguments of `wasmgauge conform spec|sandbox|wasi|differential|all`.
+//! The arguments of `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|differential|all`.
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -84,6 +84,23 @@ with unsupported, skipped and crash counts) and writes the per-file detail to th
         /// The corpus holding the WASI guest (`wasi_probe.wasm`).
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
+    },
+    /// The WASI testsuite (WebAssembly/wasi-testsuite) on every configuration with a WASI layer.
+    #[command(long_about = "Runs every test of a wasi-testsuite tree (each .wasm under PATH, with the .json \
+specification beside it: arguments, environment, root directory, expected exit code, stdout and stderr; both the \
+legacy and the operation-based form) on every configuration with a WASI layer, each test in a fresh driver process \
+with a fresh copy of its root directory preopened as /. A test passes when its exit code equals the \
+specification's, and its stdout and stderr where the specification names them (as the suite's reference runner \
+judges); one that needs a WASI proposal (http, sockets) or a network operation is unsupported. Prints \
+the pass/run matrix per test folder and configuration and each configuration's failing tests; writes them to the \
+results file's conformance section.")]
+    WasiTestsuite {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The tree of tests: a wasi-testsuite checkout's tests, or the sample in
+        /// ../shared/wasi-testsuite.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
     },
     /// Random modules (wasm-smith) on every configuration: answers must agree.
     Differential {

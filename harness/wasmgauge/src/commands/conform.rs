@@ -1,4 +1,4 @@
-//! `wasmgauge conform spec|sandbox|wasi|differential|all`: running the parts (the `conform`
+//! `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|differential|all`: running the parts (the `conform`
 //! crate, launching drivers through the subject registry), printing the matrices and writing
 //! the results file (its arguments: [`crate::args::conform`]).
 
@@ -27,6 +27,7 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
         ConformCommand::Spec { common, .. }
         | ConformCommand::Sandbox { common, .. }
         | ConformCommand::Wasi { common, .. }
+        | ConformCommand::WasiTestsuite { common, .. }
         | ConformCommand::Differential { common, .. }
         | ConformCommand::All { common, .. } => common.clone(),
     };
@@ -57,10 +58,20 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
         }
     }
     let adding = common.into.is_some();
+    if let ConformCommand::WasiTestsuite { path, .. } = &command {
+        let wasi_ids = with_wasi(subjects, &ids);
+        if wasi_ids.is_empty() {
+            bail!("none of the chosen configurations has a WASI layer");
+        }
+        let s = crate::wasi_testsuite::run(subjects, &wasi_ids, path, parallel)?;
+        println!("{}", crate::wasi_testsuite::table(&s, &wasi_ids));
+        section.wasi_testsuite = Some(s);
+    }
     let (spec, sandbox, wasi, differential) = match &command {
         ConformCommand::Spec { spec, .. } => (Some(spec), None, None, None),
         ConformCommand::Sandbox { sandbox, .. } => (None, Some(sandbox), None, None),
         ConformCommand::Wasi { corpus, .. } => (None, None, Some(corpus), None),
+        ConformCommand::WasiTestsuite { .. } => (None, None, None, None),
         ConformCommand::Differential { differential, .. } => (None, None, None, Some(differential)),
         ConformCommand::All { spec, sandbox, differential, corpus, .. } => {
             (Some(spec), Some(sandbox), Some(corpus), Some(differential))
@@ -88,11 +99,7 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
         save(&mut results, &section)?;
     }
     if let Some(corpus) = wasi {
-        let wasi_ids: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|id| subjects.find(id).is_some_and(|s| s.capabilities().wasi.is_some()))
-            .collect();
+        let wasi_ids = with_wasi(subjects, &ids);
         let s = conform::wasi::run(subjects, &wasi_ids, corpus, parallel)?;
         println!("{}", conform::wasi::table(&s, &wasi_ids));
         section.wasi = Some(s);
@@ -116,6 +123,11 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
     }
     save(&mut results, &section)?;
     Ok(path)
+}
+
+/// The configurations among `ids` that have a WASI layer.
+fn with_wasi<'a>(subjects: &Subjects, ids: &[&'a str]) -> Vec<&'a str> {
+    ids.iter().copied().filter(|id| subjects.find(id).is_some_and(|s| s.capabilities().wasi.is_some())).collect()
 }
 
 /// Suites as rows, configurations as columns: `pass/judged` with unsupported, skipped and

@@ -45,4 +45,9 @@ while IFS= read -r name; do members+=(-p "$name"); done < <(
 )
 cargo clean --release "${members[@]}"
 "${lint[@]}" cargo build --release --locked --workspace --all-targets
+# The guests in workspaces of their own: `corpus build` builds them without any rustc wrapper
+# (a wrapper changes their symbol names, so the corpus would depend on who built it), so they
+# are linted here.
+cargo clippy --release --locked --manifest-path workloads/extism/Cargo.toml --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --release --locked --manifest-path workloads/components/rust/Cargo.toml --target wasm32-wasip2 -- -D warnings
 "${lint[@]}" cargo test --release --locked --workspace

@@ -17,7 +17,6 @@ use measure::micro as micro_native;
 use results::Size;
 use results::manifest::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A hand-written WAT module for call-overhead work. Its native twin is the expected results
 /// table below, each value worked out by the Rust functions in `measure::micro`.
@@ -110,8 +109,7 @@ const WAT_VERSION: &str = env!("WG_WAT_VERSION");
 
 /// Compiles every Rust workload to wasm with cargo and returns the directory of the artifacts.
 fn cargo_build_workloads(repo: &Path) -> Result<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = crate::toolchain::cargo_command();
     cmd.current_dir(repo).args(["build", "--release", "--locked", "--target", RUST_TARGET]);
     for w in wg_workloads::RUST_WORKLOADS {
         cmd.args(["-p", w.package]);
@@ -129,8 +127,7 @@ fn cargo_build_workloads(repo: &Path) -> Result<PathBuf> {
 /// Builds the WASI probe (`workloads/rust/wasi_probe`) for `wasm32-wasip1` into
 /// `out/wasi_probe.wasm`. It is not a workload (it imports WASI), so it is not in the manifest.
 fn build_wasi_probe(repo: &Path, out: &Path) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
+    let status = crate::toolchain::cargo_command()
         .current_dir(repo)
         .args(["build", "--release", "--locked", "--target", WASI_TARGET, "-p", "wl-wasi-probe"])
         .status()

@@ -48,8 +48,7 @@ fn cargo_build_release(
     target_dir: &Path,
     extra: &[&str],
 ) -> std::io::Result<std::process::ExitStatus> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(cargo)
+    crate::toolchain::cargo_command()
         .args(["build", "--release", "--locked"])
         .args(extra)
         .arg("--manifest-path")

@@ -160,9 +160,8 @@ const VENDOR: &str = "workloads/wasi/vendor";
 /// The vendored crates' folders, fetched from crates.io as `workloads/wasi/vendor/Cargo.lock`
 /// pins them: package name -> (version, folder).
 fn vendored_crates(repo: &Path) -> Result<Vec<(String, String, PathBuf)>> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = repo.join(VENDOR).join("Cargo.toml");
-    let status = Command::new(&cargo)
+    let status = crate::toolchain::cargo_command()
         .args(["fetch", "--locked", "--manifest-path"])
         .arg(&manifest)
         .status()
@@ -170,7 +169,7 @@ fn vendored_crates(repo: &Path) -> Result<Vec<(String, String, PathBuf)>> {
     if !status.success() {
         bail!("cargo could not fetch the C sources pinned by {} ({status})", manifest.display());
     }
-    let out = Command::new(&cargo)
+    let out = crate::toolchain::cargo_command()
         .args(["metadata", "--locked", "--offline", "--format-version", "1", "--manifest-path"])
         .arg(&manifest)
         .output()
@@ -353,9 +352,8 @@ fn build_c(repo: &Path, tc: &CToolchain, p: &WasiProgram, wasm: bool, cache: &Pa
 
 /// Builds a Rust program with cargo for `wasm32-wasip1` and for the host; returns both binaries.
 fn build_rust(repo: &Path, package: &str, bin: &str) -> Result<(PathBuf, PathBuf)> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     for target in [Some(WASI_TARGET), None] {
-        let mut cmd = Command::new(&cargo);
+        let mut cmd = crate::toolchain::cargo_command();
         cmd.current_dir(repo).args(["build", "--release", "--locked", "-p", package, "--bin", bin]);
         if let Some(t) = target {
             cmd.args(["--target", t]);

@@ -8,6 +8,19 @@ use std::process::Command;
 /// The target of the Rust workloads (no imports: every runtime can run them).
 pub const RUST_TARGET: &str = "wasm32-unknown-unknown";
 
+/// A `cargo` command for building guests and their tools: the cargo that runs us (`$CARGO`),
+/// else the one on the PATH, without the caller's rustc wrappers. A wrapper is part of the
+/// identity cargo hashes into a crate's metadata and so into its symbol names, which a wasm
+/// module keeps (its name section): under scripts/test.sh's lint wrapper the same source built
+/// other bytes, and a guest built one way was left in place for a build the other way (cargo
+/// uplifts both to one file name), so a corpus's hashes depended on who built it before.
+pub fn cargo_command() -> std::process::Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.env_remove("RUSTC_WORKSPACE_WRAPPER").env_remove("RUSTC_WRAPPER");
+    cmd
+}
+
 /// Where cargo puts build output for this repository.
 pub fn cargo_target_dir(repo: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo.join("target"))

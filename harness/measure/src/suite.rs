@@ -25,6 +25,11 @@ pub struct SuiteBenchmark {
     pub stdout_expected: Option<PathBuf>,
     /// What its stderr must be, where the suite says.
     pub stderr_expected: Option<PathBuf>,
+    /// Why no configuration here can run it (a component, an import other than WASI preview 1
+    /// and `bench`), as the orchestrator found when it checked the module: its cells are
+    /// unsupported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 impl SuiteBenchmark {
@@ -49,6 +54,7 @@ impl SuiteBenchmark {
             stderr_expected: sibling("stderr.expected"),
             wasm,
             dir,
+            refused: None,
         })
     }
 }

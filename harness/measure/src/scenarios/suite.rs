@@ -137,15 +137,18 @@ impl Scenario for Suite {
     fn measure_here(&self, planned: &PlannedCell, orch: &dyn Orchestrator) -> Result<serde_json::Value> {
         let Cell { benchmark: b, plan } = planned.cell()?;
         let wasm = std::fs::read(&b.wasm).with_context(|| format!("reading {}", b.wasm.display()))?;
-        let marks_region = marks_region(&wasm)?;
+        let marks_region = b.refused.is_none() && marks_region(&wasm)?;
         let mut m = Measurement {
             module_sha256: results::manifest::sha256_hex(&wasm),
             module_bytes: wasm.len() as u64,
             benchmark: b.clone(),
             marks_region,
             processes: Vec::new(),
-            unsupported: None,
+            unsupported: b.refused.clone(),
         };
+        if m.unsupported.is_some() {
+            return Ok(serde_json::to_value(m)?);
+        }
         let features = match proposals(orch, &planned.subject, &wasm)? {
             Ok(f) => f,
             Err(why) => {
@@ -296,6 +299,7 @@ mod tests {
             dir: "/b".into(),
             stdout_expected: None,
             stderr_expected: None,
+            refused: None,
         }
     }
 

@@ -97,6 +97,21 @@ pub fn missing_proposals(wasm: &[u8], needed: &Features, supported: &Features) -
     (!validates(wasm, supported)).then(|| "the module does not validate with this configuration's proposals".into())
 }
 
+/// What `subject` supports, asked of its driver: `call` sends the request to a process of it
+/// (whichever way the caller launches drivers) and returns the answer.
+pub fn supported_by(
+    subject: &str,
+    call: impl FnOnce(&protocol::Request) -> anyhow::Result<serde_json::Value>,
+) -> anyhow::Result<Features> {
+    use anyhow::Context;
+    let ask = protocol::Request::Conform(protocol::ConformRequest {
+        subject: subject.into(),
+        job: protocol::conform::ConformJob::Features,
+    });
+    let answer = call(&ask).with_context(|| format!("asking {subject} for its proposals"))?;
+    serde_json::from_value(answer).context("the driver's proposal list")
+}
+
 /// The proposals to build a configuration that supports `supported` with, for `wasm`, which
 /// needs `needed`: WebAssembly 2.0 where the configuration has it (as runtimes default to),
 /// plus what the module needs (some runtimes tie one proposal to another: Wasmtime's exceptions

@@ -366,6 +366,13 @@ impl WasiTestsuiteSection {
         n
     }
 
+    /// One cell of the matrix: `passed/run`, with the unsupported count where there are some.
+    pub fn cell_text(&self, suite: &str, engine: &str) -> String {
+        let (pass, fail, unsupported) = self.counts(suite, engine);
+        let extra = if unsupported > 0 { format!(" ({unsupported} unsupported)") } else { String::new() };
+        format!("{pass}/{}{extra}", pass + fail)
+    }
+
     /// The tests that failed on `engine`, `suite/test`.
     pub fn failures(&self, engine: &str) -> Vec<&WasiTestCell> {
         self.cells.iter().filter(|c| c.engine == engine && c.verdict == "fail").collect()

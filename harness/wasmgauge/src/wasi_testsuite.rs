@@ -16,7 +16,7 @@
 //! stderr, though `SPECIFICATION.md` lists `""` as their defaults.
 use crate::subjects::Subjects;
 use anyhow::{Context, Result, bail};
-use measure::features::{features_to_build, needed_proposals};
+use measure::features::{features_to_build, needed_proposals, supported_by};
 use measure::wasi_files::{Grant, PreparedRuns, RunTemplate, Tree, digest_tree};
 use protocol::conform::ConformJob;
 use protocol::{ConformRequest, Request};
@@ -148,9 +148,21 @@ pub fn run(subjects: &Subjects, engines: &[&str], root: &Path, parallel: usize) 
     let scratch = tempfile::tempdir()?;
     let befores: Vec<Option<Tree>> =
         tests.iter().map(|t| t.root.as_deref().map(digest_tree).transpose()).collect::<Result<_>>()?;
+    // Each module and the proposals it needs, once for every configuration.
+    let modules: Vec<(Vec<u8>, Features)> = tests
+        .iter()
+        .map(|t| {
+            let wasm = std::fs::read(&t.wasm).with_context(|| format!("reading {}", t.wasm.display()))?;
+            let needed = needed_proposals(&wasm);
+            Ok((wasm, needed))
+        })
+        .collect::<Result<_>>()?;
     let mut cells: Vec<WasiTestCell> = Vec::new();
     for engine in engines {
-        let supported = supported(subjects, engine)?;
+        let supported = supported_by(engine, |ask| {
+            protocol::client::Launcher::call(subjects, engine, ask, Duration::from_secs(120))
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })?;
         let mut prepared: Vec<(usize, PreparedRuns)> = Vec::new();
         let mut jobs: Vec<(String, ConformJob)> = Vec::new();
         let mut verdicts: Vec<Option<(String, String)>> = vec![None; tests.len()];
@@ -159,8 +171,8 @@ pub fn run(subjects: &Subjects, engines: &[&str], root: &Path, parallel: usize) 
                 verdicts[i] = Some(("unsupported".into(), why.clone()));
                 continue;
             }
-            let wasm = std::fs::read(&t.wasm).with_context(|| format!("reading {}", t.wasm.display()))?;
-            let features = match features_to_build(&wasm, &needed_proposals(&wasm), &supported) {
+            let (wasm, needed) = &modules[i];
+            let features = match features_to_build(wasm, needed, &supported) {
                 Ok(f) => f,
                 Err(why) => {
                     verdicts[i] = Some(("unsupported".into(), format!("needs {why}")));
@@ -219,14 +231,6 @@ pub fn run(subjects: &Subjects, engines: &[&str], root: &Path, parallel: usize) 
     Ok(WasiTestsuiteSection { root: root.display().to_string(), cells })
 }
 
-/// What `engine` supports, asked of its driver.
-fn supported(subjects: &Subjects, engine: &str) -> Result<Features> {
-    let ask = Request::Conform(ConformRequest { subject: engine.into(), job: ConformJob::Features });
-    let answer = protocol::client::Launcher::call(subjects, engine, &ask, Duration::from_secs(120))
-        .map_err(|e| anyhow::anyhow!("asking {engine} for its proposals: {e}"))?;
-    serde_json::from_value(answer).context("the driver's proposal list")
-}
-
 /// `pass`, or `fail` with every difference from the specification.
 fn judge(t: &TestCase, exit_code: i32, stdout: &StreamDigest, stderr: &StreamDigest) -> (String, String) {
     let mut why = Vec::new();
@@ -258,9 +262,7 @@ pub fn table(s: &WasiTestsuiteSection, ids: &[&str]) -> String {
     for suite in s.suites() {
         let mut row = vec![suite.to_string()];
         for id in ids {
-            let (pass, fail, unsupported) = s.counts(suite, id);
-            let extra = if unsupported > 0 { format!(" ({unsupported} unsupported)") } else { String::new() };
-            row.push(format!("{pass}/{}{extra}", pass + fail));
+            row.push(s.cell_text(suite, id));
         }
         t.add_row(row);
     }

@@ -11,7 +11,7 @@
 //! `run`, each the geometric mean of the processes' medians with the Student t 95% interval
 //! across processes (one process: its median, no interval). Processes are added until the
 //! profile's count or its time cap (scaled with `--time-budget`), at least one.
-use crate::features::{features_to_build, needed_proposals};
+use crate::features::{features_to_build, needed_proposals, supported_by};
 use crate::programs::takes_part;
 use crate::scenario::{
     Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, record_generic,
@@ -20,8 +20,6 @@ use crate::suite::{SuiteBenchmark, check_stream};
 use crate::summary::View;
 use crate::wasi_files::{PhasesNs, PreparedRuns, RunTemplate, digest_tree};
 use anyhow::{Context, Result, anyhow, bail};
-use protocol::conform::ConformJob;
-use protocol::{ConformRequest, Request};
 use results::format::fmt_ns;
 use results::generic::Figure;
 use results::plans::{Profile, ProfileName};
@@ -234,9 +232,7 @@ fn marks_region(wasm: &[u8]) -> Result<bool> {
 /// The proposals to build `subject` with for `wasm`, after asking its driver what it supports;
 /// `Err(why)` when it lacks one the module needs.
 fn proposals(orch: &dyn Orchestrator, subject: &str, wasm: &[u8]) -> Result<std::result::Result<Features, String>> {
-    let ask = Request::Conform(ConformRequest { subject: subject.into(), job: ConformJob::Features });
-    let supported: Features = serde_json::from_value(orch.call(subject, &ask, Duration::from_secs(120))?)
-        .context("the driver's proposal list")?;
+    let supported = supported_by(subject, |ask| orch.call(subject, ask, Duration::from_secs(120)))?;
     Ok(features_to_build(wasm, &needed_proposals(wasm), &supported))
 }
 

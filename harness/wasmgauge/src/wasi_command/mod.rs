@@ -17,12 +17,10 @@ pub mod command;
 pub use agreement::disagreements;
 use anyhow::{Context, Result, anyhow, bail};
 pub use command::{CommandSpec, WASI_MODULE, load_command, program_name, timeout_for};
-use measure::features::{features_to_build, needed_proposals};
+use measure::features::{features_to_build, needed_proposals, supported_by};
 use measure::wasi_files::{PreparedRuns, Tree};
 use protocol::client::Launcher;
-use protocol::conform::ConformJob;
 use protocol::wasi::{WasiExit, WasiRunOutcome};
-use protocol::{ConformRequest, Request};
 use results::format::fmt_ns;
 use results::ids;
 use results::manifest::sha256_hex;
@@ -286,10 +284,9 @@ pub fn features_for(
     wasm: &[u8],
     needed: &Features,
 ) -> Result<std::result::Result<Features, String>> {
-    let ask = Request::Conform(ConformRequest { subject: subject.into(), job: ConformJob::Features });
-    let answer = protocol::client::call(exe, &ask, Duration::from_secs(120))
-        .map_err(|e| anyhow!("asking {subject} for its proposals: {e}"))?;
-    let supported: Features = serde_json::from_value(answer).context("the driver's proposal list")?;
+    let supported = supported_by(subject, |ask| {
+        protocol::client::call(exe, ask, Duration::from_secs(120)).map_err(|e| anyhow!("{e}"))
+    })?;
     Ok(features_to_build(wasm, needed, &supported))
 }
 

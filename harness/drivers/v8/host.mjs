@@ -3,10 +3,12 @@
 // writes one JSON reply per line on stdout: {"ok": ...} or {"err": "..."}. Every timed figure
 // is measured here, in the V8 process, with process.hrtime.bigint(); a timed batch verifies
 // every call's checksum against the native answer before it is counted. Components (the
-// plugin world, through jco) are hosted by components.mjs (its `c_*` ops).
+// plugin world, through jco) are hosted by components.mjs (its `c_*` ops), WASI preview 1
+// commands by wasi.mjs (its `w_*` ops, through node:wasi).
 import { createInterface } from 'node:readline';
 import vm from 'node:vm';
 import { componentOps, versions } from './components.mjs';
+import { wasiOps } from './wasi.mjs';
 
 const now = process.hrtime.bigint;
 const modules = new Map();
@@ -68,6 +70,12 @@ function timed(f, args, iters, expected) {
       t0 = now();
       for (let i = 0; i < iters; i++) check(f(a, b), expected);
       return now() - t0;
+    case 4: {
+      const [, , c, d] = args;
+      t0 = now();
+      for (let i = 0; i < iters; i++) check(f(a, b, c, d), expected);
+      return now() - t0;
+    }
     default:
       t0 = now();
       for (let i = 0; i < iters; i++) check(f(...args), expected);
@@ -112,6 +120,16 @@ const ops = {
   timed: (r) => {
     const f = exported(instance(r.instance), r.export);
     const ns = timed(f, r.args.map(toJs), r.iters, BigInt(r.expected));
+    return { ns: Number(ns) };
+  },
+  // The batch loop with no call in it, which calibrates the loops here as the harness
+  // calibrates its own (measure::sampler::Sampler::new).
+  timed_empty: (r) => {
+    let turns = 0;
+    const t0 = now();
+    for (let i = 0; i < r.iters; i++) turns++;
+    const ns = now() - t0;
+    if (turns !== r.iters) throw new Error('the empty batch lost count');
     return { ns: Number(ns) };
   },
   // A call-overhead export without a result (`empty`): its batch, timed here.
@@ -413,6 +431,11 @@ Object.assign(ops, {
     return Buffer.from(bytes.subarray(r.offset, r.offset + r.len)).toString('base64');
   }),
 });
+
+Object.assign(ops, wasiOps(modules, () => nextId++));
+
+// node:wasi warns once that it is experimental; on this process's stderr that is noise.
+process.removeAllListeners('warning');
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {

@@ -230,6 +230,13 @@ pub trait Instance {
             }
         })
     }
+    /// For an instance whose batches run in another process (V8 in Node.js): `iters` turns of
+    /// the batch loop there with no call in it, timed there, which calibrates that loop as
+    /// [`crate::sampler::Sampler::new`] calibrates the harness's own. `None` (every in-process
+    /// instance): its batches run here, in the harness's loops.
+    fn far_empty_batch(&mut self, _iters: u64) -> Option<Result<u64>> {
+        None
+    }
     /// Times `iters` rounds of the core data call (see [`DataCall`]) with `invert`, the
     /// checksum checked on every call and the bytes read back after the batch, outside the
     /// clock. Timed here by default; an engine in another process times the batch there.

@@ -160,6 +160,15 @@ impl Sampler {
         Sampler::new(|iters| noop.timed_calls(iters, 7))
     }
 
+    /// A sampler for a prepared executor: calibrated in the process its batches run in, where
+    /// that is another one ([`Executor::far_empty_batch`]), else [`Sampler::for_executors`].
+    pub fn for_executor(exec: &mut dyn Executor) -> Sampler {
+        match exec.far_empty_batch(1) {
+            Some(_) => Sampler::new(|iters| exec.far_empty_batch(iters).unwrap_or(Ok(0))),
+            None => Sampler::for_executors(),
+        }
+    }
+
     /// A sampler for the adapters' typed loops ([`crate::engine::timed_loop`]) and the loops
     /// of the same shape (call overhead).
     pub fn for_typed_loops() -> Sampler {
@@ -233,7 +242,7 @@ pub fn sample_workload(
     plan: &SamplingPlan,
 ) -> Result<ThroughputMeasurement> {
     let setup = exec.prepare(code, input)?;
-    sample_calls(Sampler::for_executors(), setup, executor_batch(exec, expected), plan)
+    sample_calls(Sampler::for_executor(exec), setup, executor_batch(exec, expected), plan)
 }
 
 /// The throughput measurement of a prepared call's `batch` (calls verified inside it): a first

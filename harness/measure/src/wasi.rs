@@ -103,6 +103,31 @@ pub trait WasiLayer {
     ) -> anyhow::Result<Self::Ready>;
     /// Calls `_start`: returned or `proc_exit(n)` is an exit code, a trap an error.
     fn start(&self, ready: Self::Ready) -> WasiExit;
+    /// For a layer whose runtime runs in another process (V8 in Node.js): what its last
+    /// `compile`, `load_artifact`, `instantiate` or `start` took there, measured there, and the
+    /// benchmark region of its last `start` (which that side times and checks itself). The
+    /// harness uses these in place of its own timing, which would include the pipe. `None`
+    /// (every in-process layer): timed here.
+    fn far_times(&self) -> Option<FarTimes> {
+        None
+    }
+}
+
+/// The far side's figures of a layer's last operation (see [`WasiLayer::far_times`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FarTimes {
+    /// What the operation took there.
+    pub ns: u64,
+    /// After a `start`: the region between `bench.start` and `bench.end`, when both were called.
+    pub bench_ns: Option<u64>,
+    /// After a `start`: whether `bench.start` was called.
+    pub bench_opened: bool,
+}
+
+/// Runs `op` of `layer` and times it: on the far side where the layer runs there, else here.
+fn timed<L: WasiLayer, R>(layer: &L, op: impl FnOnce() -> R) -> (R, u64) {
+    let (out, here) = time(op);
+    (out, layer.far_times().map_or(here, |f| f.ns))
 }
 
 /// A compiled module ready for runs, with what compiling (and loading the artifact) took.
@@ -119,13 +144,13 @@ fn failed(what: &str, e: anyhow::Error) -> WasiRunOutcome {
 /// Compiles `wasm`, then loads the runtime's artifact of it where there is one (runs are made
 /// from the loaded module); each step timed.
 fn prepare<L: WasiLayer>(layer: &L, wasm: &[u8]) -> Result<Prepared<L::Module>, WasiRunOutcome> {
-    let (compiled, compile_ns) = time(|| layer.compile(wasm));
+    let (compiled, compile_ns) = timed(layer, || layer.compile(wasm));
     let compiled = compiled.map_err(|e| failed("compile", e))?;
     match layer.artifact(&compiled) {
         Ok(None) => Ok(Prepared { module: compiled, compile_ns, artifact_load_ns: None }),
         Ok(Some(bytes)) => {
             drop(compiled);
-            let (module, load_ns) = time(|| layer.load_artifact(&bytes));
+            let (module, load_ns) = timed(layer, || layer.load_artifact(&bytes));
             let module = module.map_err(|e| failed("load artifact", e))?;
             Ok(Prepared { module, compile_ns, artifact_load_ns: Some(load_ns) })
         }
@@ -138,14 +163,17 @@ fn prepare<L: WasiLayer>(layer: &L, wasm: &[u8]) -> Result<Prepared<L::Module>, 
 /// returned without `bench.end` has failed the protocol.
 fn start<L: WasiLayer>(layer: &L, p: &Prepared<L::Module>, request: &WasiRequest) -> WasiRunOutcome {
     let bench = BenchRegion::default();
-    let (ready, instantiate_ns) = time(|| layer.instantiate(&p.module, request, &bench));
+    let (ready, instantiate_ns) = timed(layer, || layer.instantiate(&p.module, request, &bench));
     let ready = match ready {
         Ok(r) => r,
         Err(e) => return failed("instantiate", e),
     };
-    let (mut exit, run_ns) = time(|| layer.start(ready));
-    let bench_ns = bench.ns();
-    if bench.opened() && bench_ns.is_none() && matches!(exit, WasiExit::Code(_)) {
+    let (mut exit, run_ns) = timed(layer, || layer.start(ready));
+    let (bench_ns, opened) = match layer.far_times() {
+        Some(far) => (far.bench_ns, far.bench_opened),
+        None => (bench.ns(), bench.opened()),
+    };
+    if opened && bench_ns.is_none() && matches!(exit, WasiExit::Code(_)) {
         exit = WasiExit::Error("the guest called bench.start but exited without calling bench.end".into());
     }
     let phases =

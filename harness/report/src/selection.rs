@@ -16,7 +16,7 @@ pub enum Support {
     /// It was planned and failed or was skipped (this many cells; the first message).
     Failed { cells: usize, first: String },
     /// Its registry line leaves it out, and why.
-    NotDeclared(&'static str),
+    NotDeclared(String),
     /// It could take part, but this run did not select the scenario.
     NotRun,
 }
@@ -39,7 +39,7 @@ impl Support {
                 format!("{figures} figures{}", partial.map(|p| format!("; {p}")).unwrap_or_default())
             }
             Support::Failed { first, .. } => first.clone(),
-            Support::NotDeclared(why) => (*why).into(),
+            Support::NotDeclared(why) => why.clone(),
             Support::NotRun => "not selected in this run".into(),
         }
     }
@@ -64,9 +64,12 @@ pub const COLUMNS: [(&str, &str); 14] = [
 ];
 
 /// Why the registry leaves a configuration out of a column, if it does.
-fn declared_out(c: &Capabilities, column: &str) -> Option<&'static str> {
+fn declared_out(c: &Capabilities, column: &str) -> Option<String> {
     let native = c.kind != SubjectKind::Wasm;
-    match column {
+    if let Some(why) = c.why_left_out(column) {
+        return Some(why.to_string());
+    }
+    let why = match column {
         "spec" | "sandbox" | "wasi" if native => Some("native code: nothing to check"),
         "spec" | "sandbox" if !c.conformance => Some("no conformance session in its driver"),
         "wasi" if c.wasi.is_none() || !c.conformance => Some("no WASI layer in its driver"),
@@ -82,7 +85,8 @@ fn declared_out(c: &Capabilities, column: &str) -> Option<&'static str> {
         }
         s if !c.takes_part_in(s) => Some("its registry line names the scenarios it takes part in; not this one"),
         _ => None,
-    }
+    };
+    why.map(String::from)
 }
 
 pub struct SupportRow {
@@ -342,7 +346,9 @@ mod tests {
         let v8 = Capabilities { scenarios: Some(vec![ids::THROUGHPUT.into()]), ..interpreter.clone() };
         assert!(declared_out(&v8, ids::COLD_START).is_some());
         assert!(declared_out(&v8, ids::THROUGHPUT).is_none());
+        let said = Capabilities { left_out: [(ids::COLD_START.into(), "because".into())].into(), ..v8.clone() };
+        assert_eq!(declared_out(&said, ids::COLD_START).as_deref(), Some("because"));
         assert_eq!(Support::Ran { figures: 3, partial: None }.text(), "✓");
-        assert_eq!(Support::NotDeclared("x").text(), "—");
+        assert_eq!(Support::NotDeclared("x".into()).text(), "—");
     }
 }

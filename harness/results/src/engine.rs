@@ -118,6 +118,9 @@ pub enum SubjectKind {
     Subprocess,
 }
 
+/// The `left_out` key whose reason covers every scenario without an entry of its own.
+pub const LEFT_OUT_OF_THE_REST: &str = "*";
+
 /// What a subject can take part in. Declared once per subject in the subject registry (the
 /// `wasmgauge` crate's `subjects.rs`), read by the scenarios that plan cells, by conformance,
 /// and recorded in every results file for the report and the gate.
@@ -169,6 +172,11 @@ pub struct Capabilities {
     /// with bytes in and bytes out); absent for every runtime that is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<String>,
+    /// Schema 14: why it is left out of a scenario its other capabilities would allow but
+    /// `scenarios` does not name, by scenario id (absent in older files and for subjects that
+    /// take part in every scenario they can).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub left_out: BTreeMap<String, String>,
 }
 
 impl Capabilities {
@@ -255,6 +263,7 @@ impl Default for Capabilities {
             execution: None,
             components: None,
             plugins: None,
+            left_out: BTreeMap::new(),
         }
     }
 }
@@ -268,6 +277,15 @@ impl Capabilities {
     /// Whether it takes part in scenario `name` (every one unless its list says otherwise).
     pub fn takes_part_in(&self, name: &str) -> bool {
         self.scenarios.as_ref().is_none_or(|list| list.iter().any(|s| s == name))
+    }
+
+    /// Why its registry line leaves it out of scenario `name`, when it does and says why (its
+    /// `left_out` entry for `name`, else the one for [`LEFT_OUT_OF_THE_REST`]).
+    pub fn why_left_out(&self, name: &str) -> Option<&str> {
+        if self.takes_part_in(name) {
+            return None;
+        }
+        self.left_out.get(name).or_else(|| self.left_out.get(LEFT_OUT_OF_THE_REST)).map(String::as_str)
     }
 }
 

@@ -32,10 +32,12 @@ pub const SCHEMA: &str = "wasmgauge-results";
 /// capabilities `threads`, `scenarios` and `execution`, the scaling levels, the virtual best;
 /// 11: the capability `components` and the `component_calls` section; 12: the capability
 /// `plugins`, the `plugin_calls` section and `wasi_command.component`; 13: the `suite` section
-/// (`run --suite`, Sightglass's protocol) and the `bench` phase of `wasi_command` runs.
-pub const SCHEMA_VERSION: u32 = 13;
+/// (`run --suite`, Sightglass's protocol) and the `bench` phase of `wasi_command` runs; 14: the
+/// capability `left_out` (why a subject sits out a scenario), V8's WASI layer and its cold
+/// start timed inside Node.
+pub const SCHEMA_VERSION: u32 = 14;
 /// Every version this build reads.
-pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 
 /// Whether two files' benchmark cells mean the same thing, so a gate may compare them: version 1
 /// stored uncalibrated per-call times; versions 2 and later store calibrated ones in the same cells.

@@ -182,6 +182,14 @@ impl Phase {
         Phase::NotApplicable { reason: reason.into() }
     }
 
+    /// Every repetition's time, where the phase was measured.
+    pub fn samples_ns(&self) -> Option<&[u64]> {
+        match self {
+            Phase::Measured { samples_ns, .. } => Some(samples_ns),
+            _ => None,
+        }
+    }
+
     /// The median, where the phase was measured.
     pub fn median_ns(&self) -> Option<f64> {
         match self {

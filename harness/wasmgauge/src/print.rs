@@ -77,6 +77,13 @@ pub fn engines(subjects: &Subjects, json: bool) -> Result<()> {
             if c.hosts_components() {
                 v.push("components".into());
             }
+            if let Some(list) = &c.scenarios {
+                v.push(format!("takes part in: {}", list.join(", ")));
+            }
+            for (scenario, why) in &c.left_out {
+                let scenario = if scenario == results::LEFT_OUT_OF_THE_REST { "the rest" } else { scenario };
+                v.push(format!("not {scenario}: {why}"));
+            }
             if let Some(why) = s.only_when_named {
                 v.push(format!("only when named: {why}"));
             } else if !s.full_default {

@@ -47,6 +47,9 @@ pub struct Caps {
     pub threads: bool,
     /// The scenarios it takes part in, when not all that the rest allows.
     pub scenarios: Option<&'static [&'static str]>,
+    /// Why it sits out each scenario `scenarios` leaves out (a test checks every one has a
+    /// reason): shown in the support matrix and `wasmgauge engines`.
+    pub left_out: &'static [(&'static str, &'static str)],
     pub execution: ExecutionKind,
     /// Whether it hosts components ([`Components`]).
     pub components: Components,
@@ -77,6 +80,7 @@ const WASM: Caps = Caps {
     no_instruction_counts: None,
     threads: true,
     scenarios: None,
+    left_out: &[],
     execution: ExecutionKind::OptimizingJit,
     components: Components::Unsupported("its driver has no component host"),
     plugins: None,
@@ -120,20 +124,56 @@ const SMALL_INTERPRETER: Caps = Caps {
 /// no conformance session (their bindings link host functions only: no imported globals,
 /// tables or memories, no instance linked to another, which the spec testsuite needs).
 const SINGLE_THREADED_INTERPRETER: Caps = Caps { threads: false, conformance: false, ..SMALL_INTERPRETER };
-/// V8 in a Node.js process the driver talks to: throughput and component calls are timed inside
-/// Node (each timed batch runs there); cold start, latency and call overhead time single
-/// operations, which a pipe round trip would swamp. It hosts components of the plugin world
-/// through jco's transpiled output (typed calls timed in Node), not components of any world
-/// (`run --component` takes no V8). Its conformance session (spec testsuite, sandbox checks,
-/// differential) runs in a Node.js process of its own; `scenarios` limits measuring only.
+/// V8 in a Node.js process the driver talks to: it takes part wherever the timing can stay
+/// inside Node. Compile, instantiate and each timed batch or single call are timed there
+/// (throughput, call overhead, latency, cold start); WASI commands run through node:wasi with
+/// every phase timed there (WASI programs and I/O, suites, the WASI checks and testsuite). It
+/// hosts components of the plugin world through jco's transpiled output (typed calls timed in
+/// Node), not components of any world (`run --component` takes no V8). Its conformance session
+/// (spec testsuite, sandbox checks, differential) runs in a Node.js process of its own.
 const V8_NODE: Caps = Caps {
     limits: Limits::NONE,
-    wasi: None,
+    wasi: Some("node:wasi (Node.js's WASI preview 1; every phase timed inside Node; no read-only preopens)"),
     artifact: false,
     instances: false,
     conformance: true,
     threads: false,
-    scenarios: Some(&[ids::THROUGHPUT, ids::COMPONENT_CALLS]),
+    scenarios: Some(&[
+        ids::THROUGHPUT,
+        ids::COMPONENT_CALLS,
+        ids::COLD_START,
+        ids::CALL_OVERHEAD,
+        ids::LATENCY,
+        ids::WASI_PROGRAMS,
+        ids::WASI_IO,
+        ids::SUITE,
+    ]),
+    left_out: &[
+        (
+            ids::EXPORT_CALL,
+            "`run --module --export` times each call of the export from the harness: for V8 every call would cross the pipe to Node",
+        ),
+        (
+            ids::MEMORY,
+            "its instances live in the Node.js process, whose heap and code space are shared by every instance: no per-instance figure to count",
+        ),
+        (
+            ids::DENSITY,
+            "its instances live in the Node.js process, whose heap and code space are shared by every instance: no per-instance figure to count",
+        ),
+        (
+            ids::CONCURRENCY,
+            "one Node.js process runs JavaScript on one thread; concurrency runs instances on the harness's threads",
+        ),
+        (ids::SANDBOX_TAX, "the JS API gives an embedder no limit to switch on (no fuel, epochs or bounds-check mode)"),
+        (ids::INSTRUCTIONS, "it runs in a Node.js child process, which callgrind does not follow"),
+        (
+            ids::ENGINE_CREATE,
+            "an engine here is a Node.js process: its start is in cold start's process start, not timed on its own",
+        ),
+        (ids::COMPONENT_INVOKE, "jco's output is driven for the plugin world only, not components of any world"),
+        (ids::PLUGIN_CALLS, "it is not a plugin kit"),
+    ],
     execution: ExecutionKind::JsEngine,
     no_instruction_counts: Some("it runs in a Node.js child process, which callgrind does not follow"),
     components: Components::Hosted(
@@ -150,6 +190,10 @@ const EXTISM: Caps = Caps {
     instances: false,
     conformance: false,
     scenarios: Some(&[ids::PLUGIN_CALLS]),
+    left_out: &[(
+        results::LEFT_OUT_OF_THE_REST,
+        "a plugin kit: it calls a plugin's functions with bytes in and bytes out, not a module's exports with values",
+    )],
     no_instruction_counts: Some("it takes part in plugin-calls only"),
     components: Components::Unsupported("Extism's Rust SDK loads core-module plugins (extism-pdk), not components"),
     plugins: Some("Extism 1.30 Rust host SDK (Wasmtime 43): plugins built with extism-pdk, bytes in, bytes out"),
@@ -166,6 +210,7 @@ const BASELINE: Caps = Caps {
     no_instruction_counts: None,
     threads: true,
     scenarios: None,
+    left_out: &[],
     execution: ExecutionKind::Native,
     components: Components::Unsupported("a baseline: the native twins are called directly, with no component boundary"),
     plugins: None,
@@ -290,6 +335,37 @@ impl Subject {
                 Components::Unsupported(why) => results::ComponentSupport::Unsupported(why.into()),
             }),
             plugins: c.plugins.map(String::from),
+            left_out: c.left_out.iter().map(|(id, why)| (id.to_string(), why.to_string())).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::registry;
+
+    /// A subject left out of a scenario says why, in the support matrix and `engines`.
+    #[test]
+    fn every_scenario_a_subject_sits_out_has_a_reason() {
+        let scenarios = measure::scenarios::REGISTRY
+            .iter()
+            .map(|s| s.name())
+            .chain([results::ids::EXPORT_CALL, results::ids::COMPONENT_INVOKE]);
+        for s in registry() {
+            let caps = s.capabilities();
+            for name in scenarios.clone() {
+                if !caps.takes_part_in(name) {
+                    assert!(caps.why_left_out(name).is_some(), "{} sits out {name} without a reason", s.id());
+                }
+            }
+            for (name, _) in s.caps.left_out {
+                let known = *name == results::LEFT_OUT_OF_THE_REST || scenarios.clone().any(|n| n == *name);
+                assert!(
+                    known && !caps.takes_part_in(name),
+                    "{}: a reason for {name}, which it is not left out of",
+                    s.id()
+                );
+            }
         }
     }
 }

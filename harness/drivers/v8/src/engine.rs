@@ -1,24 +1,29 @@
 //! V8 glue: every operation is a request to the configuration's Node.js host ([`NodeHost`]).
 //! Compile and instantiate are timed in Node (`Engine::remote_ns` hands the harness that time
-//! instead of its own, which would include the pipe); timed batches of `run` run in Node
-//! (`Instance::timed_run`). Single calls (`Instance::call`) cross the pipe: the registry keeps V8
-//! out of the scenarios that time them. No artifact, no limits, one Node process per engine.
+//! instead of its own, which would include the pipe); timed batches of `run`, of the
+//! call-overhead calls and of the data call run in Node (`Instance::timed_run`, `time_micro`,
+//! `time_data`; a single timed call is a batch of one). Untimed calls (`Instance::call`) cross
+//! the pipe: the registry keeps V8 out of the scenarios that time them from the harness. WASI
+//! commands run through node:wasi ([`crate::wasi`]). No artifact, no limits, one Node process
+//! per engine.
 
 use crate::host::NodeHost;
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
 use measure::engine::{
-    CallPath, Compiled, CompiledModule, Conformance, DataCall, Engine, EngineInfo, EngineOptions, FuncId, Instance,
-    Limits, MicroCall, Val, check_limits, compiled,
+    CallPath, Compiled, CompiledModule, DataCall, Engine, EngineInfo, EngineOptions, FuncId, Instance, Limits,
+    MicroCall, Val, check_limits, compiled,
 };
 use measure::features::Features;
 use measure::kit::knobs;
-use measure::session::{Session, SessionLimits};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub(crate) type Host = Arc<Mutex<NodeHost>>;
+
+/// What the knobs say of V8's WASI layer ([`crate::wasi`]).
+pub const WASI_LAYER: &str = "node:wasi (Node.js's WASI preview 1, in the host process; every phase timed inside Node)";
 
 pub(crate) fn ask(host: &Host, request: Value) -> Result<Value> {
     host.lock().map_err(|_| anyhow!("the Node.js host lock was poisoned"))?.request(&request)
@@ -28,7 +33,7 @@ pub(crate) fn ask(host: &Host, request: Value) -> Result<Value> {
 /// engine without GC, exceptions or threads (GC, typed function references and exceptions are
 /// shipped too, but their values are opaque to JavaScript), less custom page sizes and wide
 /// arithmetic, which V8 does not have.
-fn supported() -> Features {
+pub(crate) fn supported() -> Features {
     let mut f = Features::of(measure::features::NO_GC_EXCEPTIONS_THREADS);
     for lacking in ["custom-page-sizes", "wide-arithmetic"] {
         f.0.remove(lacking);
@@ -40,9 +45,9 @@ pub struct V8Engine {
     pub(crate) info: EngineInfo,
     pub(crate) host: Host,
     /// The V8 flags of this configuration (conformance sessions run in a Node.js of their own).
-    flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// That Node.js, started by the first session and kept between sessions.
-    session_host: crate::session::SessionHost,
+    pub(crate) session_host: crate::session::SessionHost,
     /// What the last compile or instantiate (of a module or a component) took inside Node.
     pub(crate) last_ns: AtomicU64,
 }
@@ -59,6 +64,10 @@ pub(crate) fn build(
     let tasks = options.compile_threads.max(1) - 1;
     let mut flags: Vec<String> = tier_flags.iter().map(|f| f.to_string()).collect();
     flags.push(format!("--wasm-num-compilation-tasks={tasks}"));
+    // Every compile compiles: V8 would otherwise serve a module it compiled before in this
+    // process (same bytes) from its native-module cache, and cold start's repetitions after
+    // the first would time a cache lookup (about 40 µs against 19 ms for sha256 on TurboFan).
+    flags.push("--no-wasm-native-module-cache".into());
     let mut host = NodeHost::start(&flags)?;
     let about = host.request(&json!({ "op": "describe" })).context("asking Node.js what it is")?;
     let text = |k: &str| about.get(k).and_then(Value::as_str).unwrap_or("unknown").to_string();
@@ -71,14 +80,18 @@ pub(crate) fn build(
     knobs.push(("embedding", "a Node.js process the driver talks to over pipes (harness/drivers/v8/host.mjs)".into()));
     knobs.push((
         "timing",
-        "inside Node: process.hrtime.bigint() around compile, instantiate and each batch of calls".into(),
+        "inside Node: process.hrtime.bigint() around compile, instantiate, each batch of calls (a single call is a batch of one: cold start's first and steady calls, each latency value) and each WASI phase; cold start's end to end = compile + instantiate + first call, without the input's copy into guest memory (a pipe round trip)".into(),
     ));
-    knobs.push(("calls", "from JavaScript through the export's JS-to-Wasm wrapper (an i64 result is a BigInt)".into()));
+    knobs.push((
+        "calls",
+        "from JavaScript through the export's JS-to-Wasm wrapper (an i64 result is a BigInt); TurboFan inlines the wrapper and small Wasm bodies into the calling JS loop (V8's default --turbo-inline-js-wasm-calls), so the empty export's call is optimized away (0 ns once the loop is calibrated); the typed and dynamic paths are the same JS call".into(),
+    ));
     knobs.push(("compile", "new WebAssembly.Module (synchronous, eager)".into()));
+    knobs.push(("wasi", WASI_LAYER.into()));
     knobs.push((
         "components",
         format!(
-            "the plugin world through jco: @bytecodealliance/jco-transpile {} (instantiation mode, sync; in a Node.js process of its own with V8's default flags, as at build time) makes core modules and JS glue; compile = transpile + V8's compile of the core modules + the glue's evaluation, load = the same from the kept output without the transpile (V8 serves core modules it compiled before in this process from its native-module cache); WASI 0.2 from @bytecodealliance/preview2-shim {} (a sandboxed WASIShim per instance); instances are let go to the garbage collector",
+            "the plugin world through jco: @bytecodealliance/jco-transpile {} (instantiation mode, sync; in a Node.js process of its own with V8's default flags, as at build time) makes core modules and JS glue; compile = transpile + V8's compile of the core modules + the glue's evaluation, load = the same from the kept output without the transpile (V8's native-module cache is off: the core modules are compiled again); WASI 0.2 from @bytecodealliance/preview2-shim {} (a sandboxed WASIShim per instance); instances are let go to the garbage collector",
             text("jco_transpile"),
             text("preview2_shim")
         ),
@@ -103,23 +116,9 @@ pub(crate) fn build(
     })
 }
 
-impl Conformance for V8Engine {
-    fn supported_features(&self) -> Features {
-        supported()
-    }
-
-    fn fixed_proposals(&self) -> bool {
-        true
-    }
-
-    fn session(&self, limits: &SessionLimits) -> Result<Box<dyn Session>> {
-        crate::session::new(&self.flags, limits, &self.session_host)
-    }
-}
-
-struct V8Module {
-    host: Host,
-    id: u64,
+pub(crate) struct V8Module {
+    pub(crate) host: Host,
+    pub(crate) id: u64,
 }
 
 impl Drop for V8Module {
@@ -277,6 +276,11 @@ impl Instance for V8Instance {
             request["expected"] = json!(e.to_string());
         }
         number(&ask(&self.host, request)?, "ns")
+    }
+
+    /// The batch loop of `host.mjs` with no call in it, timed there.
+    fn far_empty_batch(&mut self, iters: u64) -> Option<Result<u64>> {
+        Some(ask(&self.host, json!({ "op": "timed_empty", "iters": iters })).and_then(|r| number(&r, "ns")))
     }
 
     fn time_data(&mut self, invert: FuncId, call: &DataCall, iters: u64) -> Result<u64> {

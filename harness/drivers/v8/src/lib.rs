@@ -7,11 +7,13 @@
 //! runs in a Node.js process of its own.
 
 mod component;
+mod conformance;
 pub mod engine;
 pub mod host;
 pub mod liftoff;
 mod session;
 pub mod turbofan;
+mod wasi;
 
 measure::driver! {
     "v8-liftoff" => liftoff,

@@ -43,4 +43,9 @@ pub trait Executor {
     /// processes of a cell measured in rounds share one, so only the first pays the compile
     /// (the code that runs is the same). Executors without artifacts ignore it.
     fn reuse_artifact(&mut self, _path: &std::path::Path) {}
+    /// For a prepared executor whose batches run in another process: that process's batch loop
+    /// with no call (see `Instance::far_empty_batch`). `None`: its batches run here.
+    fn far_empty_batch(&mut self, _iters: u64) -> Option<Result<u64>> {
+        None
+    }
 }

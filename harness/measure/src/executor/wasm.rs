@@ -135,4 +135,8 @@ impl Executor for WasmExecutor<'_> {
     fn reuse_artifact(&mut self, path: &Path) {
         self.artifact = Some(path.to_path_buf());
     }
+
+    fn far_empty_batch(&mut self, iters: u64) -> Option<Result<u64>> {
+        self.loaded.as_mut()?.live.instance.far_empty_batch(iters)
+    }
 }

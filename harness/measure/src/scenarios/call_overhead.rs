@@ -16,6 +16,7 @@ use crate::engine::{CallPath, Engine, Instance, MicroCall, timed_loop};
 use crate::executor::subprocess::RunnerChild;
 use crate::measurement::time_batch;
 use crate::micro::{self as micro_native, ADD4_ARGS};
+use crate::sampler::Sampler;
 use crate::scenario::{DriverCell, Outcome, PROCESS_MS, PlannedCell, ProcessOutcome, RunPlan, Scenario};
 use crate::subject::Subject;
 use crate::summary::View;
@@ -176,15 +177,23 @@ pub fn measure_wasm(
     plan: &CallOverheadPlan,
     modes: Modes,
 ) -> Result<CallOverheadMeasurement> {
-    let sampler = Bench::new(plan, modes);
     let instance_of = |wasm: &[u8]| -> Result<Box<dyn Instance>> {
         let module = engine.compile(wasm)?;
         engine.instantiate(module.as_ref())
     };
+    let mut empty = instance_of(&modules.empty)?;
+    // An instance whose batches run in another process: its loop is calibrated there.
+    let sampler = match empty.far_empty_batch(1) {
+        Some(_) => {
+            let far = Sampler::new(|iters| empty.far_empty_batch(iters).unwrap_or(Ok(0)));
+            Bench::with_sampler(plan, modes, far)
+        }
+        None => Bench::new(plan, modes),
+    };
     let mut benches = Vec::new();
     let add4 = MicroCall::Add4 { args: ADD4_ARGS, expected: micro_native::add4(7, -3, 11, 0x55) };
-    for (wasm, call) in [(&modules.empty, MicroCall::Empty), (&modules.add4, add4)] {
-        let mut instance = instance_of(wasm)?;
+    let mut add4_instance = instance_of(&modules.add4)?;
+    for (instance, call) in [(&mut empty, MicroCall::Empty), (&mut add4_instance, add4)] {
         for path in [CallPath::Typed, CallPath::Dynamic] {
             let mut r = BenchResult::new(call.export(), Some(path), None);
             let outcome = sampler.run(&mut r, |iters| instance.time_micro(call, path, iters));

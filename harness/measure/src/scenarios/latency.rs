@@ -120,8 +120,8 @@ pub fn measure_latency(
     expected: u64,
     plan: &LatencyPlan,
 ) -> Result<LatencyRecord> {
-    let sampler = Sampler::for_executors();
     exec.prepare(code, input)?;
+    let sampler = Sampler::for_executor(exec);
     let mut batch = executor_batch(exec, expected);
     sampler.warm_up(&mut batch, WarmUp { min_calls: 1, min_ms: plan.warmup_ms, min_batch_ns: 0 })?;
     sampler.latency(&mut batch, 1, Count { count: plan.calls as usize, min: 10, cap_ms: plan.max_ms })

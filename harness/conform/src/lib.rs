@@ -8,6 +8,7 @@
 //! `measure::conform`'s.
 
 pub mod differential;
+pub mod features;
 pub mod sandbox;
 pub mod spec;
 pub mod wasi;

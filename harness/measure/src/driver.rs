@@ -193,6 +193,10 @@ fn conform(driver: &Driver, c: &ConformRequest) -> Result<serde_json::Value> {
             let conformance = with(EngineOptions::default())?;
             serde_json::to_value(crate::conform::differential::answers(conformance.as_ref(), id, job)?)?
         }
+        ConformJob::Probes(job) => {
+            let build = |options: EngineOptions| with(options);
+            serde_json::to_value(crate::conform::probes::run(&build, id, job))?
+        }
         ConformJob::WasiRun(job) => {
             let wasm = std::fs::read(&job.wasm).with_context(|| format!("reading {}", job.wasm.display()))?;
             let outcomes = with(EngineOptions::default())?.run_wasi(&wasm, std::slice::from_ref(&job.request), false);

@@ -1,5 +1,6 @@
 //! The payloads of conformance requests: what the orchestrator (the `conform` crate) sends a
 //! driver for one unit of work, and what comes back when it is not a results type already.
+pub use results::conformance::ProbeCell;
 use results::conformance::{FileOutcome, SandboxCell, WasiCell};
 use results::{Features, Limits};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,29 @@ pub enum ConformJob {
     /// Timed runs of a user's WASI command, one per request, each phase timed (answer:
     /// `Vec<`[`crate::wasi::WasiRunOutcome`]`>`).
     WasiCommand(WasiCommandJob),
+    /// One small module per proposal, each built with that proposal on (answer:
+    /// `Vec<`[`ProbeCell`]`>`, one per probe, in order).
+    Probes(ProbesJob),
+}
+
+/// The feature probes of `conform features`: for each proposal, a module that needs it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProbesJob {
+    /// The probes, each judged on a configuration built with its own proposals on.
+    pub probes: Vec<Probe>,
+}
+
+/// A module that uses one proposal: its export `probe() -> i32` answers `expected`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Probe {
+    /// The proposal (the spec testsuite's name: `simd`, `tail-call`, ...).
+    pub proposal: String,
+    /// The module's bytes.
+    pub wasm: Vec<u8>,
+    /// The proposals the configuration is asked to switch on (those of the proposal's suite).
+    pub needs: Features,
+    /// What `probe()` answers where the proposal works.
+    pub expected: i32,
 }
 
 /// A user's WASI command, run by `run --module --wasi` and the paired gate.

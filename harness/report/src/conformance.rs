@@ -1,4 +1,5 @@
-//! The conformance part of a report: the spec, sandbox and WASI matrices, the differential
+//! The conformance part of a report: the spec matrix, the feature table ([`super::features`]),
+//! the sandbox and WASI matrices, the differential
 //! summary, the list of findings (every failure, escape or disagreement with its reproducer),
 //! and the three claims they decide (crash containment, system calls, resource limits).
 use super::claim::{ClaimRow, SEED_CLOUDFLARE, SEED_LEFT_BROWSER, SEED_OUTSIDE_BROWSER, SEED_SERVER_SIDE, Verdict};
@@ -53,6 +54,9 @@ fn engines_in(c: &ConformanceSection, order: &[String]) -> Vec<String> {
     }
     if let Some(s) = &c.wasi_testsuite {
         s.cells.iter().for_each(|x| add(&x.engine));
+    }
+    if let Some(s) = &c.features {
+        s.probes.iter().for_each(|x| add(&x.engine));
     }
     seen.sort_by_key(|e| order.iter().position(|o| o == e).unwrap_or(usize::MAX));
     seen
@@ -422,6 +426,9 @@ pub fn html(model: &Model) -> String {
         let engines = engines_in(c, &model.engines);
         if let Some(s) = &c.spec {
             spec_html(&mut out, s, &engines);
+        }
+        if let Some(rows) = super::features::rows(model, run) {
+            super::features::html(&mut out, &rows);
         }
         if let Some(s) = &c.sandbox {
             sandbox_html(&mut out, s, &engines);

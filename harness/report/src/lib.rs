@@ -16,6 +16,7 @@ pub mod component_claims;
 pub mod conformance;
 pub mod coverage;
 pub mod csv_export;
+pub mod features;
 pub mod history;
 pub mod html;
 pub mod markdown;
@@ -36,6 +37,8 @@ pub struct Written {
     pub summary_md: PathBuf,
     pub csv: PathBuf,
     pub raw: Vec<PathBuf>,
+    /// The feature table of each run that has one (`features.json`, `features-R2.json`, ...).
+    pub features: Vec<PathBuf>,
     pub model: model::Model,
 }
 
@@ -66,5 +69,14 @@ pub fn write(inputs: &[PathBuf], out_dir: &Path) -> Result<Written> {
     write_file(&summary_md, &markdown::render(&model))?;
     let csv = out_dir.join("results.csv");
     csv_export::write(&model, &csv)?;
-    Ok(Written { index, summary_md, csv, raw, model })
+    let mut features = Vec::new();
+    for run in 0..model.runs.len() {
+        if let Some(rows) = features::rows(&model, run) {
+            let name = if run == 0 { "features.json".to_string() } else { format!("features-R{}.json", run + 1) };
+            let path = out_dir.join(name);
+            write_file(&path, &serde_json::to_string_pretty(&features::json(&rows))?)?;
+            features.push(path);
+        }
+    }
+    Ok(Written { index, summary_md, csv, raw, features, model })
 }

@@ -22,6 +22,31 @@ pub struct ConformanceSection {
     /// Schema 13: the WASI testsuite (WebAssembly/wasi-testsuite) on every WASI layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wasi_testsuite: Option<WasiTestsuiteSection>,
+    /// Schema 14: each proposal's probe module on each configuration (`conform features`);
+    /// with the spec section, the feature table ([`crate::feature_table`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<FeaturesSection>,
+}
+
+/// `conform features`: one probe module per proposal, run on each configuration built with
+/// that proposal on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeaturesSection {
+    /// One cell per proposal and configuration.
+    pub probes: Vec<ProbeCell>,
+}
+
+/// One proposal's probe on one configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeCell {
+    /// The proposal, as the spec testsuite names it (`simd`, `tail-call`, ...).
+    pub proposal: String,
+    /// The configuration.
+    pub engine: String,
+    /// It compiled, instantiated and answered what it should.
+    pub passed: bool,
+    /// What it answered, or the step that failed and what the configuration said.
+    pub detail: String,
 }
 
 /// Spec testsuite results: the profile of each suite, and one outcome per file × configuration.

@@ -21,6 +21,7 @@ pub mod cells;
 pub mod conformance;
 pub mod engine;
 pub mod environment;
+pub mod feature_table;
 pub mod file;
 pub mod format;
 pub mod ids;
@@ -35,7 +36,8 @@ pub mod values;
 
 pub use analysis::{TaxGeomean, virtual_best};
 pub use engine::{
-    Capabilities, ComponentSupport, EngineInfo, EngineOptions, ExecutionKind, Features, Limits, SubjectKind,
+    Capabilities, ComponentSupport, EngineInfo, EngineOptions, ExecutionKind, Features, LEFT_OUT_OF_THE_REST, Limits,
+    SubjectKind,
 };
 pub use environment::Environment;
 pub use file::{

@@ -1,4 +1,4 @@
-//! The arguments of `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|differential|all`.
+//! The arguments of `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|features|differential|all`.
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -102,6 +102,18 @@ results file's conformance section.")]
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
+    /// One probe module per proposal on every configuration, and the feature table.
+    #[command(long_about = "Runs one small probe module per proposal of the feature table (SIMD, relaxed SIMD, \
+threads, memory64, multi-memory, tail calls, exceptions, GC, typed function references, extended constants, \
+multi-value, bulk memory, reference types) on every configuration, each built with that proposal's suite profile on, \
+whatever it declares: a probe passes when its `probe()` answers 42. Prints the feature table: per configuration \
+and proposal supported (✓), partial or not (✗), with the spec-testsuite files of the proposal passed of those \
+judged where the results file holds a spec section (`conform all` runs both); the Component Model column comes from \
+each configuration's declared component host. `report` draws it and writes it as features.json.")]
+    Features {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Random modules (wasm-smith) on every configuration: answers must agree.
     Differential {
         #[command(flatten)]
@@ -109,7 +121,7 @@ results file's conformance section.")]
         #[command(flatten)]
         differential: DifferentialArgs,
     },
-    /// All four parts into one results file.
+    /// The spec testsuite, the feature probes, sandbox, WASI checks and differential into one results file.
     All {
         #[command(flatten)]
         common: CommonArgs,

@@ -56,11 +56,12 @@ pub enum Command {
     /// Render result files into an HTML page, a Markdown summary and a CSV (runs nothing).
     #[command(long_about = "Render one or more results files into DIR: index.html (self-contained: inline SVG \
 charts and CSS, nothing fetched, opens offline), summary.md (headline tables for a CI job summary or a PR \
-comment), results.csv (one row per run, workload, engine, scenario and metric, with its 95% interval) and \
-copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
+comment), results.csv (one row per run, workload, engine, scenario and metric, with its 95% interval), \
+features.json (the feature table, in the layout of webassembly.org/features, where a file has `conform features` or \
+spec results) and copies of the raw JSON the page links to. Several files render side by side (R1, R2, ...), e.g. two \
 machines or before/after. Reads result files only; it never runs a benchmark.")]
     Report {
-        /// Results files written by `wasmgauge run` or `conform` (every readable schema version, 1 to 13).
+        /// Results files written by `wasmgauge run` or `conform` (every readable schema version, 1 to 14).
         #[arg(required = true, value_name = "RESULTS.json")]
         results: Vec<PathBuf>,
         /// Output directory (default: reports/<run id of the first file>); with `--format bmf`,

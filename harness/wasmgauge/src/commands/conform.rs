@@ -1,4 +1,4 @@
-//! `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|differential|all`: running the parts (the `conform`
+//! `wasmgauge conform spec|sandbox|wasi|wasi-testsuite|features|differential|all`: running the parts (the `conform`
 //! crate, launching drivers through the subject registry), printing the matrices and writing
 //! the results file (its arguments: [`crate::args::conform`]).
 
@@ -28,6 +28,7 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
         | ConformCommand::Sandbox { common, .. }
         | ConformCommand::Wasi { common, .. }
         | ConformCommand::WasiTestsuite { common, .. }
+        | ConformCommand::Features { common }
         | ConformCommand::Differential { common, .. }
         | ConformCommand::All { common, .. } => common.clone(),
     };
@@ -71,7 +72,7 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
         ConformCommand::Spec { spec, .. } => (Some(spec), None, None, None),
         ConformCommand::Sandbox { sandbox, .. } => (None, Some(sandbox), None, None),
         ConformCommand::Wasi { corpus, .. } => (None, None, Some(corpus), None),
-        ConformCommand::WasiTestsuite { .. } => (None, None, None, None),
+        ConformCommand::WasiTestsuite { .. } | ConformCommand::Features { .. } => (None, None, None, None),
         ConformCommand::Differential { differential, .. } => (None, None, None, Some(differential)),
         ConformCommand::All { spec, sandbox, differential, corpus, .. } => {
             (Some(spec), Some(sandbox), Some(corpus), Some(differential))
@@ -89,6 +90,12 @@ pub fn main(command: ConformCommand, subjects: &Subjects) -> Result<PathBuf> {
             conform::spec::run(subjects, &ids, &suites, a.files.as_deref(), Duration::from_secs(a.timeout), parallel)?;
         println!("{}", spec_table(&s, &ids));
         section.spec = Some(s);
+        save(&mut results, &section)?;
+    }
+    if matches!(command, ConformCommand::Features { .. } | ConformCommand::All { .. }) {
+        section.features = Some(conform::features::run(subjects, &ids, parallel)?);
+        let engines: Vec<&results::EngineInfo> = ids.iter().filter_map(|id| results.engine(id)).collect();
+        println!("{}", conform::features::table(&conform::features::rows(&section, &engines)));
         save(&mut results, &section)?;
     }
     if let Some(a) = sandbox {

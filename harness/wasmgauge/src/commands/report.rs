@@ -31,7 +31,7 @@ pub fn report(results: &[PathBuf], out: Option<PathBuf>, format: &str) -> Result
         written.model.problems.len(),
         written.summary_md.display(),
         written.csv.display(),
-        written.raw.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        written.raw.iter().chain(&written.features).map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     );
     println!("{}", written.index.display());
     Ok(Exit::Ok)

@@ -1,10 +1,13 @@
 //! The v8 driver: V8's WebAssembly tiers as Node.js runs them, in a Node.js host process
 //! ([`host`]) this driver starts with one configuration's V8 flags: [`liftoff`] (the baseline
 //! compiler only) and [`turbofan`] (the optimizing tier only), over the glue in [`engine`].
-//! Timed batches run inside Node (`Instance::timed_run`), so throughput never times the pipe;
-//! components of the plugin world are hosted through jco ([`component`]), their calls timed
-//! inside Node too; the registry lets V8 take part in throughput and component calls only. Its conformance session ([`session`])
-//! runs in a Node.js process of its own.
+//! Every timed operation runs inside Node (compile, instantiate, batches of calls, a single
+//! timed call as a batch of one), so no figure times the pipe; WASI preview 1 commands run
+//! through node:wasi ([`wasi`]); components of the plugin world are hosted through jco
+//! ([`component`]), their calls timed inside Node too. The registry keeps V8 out of the
+//! scenarios that time from the harness or count instances, saying why for each. Its
+//! conformance side ([`conformance`]) runs its sessions ([`session`]) in a Node.js process of
+//! its own.
 
 mod component;
 mod conformance;

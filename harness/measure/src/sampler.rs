@@ -18,7 +18,7 @@
 //! A workload on an executor is sampled by [`sample_workload`] (throughput, bring-your-own
 //! exports, the test kit); rounds of several processes are combined by [`crate::rounds`].
 use crate::calibration::{self, Calibration};
-use crate::engine::check_answer;
+use crate::engine::{Instance, check_answer};
 use crate::executor::{Executor, SetupTimes, WorkloadCode};
 use crate::measurement::{self, WallClock};
 use anyhow::{Result, anyhow};
@@ -166,6 +166,16 @@ impl Sampler {
         match exec.far_empty_batch(1) {
             Some(_) => Sampler::new(|iters| exec.far_empty_batch(iters).unwrap_or(Ok(0))),
             None => Sampler::for_executors(),
+        }
+    }
+
+    /// A sampler for the typed loops of `instance` (call overhead): calibrated in the process
+    /// its batches run in, where that is another one ([`Instance::far_empty_batch`]), else
+    /// [`Sampler::for_typed_loops`].
+    pub fn for_instance(instance: &mut dyn Instance) -> Sampler {
+        match instance.far_empty_batch(1) {
+            Some(_) => Sampler::new(|iters| instance.far_empty_batch(iters).unwrap_or(Ok(0))),
+            None => Sampler::for_typed_loops(),
         }
     }
 

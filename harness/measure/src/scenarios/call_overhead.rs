@@ -182,14 +182,8 @@ pub fn measure_wasm(
         engine.instantiate(module.as_ref())
     };
     let mut empty = instance_of(&modules.empty)?;
-    // An instance whose batches run in another process: its loop is calibrated there.
-    let sampler = match empty.far_empty_batch(1) {
-        Some(_) => {
-            let far = Sampler::new(|iters| empty.far_empty_batch(iters).unwrap_or(Ok(0)));
-            Bench::with_sampler(plan, modes, far)
-        }
-        None => Bench::new(plan, modes),
-    };
+    // An instance whose batches run in another process has its loop calibrated there.
+    let sampler = Bench::with_sampler(plan, modes, Sampler::for_instance(empty.as_mut()));
     let mut benches = Vec::new();
     let add4 = MicroCall::Add4 { args: ADD4_ARGS, expected: micro_native::add4(7, -3, 11, 0x55) };
     let mut add4_instance = instance_of(&modules.add4)?;

@@ -19,7 +19,7 @@
 //! `_start` (the "first call") to an exit whose output equals the native twin's; end to end is
 //! compile + instantiate + run, from the artifact artifact load + instantiate + run. The native
 //! twin's figure is its whole process, spawn to exit.
-use crate::engine::{Engine, FuncId, Instance, Val};
+use crate::engine::Engine;
 use crate::executor::subprocess::RunnerChild;
 use crate::executor::wasm::{call_run, load_input};
 use crate::measurement::{Laps, time};
@@ -349,28 +349,23 @@ fn phases_cell(workload: String, size: Option<Size>, engine: &str, outcome: Outc
 
 pub use crate::engine::check_answer as verify;
 
-/// Median of `calls` individually timed calls after 3 untimed ones.
-fn steady(calls: usize, mut call: impl FnMut() -> Result<u64>, expected: u64) -> Result<u64> {
+/// Median of `calls` single calls after 3 untimed ones; `timed_call` makes one call, verifies
+/// its answer and returns how long it took (timed here, or by an engine in another process).
+fn median_call(calls: usize, mut timed_call: impl FnMut() -> Result<u64>) -> Result<u64> {
     for _ in 0..3 {
-        verify(call()?, expected)?;
+        timed_call()?;
     }
-    let mut times: Vec<f64> = Vec::with_capacity(calls);
-    for _ in 0..calls.max(1) {
-        let (answer, ns) = time(&mut call);
-        verify(black_box(answer?), expected)?;
-        times.push(ns as f64);
-    }
+    let times = (0..calls.max(1)).map(|_| timed_call().map(|ns| ns as f64)).collect::<Result<Vec<_>>>()?;
     Ok(stats::median(&times) as u64)
 }
 
-/// [`steady`] for an engine in another process: each call a batch of one, timed and verified
-/// there.
-fn steady_far(calls: usize, instance: &mut dyn Instance, run: FuncId, args: &[Val; 2], expected: u64) -> Result<u64> {
-    instance.timed_run(run, args, 3, expected)?;
-    let times = (0..calls.max(1))
-        .map(|_| instance.timed_run(run, args, 1, expected).map(|ns| ns as f64))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(stats::median(&times) as u64)
+/// [`median_call`] of `call`, timed here, each answer checked against `expected`.
+fn steady(calls: usize, mut call: impl FnMut() -> Result<u64>, expected: u64) -> Result<u64> {
+    median_call(calls, || {
+        let (answer, ns) = time(&mut call);
+        verify(black_box(answer?), expected)?;
+        Ok(ns)
+    })
 }
 
 /// Cold start of a workload on a WebAssembly engine. For an engine in another process (V8 in
@@ -411,7 +406,8 @@ pub fn measure_wasm(
         first.push(first_ns);
         e2e.push(if far { compile_ns + instantiate_ns + first_ns } else { laps.total() });
         steady_ns.push(if far {
-            steady_far(plan.steady_calls, instance.as_mut(), run, &args, expected)?
+            // Each call a batch of one, timed and verified in the engine's process.
+            median_call(plan.steady_calls, || instance.timed_run(run, &args, 1, expected))?
         } else {
             steady(plan.steady_calls, || call_run(instance.as_mut(), run, &args), expected)?
         });

@@ -43,9 +43,11 @@ impl Default for GateConfig {
             // Instruction counts repeat to within 0.1%: half a percent is a real change.
             (ids::INSTRUCTIONS, 0.005),
         ];
+        // A suite's counted regions repeat as closely.
+        let counted = (format!("{}/{}", ids::SUITE, ids::SUITE_BENCH_INSTRUCTIONS), 0.005);
         GateConfig {
             confidence: default_confidence(),
-            thresholds: thresholds.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            thresholds: thresholds.iter().map(|(k, v)| (k.to_string(), *v)).chain([counted]).collect(),
             min_time_ns: default_min_time_ns(),
         }
     }

@@ -92,7 +92,8 @@ pub fn table(r: &GateReport, all: bool) -> String {
 
 /// A cell's median in its unit: instruction counts as counts, every other gated figure is a time.
 fn fmt_median(key: &crate::CellKey, v: f64) -> String {
-    if key.metric == "instructions_per_call" { results::format::fmt_instructions(v) } else { fmt_ns(v) }
+    // `instructions_per_call`, the suite's `bench_instructions` and `bench_instructions_first`.
+    if key.metric.contains("instructions") { results::format::fmt_instructions(v) } else { fmt_ns(v) }
 }
 
 /// Markdown for a CI job summary or a pull-request comment.

@@ -81,6 +81,8 @@ pub struct RunPlan<'a> {
     pub scratch: PathBuf,
     /// The benchmarks of `--suite PATH` (the `suite` scenario); empty without one.
     pub suite: &'a [crate::suite::SuiteBenchmark],
+    /// `--measure instructions`: scenarios that can count instead of timing (the suite) count.
+    pub count_instructions: bool,
 }
 
 impl<'a> RunPlan<'a> {

@@ -49,6 +49,11 @@ impl<'a> View<'a> {
         out
     }
 
+    /// Whether any cell of `scenario` has a figure of `metric`.
+    pub fn has_metric(&self, scenario: &str, metric: &str) -> bool {
+        self.cells.iter().any(|c| c.scenario == scenario && c.metric == metric)
+    }
+
     /// Engines with a figure or a problem in a scenario, in the results file's engine order.
     pub fn engines_in(&self, scenario: &str) -> Vec<String> {
         self.results

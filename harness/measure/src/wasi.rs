@@ -40,18 +40,22 @@ impl BenchRegion {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The host side of `bench.start`; the clock is read last, after the checks.
+    /// The host side of `bench.start`; the clock is read last, after the checks, and then the
+    /// instruction counter's mark is passed (`run --suite --measure instructions`).
     pub fn start(&self) -> Result<(), String> {
         let mut m = self.marks();
         if m.started.is_some() {
             return Err("bench.start was called a second time (the protocol calls it exactly once)".into());
         }
         m.started = Some(WallClock.start());
+        crate::measurement::bench_marks::wasmgauge_bench_start_mark();
         Ok(())
     }
 
-    /// The host side of `bench.end`; the clock is read first, before the checks.
+    /// The host side of `bench.end`; the instruction counter's mark is passed first, then the
+    /// clock is read, before the checks.
     pub fn end(&self) -> Result<(), String> {
+        crate::measurement::bench_marks::wasmgauge_bench_end_mark();
         let now = WallClock.start();
         let mut m = self.marks();
         let Some(started) = m.started else {

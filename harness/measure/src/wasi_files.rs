@@ -314,6 +314,20 @@ impl<'a> PreparedRuns<'a> {
     ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
         self.settle(orch.call(subject, &self.request(subject, wasm, features, true, false), timeout)?)
     }
+
+    /// [`PreparedRuns::run_wasm`] with the driver started under `wrapper` (e.g. Valgrind).
+    pub fn run_wasm_under(
+        &self,
+        orch: &dyn crate::scenario::Orchestrator,
+        subject: &str,
+        wasm: &Path,
+        features: &Features,
+        wrapper: &[String],
+        timeout: Duration,
+    ) -> Result<Vec<(Observed, Option<PhasesNs>)>> {
+        let request = self.request(subject, wasm, features, true, false);
+        self.settle(orch.call_wrapped(subject, wrapper, &request, timeout)?)
+    }
 }
 
 #[cfg(test)]

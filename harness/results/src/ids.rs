@@ -8,7 +8,9 @@ pub use crate::sections::component_invoke::ID as COMPONENT_INVOKE;
 pub use crate::sections::concurrency::ID as CONCURRENCY;
 pub use crate::sections::density::ID as DENSITY;
 pub use crate::sections::export_call::ID as EXPORT_CALL;
-pub use crate::sections::generic::{ENGINE_CREATE, INSTRUCTIONS, SUITE, WASI_IO, WASI_PROGRAMS};
+pub use crate::sections::generic::{
+    ENGINE_CREATE, INSTRUCTIONS, SUITE, SUITE_BENCH_INSTRUCTIONS, WASI_IO, WASI_PROGRAMS,
+};
 pub use crate::sections::latency::ID as LATENCY;
 pub use crate::sections::memory::ID as MEMORY;
 pub use crate::sections::plugin_calls::ID as PLUGIN_CALLS;

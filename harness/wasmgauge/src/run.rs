@@ -45,6 +45,8 @@ pub struct RunRequest {
     pub threads: Option<Vec<usize>>,
     /// `--suite PATH`: the benchmarks the `suite` scenario runs.
     pub suite: Option<PathBuf>,
+    /// `--measure instructions`: the suite's cells count under Valgrind instead of timing.
+    pub count_instructions: bool,
 }
 
 /// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
@@ -307,6 +309,7 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
             inputs: &input_of,
             scratch: scratch.path().to_path_buf(),
             suite: &suite,
+            count_instructions: req.count_instructions,
         };
         let mut cells = Vec::new();
         for s in REGISTRY {

@@ -154,3 +154,88 @@ fn history_marks_a_planted_change_where_it_starts_and_nothing_in_an_a_a_series()
     let md = std::fs::read_to_string(out_dir.join("changes.md")).unwrap();
     assert!(md.contains("No change found."), "{md}");
 }
+
+/// A benchmark spinning `inside` loop iterations between bench.start and bench.end and
+/// `outside` iterations before and after, as `dir/name/benchmark.wasm`.
+fn spinning_benchmark(dir: &Path, name: &str, inside: u32, outside: u32) -> String {
+    let wasm = wat::parse_str(format!(
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+             (import "bench" "start" (func $start))
+             (import "bench" "end" (func $end))
+             (memory (export "memory") 1)
+             (func $spin (param $n i32) (local $i i32)
+               (block $done
+                 (br_if $done (i32.eqz (local.get $n)))
+                 (loop $l
+                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                   (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))
+             (func (export "_start")
+               (call $spin (i32.const {outside}))
+               call $start
+               (call $spin (i32.const {inside}))
+               call $end
+               (call $spin (i32.const {outside}))))"#
+    ))
+    .unwrap();
+    std::fs::create_dir_all(dir.join(name)).unwrap();
+    std::fs::write(dir.join(name).join("benchmark.wasm"), wasm).unwrap();
+    format!("{name}/benchmark.wasm")
+}
+
+/// `run --suite --measure instructions` counts the region between bench.start and bench.end
+/// and nothing outside it: twice the loop inside counts twice the instructions, a million
+/// iterations outside change nothing, and counts repeat across processes. V8 cannot be counted
+/// and says why; the report shows the counts.
+#[test]
+fn a_suite_counts_the_region_between_bench_start_and_bench_end() {
+    let _turn = exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        spinning_benchmark(dir.path(), "inside", 100_000, 0),
+        spinning_benchmark(dir.path(), "inside-twice", 200_000, 0),
+        spinning_benchmark(dir.path(), "outside-too", 100_000, 1_000_000),
+    ];
+    let suite = dir.path().join("spin.suite");
+    std::fs::write(&suite, format!("# loops inside and outside the region\n{}\n", lines.join("\n"))).unwrap();
+    let out = dir.path().join("counted.json");
+    let r = common::run_to(
+        &[
+            "--scenarios",
+            "suite",
+            "--measure",
+            "instructions",
+            "--suite",
+            suite.to_str().unwrap(),
+            "--engines",
+            "wasmtime-cranelift,wasmi-lazy,v8-liftoff",
+        ],
+        &out,
+    );
+    assert!(!r.scenarios.other.contains_key(results::ids::INSTRUCTIONS), "--scenarios suite counts the suite alone");
+    let cells = &r.scenarios.other[results::ids::SUITE].cells;
+    assert_eq!(cells.len(), 9, "{cells:?}");
+    let v8 = cells.iter().find(|c| c.engine == "v8-liftoff").unwrap();
+    assert_eq!(v8.status, CellStatus::Unsupported, "{v8:?}");
+    assert!(v8.error.as_deref().unwrap().contains("Node.js child process"), "{v8:?}");
+    for engine in ["wasmtime-cranelift", "wasmi-lazy"] {
+        let count = |w: &str| {
+            let c = cells.iter().find(|c| c.workload == w && c.engine == engine).unwrap();
+            assert_eq!(c.status, CellStatus::Ok, "{c:?}");
+            assert!(c.figures.iter().all(|f| f.unit == "instructions"), "a counted cell has no times: {c:?}");
+            let f = c.figures.iter().find(|f| f.metric == results::ids::SUITE_BENCH_INSTRUCTIONS).unwrap();
+            assert_eq!((f.n, f.samples.len()), (Some(2), 2), "two processes: {f:?}");
+            let (lo, hi) = (f.samples[0].min(f.samples[1]), f.samples[0].max(f.samples[1]));
+            assert!(hi / lo < 1.001, "{w} on {engine}: counts repeat across processes: {f:?}");
+            let first = c.figures.iter().find(|f| f.metric == "bench_instructions_first").unwrap();
+            assert!(first.value >= f.value * 0.999, "{w} on {engine}: the first run pays first-use costs: {first:?}");
+            f.value
+        };
+        let (one, two, outside) = (count("inside"), count("inside-twice"), count("outside-too"));
+        assert!(one > 2.0 * 100_000.0, "{engine}: at least two instructions an iteration: {one}");
+        assert!((1.9..2.1).contains(&(two / one)), "{engine}: twice the loop, {two} vs {one}");
+        assert!((outside / one - 1.0).abs() < 0.02, "{engine}: the loops outside are not counted: {outside} vs {one}");
+    }
+    let html = common::report_page(&out, &dir.path().join("report"));
+    assert!(html.contains("Instructions from bench.start to bench.end (callgrind)"), "the report shows the counts");
+}

@@ -6,7 +6,13 @@
 //! value: its instructions divided by its calls. `--smc-check=all` makes Valgrind retranslate
 //! code the runtime writes (the JIT's output). The driver runs the regions
 //! ([`crate::scenarios::instructions`] plans them); [`count`] reads the dumps afterwards.
+//!
+//! A suite's benchmark marks its own region with `bench.start` and `bench.end`
+//! ([`crate::wasi::BenchRegion`]): their host sides pass the marks of
+//! [`crate::measurement::bench_marks`], and [`bench_valgrind_command`] zeroes the counters on entering
+//! the first and dumps them on leaving the second, so each run's region is one dump.
 use crate::executor::Executor;
+use crate::measurement::bench_marks::{BENCH_END_MARK, BENCH_START_MARK};
 use crate::sampler::checked_call;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
@@ -58,6 +64,23 @@ pub fn count(dir: &Path, call: impl FnOnce(&[String]) -> Result<serde_json::Valu
     Ok(Measurement { per_call, calls_per_region: side.calls, valgrind: wrapper })
 }
 
+/// Runs `call` (a driver request running `runs` benchmark runs, under the Valgrind command it
+/// is given) in a fresh scratch directory `dir`: the instructions of each run's region between
+/// `bench.start` and `bench.end`, and the command. The call's own answer is handed back.
+pub fn count_bench_regions<T>(
+    dir: &Path,
+    runs: usize,
+    call: impl FnOnce(&[String]) -> Result<T>,
+) -> Result<(Vec<f64>, Vec<String>, T)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let out = dir.join("cg.out");
+    let wrapper = bench_valgrind_command(&out);
+    let answer = call(&wrapper)?;
+    let regions = read_dumps(&out, runs, 1)?;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok((regions, wrapper, answer))
+}
+
 /// A cell's measurement: instructions per call of every region, and how they were counted.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Measurement {
@@ -71,20 +94,32 @@ pub struct Measurement {
 
 /// The Valgrind command line a cell's driver runs under, its dumps named after `out`.
 pub fn valgrind_command(out: &Path) -> Vec<String> {
-    [
-        "valgrind".to_string(),
-        "--tool=callgrind".into(),
-        format!("--toggle-collect={REGION}"),
-        format!("--dump-after={REGION}"),
-        "--collect-atstart=no".into(),
+    callgrind(
+        &[format!("--toggle-collect={REGION}"), format!("--dump-after={REGION}"), "--collect-atstart=no".into()],
+        out,
+    )
+}
+
+/// The Valgrind command line a suite's driver runs under: counters zeroed on entering
+/// [`BENCH_START_MARK`], dumped on leaving [`BENCH_END_MARK`] (one dump per run's region).
+pub fn bench_valgrind_command(out: &Path) -> Vec<String> {
+    callgrind(&[format!("--zero-before={BENCH_START_MARK}"), format!("--dump-after={BENCH_END_MARK}")], out)
+}
+
+/// Callgrind with the region options `region`, retranslating code the runtime writes, its
+/// dumps named after `out`.
+fn callgrind(region: &[String], out: &Path) -> Vec<String> {
+    let mut command = vec!["valgrind".to_string(), "--tool=callgrind".into()];
+    command.extend_from_slice(region);
+    command.extend([
         "--smc-check=all".into(),
         "--dump-instr=no".into(),
         "--compress-strings=no".into(),
         "--compress-pos=no".into(),
         format!("--callgrind-out-file={}", out.display()),
         "--log-file=/dev/null".into(),
-    ]
-    .to_vec()
+    ]);
+    command
 }
 
 /// The counted region: `calls` verified calls. Not inlined and not mangled, so callgrind finds

@@ -9,10 +9,12 @@
 //!   side (`Engine::remote_ns`, and `Instance::timed_run` for a batch of calls), so no pipe round
 //!   trip lands in a figure.
 //! - [`instructions`]: counted by Valgrind's callgrind over one function, read back from its
-//!   dumps after the driver process ends; nothing in the process reads them.
+//!   dumps after the driver process ends; nothing in the process reads them. A suite's
+//!   region is counted between the two [`bench_marks`] instead.
 //!
 //! A batch of calls reports one value in its measurement's unit; the sampler never looks at a
 //! clock itself, except for the wall-time caps that bound how long it samples.
+pub mod bench_marks;
 pub mod instructions;
 
 use anyhow::Result;

@@ -11,7 +11,16 @@
 //! `run`, each the geometric mean of the processes' medians with the Student t 95% interval
 //! across processes (one process: its median, no interval). Processes are added until the
 //! profile's count or its time cap (scaled with `--time-budget`), at least one.
+//!
+//! With `--measure instructions` ([`RunPlan::count_instructions`]) a cell counts instead of
+//! timing: each process runs under Valgrind's callgrind, and each run's
+//! region between `bench.start` and `bench.end` is counted
+//! ([`crate::measurement::instructions::count_bench_regions`]); the figure `bench_instructions`
+//! is taken across processes like the times. Outputs are checked as in a timed cell; a module
+//! that marks no region, and a configuration the registry says cannot be counted, are
+//! unsupported.
 use crate::features::{features_to_build, needed_proposals, supported_by};
+use crate::measurement::instructions::count_bench_regions;
 use crate::programs::takes_part;
 use crate::scenario::{
     Orchestrator, Outcome, PROCESS_MS, PlannedCell, RunPlan, Scenario, begin_generic, record_generic,
@@ -42,6 +51,9 @@ pub struct SuitePlan {
     pub runs: usize,
     /// No further process is started after this long.
     pub max_cell_ms: u64,
+    /// Counted under Valgrind (`--measure instructions`), not timed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub count_instructions: bool,
 }
 
 impl SuitePlan {
@@ -53,7 +65,27 @@ impl SuitePlan {
         };
         let base = Profile::get(profile.name).throughput.max_cell_ms.max(1) as f64;
         let scale = (profile.throughput.max_cell_ms as f64 / base).min(1.0);
-        SuitePlan { processes, runs, max_cell_ms: ((cap_ms as f64 * scale) as u64).max(1_000) }
+        SuitePlan {
+            processes,
+            runs,
+            max_cell_ms: ((cap_ms as f64 * scale) as u64).max(1_000),
+            count_instructions: false,
+        }
+    }
+
+    /// The plan of a run: counted under Valgrind when it counts instructions, with fewer
+    /// processes (counts repeat closely; a run under Valgrind is ~50 times slower) and a first
+    /// run per process that is a figure of its own.
+    pub fn of_run(run: &RunPlan) -> SuitePlan {
+        let plan = SuitePlan::of(&run.profile);
+        if !run.count_instructions {
+            return plan;
+        }
+        let (processes, runs) = match run.profile.name {
+            ProfileName::Quick => (2, 3),
+            ProfileName::Full => (3, 4),
+        };
+        SuitePlan { processes, runs, count_instructions: true, ..plan }
     }
 }
 
@@ -61,6 +93,10 @@ impl SuitePlan {
 struct Cell {
     benchmark: SuiteBenchmark,
     plan: SuitePlan,
+    /// Why this configuration cannot be counted (the registry's `no_instruction_counts`),
+    /// when the plan counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    no_counts: Option<String>,
 }
 
 /// The measurement of one cell: every process's runs, or why the configuration cannot run it.
@@ -74,8 +110,15 @@ pub struct Measurement {
     pub module_bytes: u64,
     /// The module imports `bench.start` and `bench.end`.
     pub marks_region: bool,
-    /// Every process's runs' phases, in process order.
+    /// Every process's runs' phases, in process order (timed cells).
     pub processes: Vec<Vec<PhasesNs>>,
+    /// Every process's runs' instructions between `bench.start` and `bench.end`, in process
+    /// order (counted cells).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<Vec<f64>>,
+    /// The Valgrind command the counted processes ran under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub valgrind: Vec<String>,
     /// The proposals the configuration lacks, when it cannot run the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsupported: Option<String>,
@@ -97,11 +140,7 @@ impl Scenario for Suite {
     fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
         if run.is_selected(NAME) && !run.suite.is_empty() {
             let names: Vec<&str> = run.suite.iter().map(|b| b.name.as_str()).collect();
-            begin_generic(
-                results,
-                NAME,
-                serde_json::json!({ "plan": SuitePlan::of(&run.profile), "benchmarks": names }),
-            );
+            begin_generic(results, NAME, serde_json::json!({ "plan": SuitePlan::of_run(run), "benchmarks": names }));
         }
     }
 
@@ -109,7 +148,7 @@ impl Scenario for Suite {
         if !run.is_selected(NAME) {
             return Ok(vec![]);
         }
-        let plan = SuitePlan::of(&run.profile);
+        let plan = SuitePlan::of_run(run);
         let mut cells = Vec::new();
         for benchmark in run.suite {
             for s in &run.subjects {
@@ -117,9 +156,14 @@ impl Scenario for Suite {
                 if takes_part(s) != Some(false) {
                     continue;
                 }
-                let cell = Cell { benchmark: benchmark.clone(), plan: plan.clone() };
+                let no_counts = match plan.count_instructions {
+                    true => s.capabilities.as_ref().and_then(|c| c.no_instruction_counts.clone()),
+                    false => None,
+                };
+                let cell = Cell { benchmark: benchmark.clone(), plan: plan.clone(), no_counts };
                 let label = format!("{NAME} {} on {}", benchmark.name, s.id);
-                let estimate = plan.max_cell_ms + PROCESS_MS * plan.processes as u64;
+                let process_ms = if plan.count_instructions { PROCESS_MS * 10 } else { PROCESS_MS };
+                let estimate = plan.max_cell_ms + process_ms * plan.processes as u64;
                 let mut planned = PlannedCell::new(NAME, label, &s.id, run.options, estimate, &cell)?;
                 planned.place = crate::scenario::Place::Orchestrator;
                 cells.push(planned);
@@ -133,16 +177,25 @@ impl Scenario for Suite {
     }
 
     fn measure_here(&self, planned: &PlannedCell, orch: &dyn Orchestrator) -> Result<serde_json::Value> {
-        let Cell { benchmark: b, plan } = planned.cell()?;
+        let Cell { benchmark: b, plan, no_counts } = planned.cell()?;
         let wasm = std::fs::read(&b.wasm).with_context(|| format!("reading {}", b.wasm.display()))?;
         let marks_region = b.refused.is_none() && marks_region(&wasm)?;
+        let counting_refused = match (plan.count_instructions, no_counts) {
+            (true, Some(why)) => Some(format!("no instruction counts: {why}")),
+            (true, None) if !marks_region => {
+                Some("no instruction counts: the module marks no bench.start/bench.end region".into())
+            }
+            _ => None,
+        };
         let mut m = Measurement {
             module_sha256: results::manifest::sha256_hex(&wasm),
             module_bytes: wasm.len() as u64,
             benchmark: b.clone(),
             marks_region,
             processes: Vec::new(),
-            unsupported: b.refused.clone(),
+            instructions: Vec::new(),
+            valgrind: Vec::new(),
+            unsupported: b.refused.clone().or(counting_refused),
         };
         if m.unsupported.is_some() {
             return Ok(serde_json::to_value(m)?);
@@ -160,33 +213,33 @@ impl Scenario for Suite {
         let template = RunTemplate::one_dir(&program, Some(&b.dir), ".", &before);
         let timeout = orch.timeout() + Duration::from_secs(4 * (wasm.len() as u64).div_ceil(1 << 20));
         let started = Instant::now();
-        while m.processes.len() < plan.processes
-            && (m.processes.is_empty() || started.elapsed() < Duration::from_millis(plan.max_cell_ms))
+        // Processes so far, timed or counted.
+        let done = |m: &Measurement| m.processes.len() + m.instructions.len();
+        while done(&m) < plan.processes
+            && (done(&m) == 0 || started.elapsed() < Duration::from_millis(plan.max_cell_ms))
         {
-            let p = m.processes.len() + 1;
-            let prepared = PreparedRuns::new(&base, &template, vec![Vec::new(); plan.runs.max(1)])?;
-            let observed = prepared
-                .run_wasm(orch, &planned.subject, &b.wasm, &features, timeout)
+            let p = done(&m) + 1;
+            let runs = plan.runs.max(1);
+            let prepared = PreparedRuns::new(&base, &template, vec![Vec::new(); runs])?;
+            if plan.count_instructions {
+                let dir = base.with_extension("callgrind");
+                let (regions, valgrind, phases) = count_bench_regions(&dir, runs, |wrapper| {
+                    let observed =
+                        prepared.run_wasm_under(orch, &planned.subject, &b.wasm, &features, wrapper, timeout * 20)?;
+                    checked(&b, marks_region, p, &observed)
+                })
                 .with_context(|| format!("process {p}"))?;
-            let mut runs = Vec::new();
-            for (i, (o, phases)) in observed.iter().enumerate() {
-                let what = format!("process {p}, run {}", i + 1);
-                if o.exit_code != 0 {
-                    bail!("{what}: exit code {} (stderr: {})", o.exit_code, o.stderr.head.join(" / "));
+                if phases.len() != regions.len() {
+                    bail!("process {p}: {} regions counted for {} runs", regions.len(), phases.len());
                 }
-                if let Some(expected) = &b.stdout_expected {
-                    check_stream("stdout", &o.stdout, expected).with_context(|| what.clone())?;
-                }
-                if let Some(expected) = &b.stderr_expected {
-                    check_stream("stderr", &o.stderr, expected).with_context(|| what.clone())?;
-                }
-                let phases = phases.ok_or_else(|| anyhow!("{what}: no timings"))?;
-                if marks_region && phases.bench.is_none() {
-                    bail!("{what}: the benchmark returned without calling bench.start and bench.end");
-                }
-                runs.push(phases);
+                m.instructions.push(regions);
+                m.valgrind = valgrind;
+            } else {
+                let observed = prepared
+                    .run_wasm(orch, &planned.subject, &b.wasm, &features, timeout)
+                    .with_context(|| format!("process {p}"))?;
+                m.processes.push(checked(&b, marks_region, p, &observed)?);
             }
-            m.processes.push(runs);
             let _ = std::fs::remove_dir_all(&base);
         }
         Ok(serde_json::to_value(m)?)
@@ -208,11 +261,47 @@ impl Scenario for Suite {
         if view.engines_in(NAME).is_empty() {
             return vec![];
         }
+        if view.has_metric(NAME, ids::SUITE_BENCH_INSTRUCTIONS) {
+            let counted =
+                view.matrix(NAME, ids::SUITE_BENCH_INSTRUCTIONS, |c| results::format::fmt_instructions(c.value));
+            return vec![format!(
+                "Suite (Sightglass's protocol): instructions from bench.start to bench.end (callgrind), geometric mean over processes, every run's output checked:\n{counted}"
+            )];
+        }
         let bench = view.matrix(NAME, "bench", |c| fmt_ns(c.value));
         vec![format!(
             "Suite (Sightglass's protocol): bench.start to bench.end, geometric mean over processes, every run's output checked:\n{bench}"
         )]
     }
+}
+
+/// The phases of one process's runs, after checking each run's exit code and outputs against
+/// the benchmark's expected files, and that a module marking a region called both marks.
+fn checked(
+    b: &SuiteBenchmark,
+    marks_region: bool,
+    p: usize,
+    observed: &[(results::wasi_command::Observed, Option<PhasesNs>)],
+) -> Result<Vec<PhasesNs>> {
+    let mut runs = Vec::new();
+    for (i, (o, phases)) in observed.iter().enumerate() {
+        let what = format!("process {p}, run {}", i + 1);
+        if o.exit_code != 0 {
+            bail!("{what}: exit code {} (stderr: {})", o.exit_code, o.stderr.head.join(" / "));
+        }
+        if let Some(expected) = &b.stdout_expected {
+            check_stream("stdout", &o.stdout, expected).with_context(|| what.clone())?;
+        }
+        if let Some(expected) = &b.stderr_expected {
+            check_stream("stderr", &o.stderr, expected).with_context(|| what.clone())?;
+        }
+        let phases = (*phases).ok_or_else(|| anyhow!("{what}: no timings"))?;
+        if marks_region && phases.bench.is_none() {
+            bail!("{what}: the benchmark returned without calling bench.start and bench.end");
+        }
+        runs.push(phases);
+    }
+    Ok(runs)
 }
 
 /// Whether the module imports Sightglass's `bench.start` or `bench.end`.
@@ -239,6 +328,11 @@ fn proposals(orch: &dyn Orchestrator, subject: &str, wasm: &[u8]) -> Result<std:
 /// One figure over the processes: the geometric mean of their medians with the t interval
 /// across them (one process: its median, no interval); the samples are the processes' medians.
 fn across(metric: &str, groups: &[Vec<f64>], note: &str) -> Option<Figure> {
+    across_in(metric, "ns", groups, note)
+}
+
+/// [`across`] in `unit`.
+fn across_in(metric: &str, unit: &str, groups: &[Vec<f64>], note: &str) -> Option<Figure> {
     let groups: Vec<&[f64]> = groups.iter().map(Vec::as_slice).filter(|g| !g.is_empty()).collect();
     let medians: Vec<f64> = groups.iter().map(|g| stats::median(g)).collect();
     let (value, ci95) = match stats::levels::across_processes(&groups) {
@@ -248,13 +342,23 @@ fn across(metric: &str, groups: &[Vec<f64>], note: &str) -> Option<Figure> {
     let runs: usize = groups.iter().map(|g| g.len()).sum();
     Some(Figure {
         metric: metric.into(),
-        unit: "ns".into(),
+        unit: unit.into(),
         value,
         ci95,
         n: Some(groups.len()),
         samples: medians,
         note: format!("{note}; {} process(es), {runs} run(s)", groups.len()),
     })
+}
+
+/// The figure of a counted cell's first run in each process: it also counts what the runtime
+/// does the first time a guest calls in and out (on Sightglass's noop, about a million
+/// instructions more than the runs after it).
+const BENCH_INSTRUCTIONS_FIRST: &str = "bench_instructions_first";
+
+/// Each process's values after its first (all of them when it has one).
+fn after_the_first(groups: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    groups.iter().map(|g| if g.len() > 1 { g[1..].to_vec() } else { g.clone() }).collect()
 }
 
 /// Each process's first value (a figure taken once per process).
@@ -278,6 +382,18 @@ fn figures(m: &Measurement) -> Vec<Figure> {
         across("compile", &first_of_each(of(&|r| Some(r.compile))), "one compile per process"),
         across("instantiate", &of(&|r| Some(r.instantiate)), "a fresh WASI context and instance"),
         across("run", &of(&|r| Some(r.run)), "the whole _start"),
+        across_in(
+            ids::SUITE_BENCH_INSTRUCTIONS,
+            "instructions",
+            &after_the_first(&m.instructions),
+            "instructions from bench.start to bench.end, counted by callgrind, each process's runs after its first",
+        ),
+        across_in(
+            BENCH_INSTRUCTIONS_FIRST,
+            "instructions",
+            &first_of_each(m.instructions.clone()),
+            "instructions from bench.start to bench.end in each process's first run (first-use costs included)",
+        ),
     ]
     .into_iter()
     .flatten()
@@ -311,6 +427,8 @@ mod tests {
             module_bytes: 10,
             marks_region: true,
             processes: vec![vec![phases(100), phases(110)], vec![phases(120), phases(120)], vec![phases(90)]],
+            instructions: vec![],
+            valgrind: vec![],
             unsupported: None,
         };
         let f = figures(&m);
@@ -332,6 +450,8 @@ mod tests {
             module_bytes: 10,
             marks_region: false,
             processes: vec![vec![phases(100), phases(300), phases(200)]],
+            instructions: vec![],
+            valgrind: vec![],
             unsupported: None,
         };
         let bench = figures(&m).into_iter().find(|f| f.metric == "bench").unwrap();

@@ -1,7 +1,8 @@
 //! The page's section on a benchmark suite in Sightglass's layout (the `suite` scenario, `run
 //! --suite PATH`): each benchmark's time between bench.start and bench.end per configuration,
 //! its ratio to the fastest configuration on that benchmark, each configuration's geometric mean
-//! of those ratios with an interval across the benchmarks, and which cells ran.
+//! of those ratios with an interval across the benchmarks, and which cells ran. A run that
+//! counted instructions (`--measure instructions`) shows its counts the same way.
 use crate::charts::{self, BarSeries};
 use crate::markup::{Td, table};
 use crate::page::{Page, figure, legend, td_text};
@@ -22,30 +23,40 @@ impl Page<'_> {
              Each cell ran in several fresh driver processes: the geometric mean of their medians, with the Student t \
              95% interval across processes.</p>",
         );
-        let benchmarks = self.m.workloads(ids::SUITE, "bench");
-        let keys = self.series_keys(ids::SUITE, "bench");
+        // A counted run has instruction counts and no times.
+        let counted = !self.m.metrics.iter().any(|m| m.scenario == ids::SUITE && m.metric == "bench");
+        let (main, what) = if counted { (ids::SUITE_BENCH_INSTRUCTIONS, "instructions") } else { ("bench", "time") };
+        if counted {
+            self.out.push_str(
+                "<p class=\"caption\">This run counted instructions instead (<code>--measure instructions</code>): \
+                 each driver process ran under Valgrind's callgrind, which counted every instruction from \
+                 <code>bench.start</code> to <code>bench.end</code> (the runtime's and the guest's).</p>",
+            );
+        }
+        let benchmarks = self.m.workloads(ids::SUITE, main);
+        let keys = self.series_keys(ids::SUITE, main);
         let mut items = Vec::new();
         let mut series = Vec::new();
         let mut geomeans = Vec::new();
         for (e, run) in &keys {
             let (name, color) = self.series(e, *run);
             items.push((name.clone(), color));
-            let values: Vec<Option<Estimate>> = benchmarks.iter().map(|b| self.to_fastest(*run, b, e)).collect();
+            let values: Vec<Option<Estimate>> = benchmarks.iter().map(|b| self.to_fastest(*run, b, e, main)).collect();
             let ratios: Vec<f64> = values.iter().flatten().map(|r| r.value).collect();
             geomeans.push((name, stats::levels::geometric_mean_t(&ratios, 0.95), ratios.len()));
             series.push(BarSeries { color, values });
         }
         legend(&mut self.out, &items);
-        let svg =
-            charts::grouped_bars_log(&benchmarks, &series, "time ÷ fastest configuration (log)", Some(1.0), &|v| {
-                format!("{v}×")
-            })?;
+        let axis = format!("{what} ÷ fastest configuration (log)");
+        let svg = charts::grouped_bars_log(&benchmarks, &series, &axis, Some(1.0), &|v| format!("{v}×"))?;
         figure(
             &mut self.out,
             "chart-suite",
             svg,
-            "Each configuration's bench.start-to-bench.end time over the fastest configuration's on the same \
-             benchmark (1× = the fastest). Whiskers: the configuration's own interval over the fastest's figure.",
+            &format!(
+                "Each configuration's bench.start-to-bench.end {what} over the fastest configuration's on the same \
+                 benchmark (1× = the fastest). Whiskers: the configuration's own interval over the fastest's figure."
+            ),
         );
         self.out.push_str("<h4>Geometric mean of the ratios to the fastest configuration</h4>");
         let rows = geomeans
@@ -63,11 +74,16 @@ impl Page<'_> {
             &["configuration", "geomean ÷ fastest (t 95% interval across benchmarks)", "benchmarks"].map(String::from),
             rows,
         );
-        for (metric, title) in [
-            ("bench", "bench.start to bench.end"),
-            ("compile", "Compile from bytes (one per process)"),
-            ("instantiate", "Instantiate (a fresh WASI context and instance)"),
-        ] {
+        let tables: &[(&str, &str)] = if counted {
+            &[(ids::SUITE_BENCH_INSTRUCTIONS, "Instructions from bench.start to bench.end (callgrind)")]
+        } else {
+            &[
+                ("bench", "bench.start to bench.end"),
+                ("compile", "Compile from bytes (one per process)"),
+                ("instantiate", "Instantiate (a fresh WASI context and instance)"),
+            ]
+        };
+        for (metric, title) in tables {
             self.out.push_str(&format!("<h4>{title}</h4>"));
             self.metric_table(ids::SUITE, metric, &benchmarks, "benchmark");
         }
@@ -76,17 +92,17 @@ impl Page<'_> {
         Ok(())
     }
 
-    /// `engine`'s bench figure over the fastest configuration's on `benchmark` (the fastest's
-    /// figure taken as exact).
-    fn to_fastest(&self, run: usize, benchmark: &str, engine: &str) -> Option<Estimate> {
+    /// `engine`'s `metric` figure over the fastest configuration's on `benchmark` (the
+    /// fastest's figure taken as exact).
+    fn to_fastest(&self, run: usize, benchmark: &str, engine: &str, metric: &str) -> Option<Estimate> {
         let fastest = self
             .m
             .metrics
             .iter()
-            .filter(|m| m.run == run && m.scenario == ids::SUITE && m.workload == benchmark && m.metric == "bench")
+            .filter(|m| m.run == run && m.scenario == ids::SUITE && m.workload == benchmark && m.metric == metric)
             .map(|m| m.value)
             .fold(f64::INFINITY, f64::min);
-        let m = self.m.find(run, ids::SUITE, benchmark, engine, "bench")?;
+        let m = self.m.find(run, ids::SUITE, benchmark, engine, metric)?;
         let (lo, hi) = m.ci95.unwrap_or((m.value, m.value));
         Some(Estimate { value: m.value / fastest, ci95_low: lo / fastest, ci95_high: hi / fastest })
     }

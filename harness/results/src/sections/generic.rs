@@ -19,6 +19,9 @@ pub const ENGINE_CREATE: &str = "engine-create";
 pub const INSTRUCTIONS: &str = "instructions";
 /// `suite`: the benchmarks of a suite in Sightglass's layout (`run --suite PATH`).
 pub const SUITE: &str = "suite";
+/// The `suite` scenario's figure of a counted cell (`--measure instructions`): instructions
+/// from `bench.start` to `bench.end`.
+pub const SUITE_BENCH_INSTRUCTIONS: &str = "bench_instructions";
 
 /// One figure of a cell: a metric with its unit, value and interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

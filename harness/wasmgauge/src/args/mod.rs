@@ -311,7 +311,8 @@ pub struct RunArgs {
     /// What cells measure: `time` (wall clock: the scenarios) or `instructions` (instructions
     /// per call of every selected workload and engine, counted under Valgrind: the
     /// `instructions` scenario, alone unless --scenarios names others; clock-free, for CI gates
-    /// on shared runners).
+    /// on shared runners). With --suite, each benchmark's instructions from bench.start to
+    /// bench.end are counted instead of timed (`--scenarios suite` for the suite alone).
     #[arg(long, value_enum, default_value_t = Measure::Time)]
     pub measure: Measure,
     /// Cap the whole run at this many seconds: time caps are scaled to fit, and cells not
@@ -570,6 +571,7 @@ impl From<&CalibrateArgs> for crate::run::RunRequest {
             seed: None,
             threads: None,
             suite: None,
+            count_instructions: false,
         }
     }
 }
@@ -580,11 +582,13 @@ impl RunArgs {
         EngineOptions { compile_threads: self.compile_threads.max(1), ..Default::default() }
     }
 
-    /// The scenarios asked for: `--measure instructions` adds the `instructions` scenario,
-    /// `--suite` the `suite` scenario (beside the default ones when none is named).
+    /// The scenarios asked for: `--measure instructions` adds the `instructions` scenario
+    /// (unless `--scenarios suite` names the suite alone, which then counts), `--suite` the
+    /// `suite` scenario (beside the default ones when none is named).
     pub fn scenarios(&self) -> Vec<String> {
         let mut scenarios = self.scenarios.clone();
-        if self.measure == Measure::Instructions && !scenarios.iter().any(|s| s == ids::INSTRUCTIONS) {
+        let suite_alone = scenarios.len() == 1 && scenarios[0] == ids::SUITE;
+        if self.measure == Measure::Instructions && !suite_alone && !scenarios.iter().any(|s| s == ids::INSTRUCTIONS) {
             scenarios.push(ids::INSTRUCTIONS.into());
         }
         if self.suite.is_some() && !scenarios.iter().any(|s| s == ids::SUITE) {
@@ -616,6 +620,7 @@ impl From<&RunArgs> for crate::run::RunRequest {
             seed: a.seed,
             threads: a.threads.clone(),
             suite: a.suite.clone(),
+            count_instructions: a.measure == Measure::Instructions,
         }
     }
 }

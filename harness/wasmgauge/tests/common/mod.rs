@@ -12,6 +12,20 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
+/// `rel` inside `../shared/` beside the clone (the peer suites' samples CI has there), or `None`
+/// after saying on stderr that the test that asked is skipped: a user's clone has no `shared/`.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = repo_root().join("../shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    eprintln!(
+        "skipped: {} is absent (the peer suites' samples are beside the project's CI clone only)",
+        path.display()
+    );
+    None
+}
+
 /// Builds the corpus once into a temporary directory that lives as long as the test binary.
 pub fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<(tempfile::TempDir, Corpus)> = OnceLock::new();

@@ -10,8 +10,9 @@
 //! in-driver halves of `wasmgauge conform`), [`paired`] (the paired gate's rounds) and
 //! [`driver`] (the executable's body). In the orchestrator: the planning, recording and
 //! summarizing halves of [`scenarios`] through the [`scenario::Scenario`] trait, [`rounds`]
-//! (a cell's worker processes combined into one figure), [`summary`] (terminal tables over the one flattening of a results file) and [`settle`]
-//! (waiting for a steady machine before a run's first cell).
+//! (a cell's worker processes combined into one figure), [`summary`] (terminal tables over the one flattening of a results file), [`settle`]
+//! (waiting for a steady machine before a run's first cell) and [`limits`] (what the machine
+//! can do at best, which figures are checked against).
 //!
 //! This crate names no runtime crate: each driver brings its own (see ARCHITECTURE.md).
 
@@ -27,6 +28,7 @@ pub mod executor;
 pub mod features;
 pub mod host;
 pub mod kit;
+pub mod limits;
 pub mod measurement;
 pub mod memstat;
 pub mod micro;

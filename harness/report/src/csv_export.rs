@@ -1,9 +1,11 @@
-//! `results.csv`: one row per (run, workload, engine, scenario, metric) with value and interval.
+//! `results.csv`: one row per (run, workload, engine, scenario, metric) with value and interval,
+//! and `implausible`: why the figure is beyond what the machine can do, when it is
+//! ([`results::plausibility`]).
 use super::model::Model;
 use anyhow::{Context, Result};
 use std::path::Path;
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 15] = [
     "run",
     "run_id",
     "machine",
@@ -18,6 +20,7 @@ pub const HEADER: [&str; 14] = [
     "n",
     "payload_bytes",
     "note",
+    "implausible",
 ];
 
 pub fn write(model: &Model, path: &Path) -> Result<()> {
@@ -41,6 +44,7 @@ pub fn write(model: &Model, path: &Path) -> Result<()> {
             m.n.map(|n| n.to_string()).unwrap_or_default(),
             m.payload_bytes.map(|n| n.to_string()).unwrap_or_default(),
             m.note.clone(),
+            m.implausible.clone().unwrap_or_default(),
         ])?;
     }
     w.flush().with_context(|| format!("writing {}", path.display()))?;

@@ -9,6 +9,7 @@ use anyhow::Result;
 use std::fmt::Write as _;
 
 const CSS: &str = r#"
+sup.implausible{color:#b00020;font-weight:bold}
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d9dde5; --zebra: #f6f7f9; --accent: #1f5fa8; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -67,6 +68,7 @@ pub fn render(model: &Model, raw: &[String]) -> Result<String> {
         esc(&title)
     );
     page.header();
+    page.implausible();
     page.summary();
     page.selection();
     page.claims();

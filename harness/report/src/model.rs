@@ -73,6 +73,14 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 }
 
 impl Model {
+    /// This model without the figures beyond their machine's limits
+    /// ([`results::plausibility`]): what claims are decided from.
+    pub fn trusted(&self) -> Model {
+        let mut m = self.clone();
+        m.metrics.retain(|x| x.implausible.is_none());
+        m
+    }
+
     /// Loads every file (refusing unreadable ones with the loader's message) and extracts.
     pub fn load(paths: &[PathBuf]) -> Result<Model> {
         if paths.is_empty() {

@@ -154,6 +154,7 @@ mod tests {
             modules: vec![],
             summary: None,
             across: None,
+            implausible: None,
         };
         let m = Metric { run: 0, cell: cell.clone() };
         assert_eq!(fmt_interval(&m), "1.40–1.60×");

@@ -68,6 +68,8 @@ pub struct Cell {
     pub summary: Option<stats::Summary>,
     /// Schema 9: what a figure measured in several worker processes adds.
     pub across: Option<Across>,
+    /// Why this figure is beyond what the machine can do ([`crate::plausibility`]), if it is.
+    pub implausible: Option<String>,
 }
 
 /// A figure measured in several worker processes (schema 9).
@@ -222,6 +224,7 @@ impl Flat<'_> {
             modules: Vec::new(),
             summary: None,
             across: None,
+            implausible: None,
         });
         self.cells.last_mut().expect("just pushed")
     }

@@ -34,6 +34,10 @@ pub struct Environment {
     /// the spread of the probe when it stopped waiting (see `settle`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settle: Option<Settle>,
+    /// Schema 15: the limits every figure must respect, measured at run start
+    /// ([`crate::plausibility`] flags a figure beyond them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<MachineLimits>,
     /// CPU frequency governor, if the kernel exposes it (a source of noise).
     pub cpu_governor: Option<String>,
     /// Runtime crate -> version, for every driver the run used (since schema 5 read from each
@@ -59,4 +63,37 @@ pub struct Settle {
     pub tolerance: f64,
     /// The median probe round, in nanoseconds, of the last window.
     pub probe_ns: u64,
+}
+
+/// What this machine can do at best, measured at run start: no honest figure goes beyond it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MachineLimits {
+    /// The fastest memory copy, per size copied (best of many copies; smaller copies stay in a
+    /// nearer cache and go faster).
+    pub copy: Vec<CopyRate>,
+    /// The clock's resolution: the smallest nonzero difference of two readings, ns.
+    pub clock_resolution_ns: f64,
+    /// The cheapest system call (`getpid`, best batch per call), ns.
+    pub empty_syscall_ns: f64,
+}
+
+/// The fastest copy of `bytes` this machine did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyRate {
+    /// Bytes per copy.
+    pub bytes: u64,
+    /// 10^6 bytes per second.
+    pub mb_per_s: f64,
+}
+
+impl MachineLimits {
+    /// The fastest rate at which this machine could move `bytes` bytes: its copy rate at the
+    /// largest measured size not above `bytes` (a smaller copy goes at least as fast), the
+    /// fastest of all when the size is unknown or below every measured one.
+    pub fn copy_limit_mb_per_s(&self, bytes: Option<u64>) -> Option<f64> {
+        let fastest =
+            self.copy.iter().map(|c| c.mb_per_s).fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+        let Some(bytes) = bytes else { return fastest };
+        self.copy.iter().filter(|c| c.bytes <= bytes).max_by_key(|c| c.bytes).map(|c| c.mb_per_s).or(fastest)
+    }
 }

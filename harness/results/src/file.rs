@@ -35,7 +35,8 @@ pub const SCHEMA: &str = "wasmgauge-results";
 /// (`run --suite`, Sightglass's protocol) and the `bench` phase of `wasi_command` runs; 14: the
 /// capability `left_out` (why a subject sits out a scenario), V8's WASI layer and its cold
 /// start timed inside Node; 15: a suite's cells counted under Valgrind (`run --suite --measure
-/// instructions`: the figure `bench_instructions`).
+/// instructions`: the figure `bench_instructions`), the machine's limits (`environment.limits`),
+/// a figure's `bytes`, and wasi-io timed by each run's own clock around its loop.
 pub const SCHEMA_VERSION: u32 = 15;
 /// Every version this build reads.
 pub const READABLE_VERSIONS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -154,7 +155,11 @@ impl ResultsFile {
     pub fn flatten(&self) -> (Vec<Cell>, Vec<Problem>) {
         let mut out = Flat::new(self.corpus.as_ref(), self.native_id());
         self.scenarios.flatten(&mut out);
-        out.finish()
+        let (mut cells, problems) = out.finish();
+        if let Some(limits) = &self.environment.limits {
+            crate::plausibility::flag(&mut cells, limits);
+        }
+        (cells, problems)
     }
 
     /// Writes the file atomically: a temporary file beside it, then a rename.
@@ -227,6 +232,7 @@ mod tests {
                 harness_dirty: None,
                 harness_commit_time: None,
                 settle: None,
+                limits: None,
                 cpu_governor: None,
                 runtimes: Default::default(),
             },

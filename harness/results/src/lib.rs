@@ -30,6 +30,7 @@ pub mod manifest;
 pub mod measurements;
 pub mod observed;
 pub mod plans;
+pub mod plausibility;
 pub mod section;
 pub mod sections;
 pub mod values;

@@ -42,6 +42,7 @@ pub fn capture(repo: &Path) -> Environment {
         harness_dirty: dirty,
         harness_commit_time: commit_time,
         settle: None,
+        limits: None,
         cpu_governor: read_trimmed("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
         runtimes: Default::default(),
     }

@@ -19,6 +19,9 @@ pub fn print_run(summary: &crate::run::RunSummary) {
     for p in view.problems.iter().filter(|p| p.status == "failed") {
         println!("FAILED {} {} on {}: {}", p.scenario, p.workload, p.engine, p.message);
     }
+    for c in view.cells.iter().filter(|c| c.implausible.is_some()) {
+        println!("IMPLAUSIBLE {}: {}", c.key_text(), c.implausible.as_deref().unwrap_or(""));
+    }
     let verified: u64 = r
         .scenarios
         .throughput

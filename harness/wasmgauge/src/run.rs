@@ -49,6 +49,21 @@ pub struct RunRequest {
     pub count_instructions: bool,
 }
 
+/// The machine's limits in one line, as a run prints them before its first cell.
+fn limits_line(l: &results::environment::MachineLimits) -> String {
+    let copies: Vec<String> = l
+        .copy
+        .iter()
+        .map(|c| format!("{} {:.1} GB/s", results::format::fmt_bytes(c.bytes as f64), c.mb_per_s / 1e3))
+        .collect();
+    format!(
+        "limits: memory copy {}; clock resolution {:.0} ns; empty system call {:.0} ns (figures beyond them are flagged)",
+        copies.join(", "),
+        l.clock_resolution_ns,
+        l.empty_syscall_ns
+    )
+}
+
 /// Which shard (0-based) of `n` a cell belongs to: from a hash of its label, so every machine
 /// slices the same matrix the same way, whatever order cells are planned in.
 pub fn shard_of(label: &str, n: usize) -> usize {
@@ -367,6 +382,9 @@ pub fn run(req: &RunRequest, subjects: &Subjects) -> Result<RunSummary> {
         settle.spread * 100.0
     );
     results.environment.settle = Some(settle);
+    let limits = measure::limits::measure();
+    eprintln!("{}", limits_line(&limits));
+    results.environment.limits = Some(limits);
     results.save(&path)?;
     let here = Here { subjects, scratch: scratch.path(), timeout };
     let processes: u64 = cells.iter().map(|c| c.rounds.as_ref().map_or(1, |r| r.processes as u64)).sum();

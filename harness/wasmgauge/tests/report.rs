@@ -260,6 +260,61 @@ fn a_single_run_renders_every_chart_table_and_file() {
     assert!(dir.path().join("run-fresh.json").is_file(), "raw JSON copied beside the page");
 }
 
+/// A real run flags none of its figures against the machine's limits; a planted impossible one
+/// (the native 1 MiB read in 1 µs: about 1 TB/s) is flagged on the page, in the CSV and in the
+/// terminal's words, and the claim that would use it is not decided.
+#[test]
+fn an_impossible_figure_is_flagged_and_decides_no_claim() {
+    let fresh = results::ResultsFile::load(fresh_results()).unwrap();
+    let limits = fresh.environment.limits.clone().expect("the run measured the machine's limits");
+    assert!(limits.copy.iter().all(|c| c.mb_per_s > 100.0) && limits.empty_syscall_ns > 0.0, "{limits:?}");
+    let flagged: Vec<String> =
+        fresh.flatten().0.iter().filter(|c| c.implausible.is_some()).map(|c| c.key_text()).collect();
+    assert!(flagged.is_empty(), "a real run flags nothing: {flagged:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let io_run = dir.path().join("io.json");
+    let mut r = common::run_to(&["--scenarios", "wasi-io", "--engines", "wasmi-lazy,native"], &io_run);
+    let io = r.scenarios.other.get_mut(results::ids::WASI_IO).expect("the run measured wasi-io");
+    let cell = io.cells.iter_mut().find(|c| c.engine == "native" && c.workload == "read 1 MiB").unwrap();
+    for f in &mut cell.figures {
+        match f.metric.as_str() {
+            "ns_per_op" => (f.value, f.ci95, f.samples) = (1_000.0, Some((900.0, 1_100.0)), vec![1_000.0; 4]),
+            "mb_per_s" => (f.value, f.ci95) = (1_048_576.0, Some((953_251.0, 1_165_084.0))),
+            _ => {}
+        }
+    }
+    let planted = dir.path().join("planted.json");
+    r.save(&planted).unwrap();
+    let out = dir.path().join("report");
+    report(&[&planted], &out);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let doc = parse(&html);
+    let section = text_of(by_id(&doc, "implausible"));
+    assert!(section.contains("read 1 MiB") && section.contains("faster than this machine copies memory"), "{section}");
+    assert!(html.contains("class=\"implausible\""), "the table cell is marked");
+    let mut csv = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    let col = header.iter().position(|h| h == "implausible").expect("an implausible column");
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    let planted_rows: Vec<_> =
+        rows.iter().filter(|r| &r[3] == "wasi-io" && &r[4] == "read 1 MiB" && &r[5] == "native").collect();
+    assert_eq!(planted_rows.len(), 2, "ns_per_op and mb_per_s");
+    assert!(planted_rows.iter().all(|r| !r[col].is_empty()), "{planted_rows:?}");
+    assert_eq!(rows.iter().filter(|r| !r[col].is_empty()).count(), 2, "only the planted cell is flagged");
+    let claims = by_id(&doc, "claims");
+    let row = claims
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .find(|r| {
+            r.children().find(|c| c.has_tag_name("td")).map(text_of).as_deref()
+                == Some("Heavy I/O through the boundary loses speed")
+        })
+        .expect("the heavy I/O claim");
+    let cells: Vec<String> = row.children().filter(|c| c.has_tag_name("td")).map(text_of).collect();
+    assert_eq!(cells.last().map(String::as_str), Some("not measured"), "{cells:?}");
+    assert!(cells.iter().any(|c| c.contains("flagged beyond the machine")), "{cells:?}");
+}
+
 #[test]
 fn two_result_files_render_side_by_side() {
     let dir = tempfile::tempdir().unwrap();

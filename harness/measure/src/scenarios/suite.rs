@@ -348,6 +348,7 @@ fn across_in(metric: &str, unit: &str, groups: &[Vec<f64>], note: &str) -> Optio
         n: Some(groups.len()),
         samples: medians,
         note: format!("{note}; {} process(es), {runs} run(s)", groups.len()),
+        bytes: None,
     })
 }
 

@@ -5,11 +5,16 @@
 //! of B bytes to stdout), `clock` (the monotonic and the real-time clock), `random` (B random
 //! bytes); buffers from 4 KiB to 1 MiB.
 //!
-//! Per operation the program runs K and 2K times, alternating, `reps` times each, every run in
-//! a fresh directory; one run's cost over K more operations, (t(2K) - t(K)) / K, is one sample
-//! of the cost of one operation: start-up, instantiation and the program's final report cancel
-//! out, on WebAssembly (`_start` only, compiled once per cell) and native (whole processes)
-//! alike. Every run's exit code, stdout and files must equal the native twin's for the same
+//! Per operation the program runs `reps` times, each run doing one untimed operation and then
+//! K timed ones, every run in a fresh directory. Each run times its own loop with the
+//! monotonic clock and reports it on stderr (`loop_ns N`: WASI's `clock_time_get` in the
+//! guest, `clock_gettime` native), the same on WebAssembly (compiled once per cell) and native
+//! (one process per run), so start-up, instantiation, a process's spawn-to-exit jitter and what
+//! only a first operation pays (the buffer's page faults) never reach the figure; one run's
+//! loop time over K is one sample. (Until schema 15 each run was timed whole, `_start` or spawn
+//! to exit, and a sample was (t(2K) - t(K)) / K: the native processes' jitter, about 0.6 ms
+//! between two runs here, over K = 64 put the native 1 MiB read anywhere from 4 to 55 µs, up to
+//! an impossible 110 GB/s.) Every run's exit code, stdout and files must equal the native twin's for the same
 //! arguments. Figures per operation: `ns_per_op` (median with its 95% interval) and, for the
 //! operations that move bytes, `mb_per_s`.
 use crate::programs::{Program, check, takes_part};
@@ -29,6 +34,14 @@ pub struct WasiIo;
 const NAME: &str = ids::WASI_IO;
 /// The corpus program that holds the operations.
 pub const PROGRAM: &str = "wasi_io";
+/// How a run is timed (the plan's knob `timing`).
+pub const TIMING: &str = "each run's own monotonic clock around its loop of operations (stderr `loop_ns`; \
+                          clock_time_get in the guest, clock_gettime native); no start-up or process time";
+
+/// The time a run reports of its loop of operations (`loop_ns N` on its stderr).
+fn loop_ns(o: &results::wasi_command::Observed) -> Option<u64> {
+    o.stderr.head.iter().find_map(|l| l.strip_prefix("loop_ns ")?.trim().parse().ok())
+}
 
 /// One operation and how many of it a run does (K).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,13 +70,13 @@ impl IoOp {
         matches!(self.op.as_str(), "read" | "write" | "stdout")
     }
 
-    fn args(&self, count: usize) -> Vec<String> {
-        ["io", &self.op, &self.bytes.to_string(), &count.to_string(), "{dir}"].map(String::from).to_vec()
+    fn args(&self) -> Vec<String> {
+        ["io", &self.op, &self.bytes.to_string(), &self.count.to_string(), "{dir}"].map(String::from).to_vec()
     }
 }
 
-/// The operations of a profile: K sized so that K more operations take several milliseconds
-/// even native (more than a process start's jitter, which lands in the difference).
+/// The operations of a profile: K sized so that K more operations take a millisecond or more
+/// even native (well above the clock's resolution and a stray interrupt).
 pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
     let scale = match profile {
         ProfileName::Quick => 1,
@@ -84,10 +97,11 @@ pub fn ops_for(profile: ProfileName) -> Vec<IoOp> {
     ]
 }
 
+/// Runs per operation (each one sample).
 fn reps_for(profile: ProfileName) -> usize {
     match profile {
-        ProfileName::Quick => 2,
-        ProfileName::Full => 7,
+        ProfileName::Quick => 4,
+        ProfileName::Full => 10,
     }
 }
 
@@ -99,21 +113,26 @@ struct Cell {
     native: bool,
 }
 
-/// One operation's runs: the `_start` (or process) times of the K and 2K runs, in order.
+/// One operation's runs: the loop time each run reported, in order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OpRuns {
     /// The operation.
     pub op: IoOp,
-    /// The times of the runs doing K.
+    /// Each run's time of its K timed operations.
     pub k_ns: Vec<u64>,
-    /// The times of the runs doing 2K.
+    /// Before schema 15: the times of the runs doing 2K (each run timed whole); empty since.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub k2_ns: Vec<u64>,
 }
 
 impl OpRuns {
-    /// Per repetition, the cost of one operation: (t(2K) - t(K)) / K.
+    /// Per run, the cost of one operation: its loop time over K (before schema 15, when runs
+    /// were timed whole: (t(2K) - t(K)) / K).
     pub fn per_op_ns(&self) -> Vec<f64> {
         let k = self.op.count.max(1) as f64;
+        if self.k2_ns.is_empty() {
+            return self.k_ns.iter().map(|t| *t as f64 / k).collect();
+        }
         self.k_ns.iter().zip(&self.k2_ns).map(|(a, b)| (*b as f64 - *a as f64) / k).collect()
     }
 }
@@ -121,7 +140,7 @@ impl OpRuns {
 /// What a `wasi-io` cell measured.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Measurement {
-    /// The native twin: its runs are whole processes.
+    /// The native twin: its runs are processes (each timing its own loop, like the guest).
     pub process: bool,
     /// Each operation's runs.
     pub ops: Vec<OpRuns>,
@@ -138,7 +157,11 @@ impl Scenario for WasiIo {
 
     fn begin(&self, results: &mut ResultsFile, run: &RunPlan) {
         if run.is_selected(NAME) {
-            let plan = serde_json::json!({ "ops": ops_for(run.profile.name), "reps": reps_for(run.profile.name) });
+            let plan = serde_json::json!({
+                "ops": ops_for(run.profile.name),
+                "reps": reps_for(run.profile.name),
+                "timing": TIMING,
+            });
             begin_generic(results, NAME, plan);
         }
     }
@@ -174,17 +197,11 @@ impl Scenario for WasiIo {
         let p = &cell.program;
         let base = orch.scratch().join(format!("{NAME}-{}", planned.subject.replace(['@', '/'], "_")));
         let empty = Tree::new();
-        // The runs: per operation and repetition, K then 2K.
-        let mut args = Vec::new();
-        for op in &cell.ops {
-            for _ in 0..cell.reps.max(1) {
-                args.push(op.args(op.count));
-                args.push(op.args(2 * op.count));
-            }
-        }
-        // What the native twin does with each distinct argument list: the expected observation.
-        let reference_args: Vec<Vec<String>> =
-            cell.ops.iter().flat_map(|op| [op.args(op.count), op.args(2 * op.count)]).collect();
+        // The runs: per operation, `reps` of them.
+        let args: Vec<Vec<String>> =
+            cell.ops.iter().flat_map(|op| std::iter::repeat_n(op.args(), cell.reps.max(1))).collect();
+        // What the native twin does with each operation's arguments: the expected observation.
+        let reference_args: Vec<Vec<String>> = cell.ops.iter().map(IoOp::args).collect();
         let template = RunTemplate::one_dir("wasi_io.wasm", None, &p.guest_dir, &empty);
         let reference =
             PreparedRuns::new(&base.join("reference"), &template, reference_args.clone())?.run_native(&p.native)?;
@@ -196,13 +213,12 @@ impl Scenario for WasiIo {
         };
         let mut ops: Vec<OpRuns> =
             cell.ops.iter().map(|op| OpRuns { op: op.clone(), k_ns: Vec::new(), k2_ns: Vec::new() }).collect();
-        for (i, ((o, phases), a)) in observed.iter().zip(&args).enumerate() {
+        for (i, ((o, _), a)) in observed.iter().zip(&args).enumerate() {
             let which =
                 reference_args.iter().position(|r| r == a).ok_or_else(|| anyhow!("run {} has no reference", i + 1))?;
             check(o, &reference[which].0, &format!("run {} ({})", i + 1, a.join(" ")))?;
-            let ns = phases.ok_or_else(|| anyhow!("run {} has no timings", i + 1))?.run;
-            let slot = &mut ops[which / 2];
-            if which % 2 == 0 { slot.k_ns.push(ns) } else { slot.k2_ns.push(ns) }
+            let ns = loop_ns(o).ok_or_else(|| anyhow!("run {} reported no `loop_ns` on stderr", i + 1))?;
+            ops[which].k_ns.push(ns);
         }
         let _ = std::fs::remove_dir_all(&base);
         Ok(serde_json::to_value(Measurement { process: cell.native, ops })?)
@@ -250,7 +266,7 @@ impl Scenario for WasiIo {
         }
         let table = view.matrix(NAME, "ns_per_op", |c| format!("{:.0} ns", c.value));
         vec![format!(
-            "WASI I/O: median cost of one operation ((t(2K) - t(K)) / K; every run checked against the native twin):\n{table}"
+            "WASI I/O: median cost of one operation (each run's loop of K timed by the program itself, over K; every run checked against the native twin):\n{table}"
         )]
     }
 }
@@ -272,6 +288,7 @@ pub fn figures(o: &OpRuns) -> Vec<Figure> {
             n: ns.n,
             samples: Vec::new(),
             note: format!("{} bytes per operation{open}", o.op.bytes),
+            bytes: Some(o.op.bytes as u64),
         });
     }
     out
@@ -282,12 +299,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cost_of_one_operation_is_the_difference_of_two_counts() {
-        let o = OpRuns {
+    fn a_run_reports_its_loop_time_on_stderr() {
+        let stream = |head: &[&str]| results::wasi_command::StreamDigest {
+            sha256: String::new(),
+            bytes: 0,
+            head: head.iter().map(|l| l.to_string()).collect(),
+        };
+        let o = |head: &[&str]| results::wasi_command::Observed {
+            exit_code: 0,
+            stdout: stream(&[]),
+            stderr: stream(head),
+            files: vec![],
+        };
+        assert_eq!(loop_ns(&o(&["loop_ns 123456"])), Some(123456));
+        assert_eq!(loop_ns(&o(&["warning", "loop_ns 7"])), Some(7));
+        assert_eq!(loop_ns(&o(&["loop_ns x"])), None);
+        assert_eq!(loop_ns(&o(&[])), None);
+    }
+
+    #[test]
+    fn the_cost_of_one_operation_is_a_loop_over_its_count() {
+        let old = OpRuns {
             op: IoOp { op: "read".into(), bytes: 1 << 20, count: 10 },
             k_ns: vec![1_000_000, 1_100_000],
             k2_ns: vec![2_000_000, 2_000_000],
         };
+        assert_eq!(old.per_op_ns(), vec![100_000.0, 90_000.0], "files before schema 15: the difference");
+        let o = OpRuns { k_ns: vec![1_000_000, 900_000], k2_ns: vec![], ..old };
         assert_eq!(o.per_op_ns(), vec![100_000.0, 90_000.0]);
         let f = figures(&o);
         assert_eq!(f[0].metric, "ns_per_op");

@@ -60,7 +60,11 @@ pub(crate) fn td_metric(m: Option<&Metric>) -> Td {
             // A percentile-bootstrap interval can miss its own point estimate when the samples are
             // bimodal; flag it rather than hide it.
             let outside = m.ci95.is_some_and(|(lo, hi)| m.value < lo || m.value > hi);
-            let mark = if outside { "<sup title=\"estimate outside its bootstrap interval\">†</sup>" } else { "" };
+            let mut mark =
+                if outside { "<sup title=\"estimate outside its bootstrap interval\">†</sup>" } else { "" }.to_string();
+            if let Some(why) = &m.implausible {
+                mark.push_str(&format!("<sup class=\"implausible\" title=\"{}\">⚠</sup>", esc(why)));
+            }
             Td { html: format!("{}{mark}{ci}", esc(&fmt_value(&m.unit, m.value))), class: "num" }
         }
     }

@@ -44,6 +44,10 @@ pub struct Figure {
     /// A qualifier (how it was measured).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Schema 15: the bytes a rate moves each time (a rate is checked against the machine's
+    /// copy rate for that size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
 }
 
 impl Figure {
@@ -58,6 +62,7 @@ impl Figure {
             n: Some(s.n),
             samples,
             note: String::new(),
+            bytes: None,
         }
     }
 }
@@ -118,6 +123,7 @@ pub fn flatten(sections: &BTreeMap<String, GenericSection>, out: &mut Flat) {
                 let modules = own.map(|s| vec![s]).unwrap_or_else(|| out.sha(&c.workload));
                 let cell = out.push(scenario, &key, &c.engine, &f.metric, &f.unit, est, f.n);
                 cell.ci95 = f.ci95;
+                cell.payload_bytes = f.bytes;
                 cell.note = f.note.clone();
                 if !f.samples.is_empty() {
                     Flat::gated(cell, f.samples.clone(), modules);

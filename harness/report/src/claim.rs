@@ -73,9 +73,9 @@ pub struct ClaimRow {
     pub run: usize,
 }
 
-/// `value [low, high]` of a time estimate.
+/// `value [low, high]` of a time estimate (the value alone when the interval has no width).
 pub fn fmt_est_ns(e: &Estimate) -> String {
-    format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
+    results::format::fmt_estimate(e, fmt_ns)
 }
 
 /// A claim's row when nothing in the results measures it: `why`.

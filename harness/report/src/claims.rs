@@ -18,7 +18,7 @@ fn below(e: &Estimate, limit: f64) -> Verdict {
 }
 
 fn fmt_est_x(e: &Estimate) -> String {
-    format!("{:.2}× [{:.2}, {:.2}]", e.value, e.ci95_low, e.ci95_high)
+    results::format::fmt_estimate(e, |v| format!("{v:.2}×"))
 }
 
 /// The WebAssembly configurations' figures for one metric, fastest first.

@@ -38,14 +38,8 @@ fn selection(model: &Model, out: &mut String) {
         out.push_str("\n### Which to pick for what\n\n| need | pick | figure | runner-up |\n|---|---|---|---|\n");
         for p in &picks {
             let runner = p.runner_up.as_ref().map(|(e, f)| format!("{e}: {f}")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {} | **{}** | {} | {} |",
-                cell(p.need),
-                cell(&p.engine),
-                cell(&p.figure),
-                cell(&runner)
-            );
+            let pick = if p.clear { format!("**{}**", cell(&p.engine)) } else { cell(&p.verdict()) };
+            let _ = writeln!(out, "| {} | {} | {} | {} |", cell(p.need), pick, cell(&p.figure), cell(&runner));
         }
     }
     let rows = super::selection::support_matrix(model, 0);

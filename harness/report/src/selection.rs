@@ -171,9 +171,20 @@ pub struct Pick {
     pub need: &'static str,
     /// The section of the page the figure comes from.
     pub anchor: &'static str,
+    /// The configuration with the best figure.
     pub engine: String,
     pub figure: String,
     pub runner_up: Option<(String, String)>,
+    /// Whether the best figure's interval clears the runner-up's (else nobody is crowned).
+    pub clear: bool,
+}
+
+impl Pick {
+    /// What the pick column says: the configuration, or that the measurement does not
+    /// separate it from the runner-up.
+    pub fn verdict(&self) -> String {
+        if self.clear { self.engine.clone() } else { format!("not a clear winner ({} leads)", self.engine) }
+    }
 }
 
 /// One configuration's figure in a ranking: its value, the value as text (with its 95%
@@ -199,7 +210,7 @@ fn ranked(model: &Model, run: usize, scenario: &str, workload: &str, metric: &st
         .filter(|m| m.value.is_finite())
         .map(|m| {
             let mut text = fmt_value(&m.unit, m.value);
-            if let Some((lo, hi)) = m.ci95 {
+            if let Some((lo, hi)) = m.ci95.filter(|(lo, hi)| hi > lo) {
                 text = format!("{text} [{}, {}]", fmt_value(&m.unit, lo), fmt_value(&m.unit, hi));
             }
             Ranked { engine: m.engine.clone(), value: m.value, text, ci95: m.ci95 }
@@ -214,14 +225,16 @@ fn pick(need: &'static str, anchor: &'static str, list: Vec<Ranked>, figure: &dy
     let best = it.next()?;
     let second = it.next();
     let mut text = figure(&best.text);
+    let mut clear = true;
     if let (Some((lo, hi)), Some((lo2, hi2))) = (best.ci95, second.as_ref().and_then(|s| s.ci95))
         && lo <= hi2
         && lo2 <= hi
     {
         text.push_str("; its interval overlaps the runner-up's: not a clear winner");
+        clear = false;
     }
     let runner_up = second.map(|s| (s.engine, figure(&s.text)));
-    Some(Pick { need, anchor, engine: best.engine, figure: text, runner_up })
+    Some(Pick { need, anchor, engine: best.engine, figure: text, runner_up, clear })
 }
 
 /// The generated "which to pick for what" table of run `run`, from its measured figures only
@@ -269,7 +282,7 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
     let top = levels.iter().filter_map(|k| threads_of(k)).filter(|&t| t <= cores).max();
     if let Some(top) = top.filter(|&t| t > 1) {
         let key = format!("{top} threads");
-        let mut list: Vec<Ranked> = model
+        let all: Vec<Ranked> = model
             .engines
             .iter()
             .filter(|e| !model.is_baseline(e))
@@ -280,8 +293,18 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
                 s.is_finite().then(|| Ranked::plain(e, s, format!("{s:.2}× from 1 to {top} threads")))
             })
             .collect();
+        // Scaling above the ideal line (N threads, N times one thread's rate) is noise: never
+        // picked, and said so.
+        let (mut list, noise): (Vec<Ranked>, Vec<Ranked>) = all.into_iter().partition(|r| r.value <= top as f64);
         list.sort_by(|a, b| b.value.total_cmp(&a.value));
-        out.extend(pick("best scaling (requests per second, a new instance per request)", "scaling", list, &same));
+        let noted = |t: &str| match noise.is_empty() {
+            true => t.to_string(),
+            false => {
+                let names: Vec<String> = noise.iter().map(|r| format!("{} {:.2}×", r.engine, r.value)).collect();
+                format!("{t} (above the ideal {top}×, so noise and not picked: {})", names.join(", "))
+            }
+        };
+        out.extend(pick("best scaling (requests per second, a new instance per request)", "scaling", list, &noted));
     }
     if let Some(spec) = model.runs[run].results.conformance.as_ref().and_then(|c| c.spec.as_ref()) {
         let mut list: Vec<Ranked> = model
@@ -322,9 +345,10 @@ mod tests {
             pick("fast", ids::THROUGHPUT, vec![r("a", 1.4, (1.15, 1.69)), r("b", 1.63, (1.52, 1.76))], &same).unwrap();
         assert_eq!((close.engine.as_str(), close.runner_up.as_ref().unwrap().0.as_str()), ("a", "b"));
         assert!(close.figure.ends_with("not a clear winner"), "{}", close.figure);
+        assert_eq!(close.verdict(), "not a clear winner (a leads)", "nobody is crowned");
         let clear =
             pick("fast", ids::THROUGHPUT, vec![r("a", 1.4, (1.3, 1.5)), r("b", 1.63, (1.52, 1.76))], &same).unwrap();
-        assert_eq!(clear.figure, "1.4");
+        assert_eq!((clear.figure.as_str(), clear.verdict().as_str()), ("1.4", "a"));
         let unsure =
             pick("x", "y", vec![Ranked::plain("a", 1.0, "1".into()), Ranked::plain("b", 2.0, "2".into())], &same);
         assert_eq!(unsure.unwrap().figure, "1", "no intervals, no claim either way");

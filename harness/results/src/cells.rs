@@ -111,6 +111,11 @@ pub struct Problem {
     pub message: String,
 }
 
+/// `(low, high)` when it has a width, else no interval.
+pub fn interval(low: f64, high: f64) -> Option<(f64, f64)> {
+    (high > low).then_some((low, high))
+}
+
 /// `sha256/small`, or the bare name for guests without sizes.
 pub fn size_key(workload: &str, size: Option<Size>) -> String {
     match size {
@@ -159,6 +164,8 @@ pub fn processes_note(processes: &[ProcessRun], levels: &stats::levels::Levels) 
 /// Marks a figure as measured across `processes`, saying so in its note.
 pub fn set_across(cell: &mut Cell, processes: &[ProcessRun], levels: &stats::levels::Levels) {
     cell.note = processes_note(processes, levels);
+    // The interval is made from the processes: `n` counts them, not the pooled samples.
+    cell.n = Some(processes.len());
     cell.across = Some(Across {
         process_medians: processes.iter().map(|p| p.median_ns_per_call).collect(),
         between_share: levels.between_share,
@@ -196,7 +203,8 @@ impl Flat<'_> {
         self.corpus.and_then(|c| c.modules.get(name)).map(|s| vec![s.clone()]).unwrap_or_default()
     }
 
-    /// A figure with its interval.
+    /// A figure with its interval (none when the interval has no width: one measurement, or
+    /// samples all equal, is not a precision anybody measured).
     #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
@@ -215,7 +223,7 @@ impl Flat<'_> {
             metric: metric.into(),
             unit: unit.into(),
             value: est.value,
-            ci95: Some((est.ci95_low, est.ci95_high)),
+            ci95: interval(est.ci95_low, est.ci95_high),
             n,
             payload_bytes: None,
             note: String::new(),

@@ -65,9 +65,20 @@ pub fn new_table(header: Vec<String>) -> Table {
     table
 }
 
-/// `value [low, high]` of an estimate, with `fmt` for the numbers.
+/// `value [low, high]` of an estimate, with `fmt` for the numbers; the value alone when the
+/// interval has no width (a zero-width interval claims a precision nobody measured).
 pub fn fmt_estimate(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
-    format!("{} [{}, {}]", fmt(e.value), fmt(e.ci95_low), fmt(e.ci95_high))
+    if e.ci95_high > e.ci95_low {
+        format!("{} [{}, {}]", fmt(e.value), fmt(e.ci95_low), fmt(e.ci95_high))
+    } else {
+        fmt(e.value)
+    }
+}
+
+/// [`fmt_estimate`] of an estimate made from `n` measurements: one says so (`n = 1`) and shows
+/// no interval.
+pub fn fmt_estimate_n(e: &Estimate, n: usize, fmt: impl Fn(f64) -> String) -> String {
+    if n <= 1 { format!("{} (n = 1)", fmt(e.value)) } else { fmt_estimate(e, fmt) }
 }
 
 /// One line on the noise behind a table: outliers (Tukey fences; counted, never dropped) and

@@ -206,8 +206,7 @@ pub fn wasi_command_table(section: &WasiCommandSection) -> comfy_table::Table {
         if s.is_empty() {
             "–".to_string()
         } else {
-            let e = PhaseTimes::median(s);
-            format!("{} [{}, {}]", fmt_ns(e.value), fmt_ns(e.ci95_low), fmt_ns(e.ci95_high))
+            results::format::fmt_estimate_n(&PhaseTimes::median(s), s.len(), fmt_ns)
         }
     };
     for c in &section.cells {

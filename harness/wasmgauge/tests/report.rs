@@ -30,13 +30,31 @@ fn fresh_results() -> &'static Path {
             .arg(&corpus.dir)
             .arg("--out")
             .arg(&out)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("run.stdout")).unwrap())
             .status()
             .unwrap();
         assert!(status.success(), "the run for the report failed: {status}");
         (dir, out)
     })
     .1
+}
+
+/// Every `[a, b]` in `text` whose two ends read the same: an interval of zero width.
+fn zero_width_intervals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else { break };
+        if let Some((a, b)) = after[..close].split_once(", ")
+            && a.trim() == b.trim()
+            && a.chars().any(|c| c.is_ascii_digit())
+        {
+            out.push(after[..close].to_string());
+        }
+        rest = &after[close..];
+    }
+    out
 }
 
 fn v1_fixture() -> PathBuf {
@@ -219,6 +237,22 @@ fn a_single_run_renders_every_chart_table_and_file() {
 
     // The Markdown summary and the CSV.
     let md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    // No interval of zero width anywhere: one measurement, or equal samples, shows no interval.
+    assert_eq!(
+        zero_width_intervals("a [3.50 µs, 3.50 µs] b [1, 2] [x, x]"),
+        ["3.50 µs, 3.50 µs"],
+        "the check sees one"
+    );
+    let terminal = std::fs::read_to_string(fresh_results().with_file_name("run.stdout")).unwrap();
+    for (what, text) in [("page", text_of(doc.root_element())), ("summary.md", md.clone()), ("terminal", terminal)] {
+        let zero = zero_width_intervals(&text);
+        assert!(zero.is_empty(), "{what} has zero-width intervals: {zero:?}");
+    }
+    let csv_text = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    let mut zero_csv = csv::Reader::from_reader(csv_text.as_bytes());
+    for row in zero_csv.records().map(Result::unwrap) {
+        assert!(row[9].is_empty() || row[9] != row[10], "a zero-width interval in the CSV: {row:?}");
+    }
     assert!(
         md.contains("| metric | wasmtime-cranelift | wasmtime-winch | wasmtime-cranelift@36 | wasmi-lazy | native | subprocess |"),
         "the two Wasmtime versions side by side: {md}"

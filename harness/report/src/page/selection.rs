@@ -23,7 +23,10 @@ impl Page<'_> {
             .map(|p| {
                 vec![
                     Td { html: format!("<a href=\"#{}\">{}</a>", p.anchor, esc(p.need)), class: "" },
-                    Td { html: format!("<b>{}</b>", esc(&p.engine)), class: "best" },
+                    match p.clear {
+                        true => Td { html: format!("<b>{}</b>", esc(&p.engine)), class: "best" },
+                        false => td_text(&p.verdict()),
+                    },
                     td_text(&p.figure),
                     td_text(&p.runner_up.as_ref().map(|(e, f)| format!("{e}: {f}")).unwrap_or_default()),
                 ]

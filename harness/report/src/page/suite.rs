@@ -63,7 +63,7 @@ impl Page<'_> {
             .iter()
             .map(|(name, g, n)| {
                 let figure = match g {
-                    Some(g) => format!("{:.2}× [{:.2}, {:.2}]", g.value, g.ci95_low, g.ci95_high),
+                    Some(g) => results::format::fmt_estimate(g, |v| format!("{v:.2}×")),
                     None => "–".into(),
                 };
                 vec![td_text(name), Td { html: figure, class: "num" }, Td { html: n.to_string(), class: "num" }]

@@ -122,7 +122,7 @@ pub fn flatten(sections: &BTreeMap<String, GenericSection>, out: &mut Flat) {
                 let own = c.measurement.as_ref().and_then(|m| m.get("module_sha256")?.as_str().map(String::from));
                 let modules = own.map(|s| vec![s]).unwrap_or_else(|| out.sha(&c.workload));
                 let cell = out.push(scenario, &key, &c.engine, &f.metric, &f.unit, est, f.n);
-                cell.ci95 = f.ci95;
+                cell.ci95 = f.ci95.and_then(|(lo, hi)| crate::cells::interval(lo, hi));
                 cell.payload_bytes = f.bytes;
                 cell.note = f.note.clone();
                 if !f.samples.is_empty() {

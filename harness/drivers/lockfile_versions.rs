@@ -9,8 +9,10 @@
 //! - `id-suffix = "@36"`: the suffix of its configurations' ids (empty for a runtime's default
 //!   version), as `WG_ID_SUFFIX`.
 //!
-//! It also passes on the driver's folder name as `WG_DRIVER` and the rustc that built it as
-//! `WG_RUSTC`. Adding a runtime or a version edits the driver's manifest, never this file.
+//! It also passes on the driver's folder name as `WG_DRIVER`, the rustc that built it as
+//! `WG_RUSTC`, and how it was built: `WG_OPT_LEVEL`, `WG_RUSTFLAGS` (what cargo passed on,
+//! space-separated; empty for none) and, from the manifest's `[profile.release]`, `WG_LTO` and
+//! `WG_CODEGEN_UNITS` (cargo's defaults when the manifest leaves them out). Adding a runtime or a version edits the driver's manifest, never this file.
 include!("../build-support/rustc_version.rs");
 include!("../build-support/locked_version.rs");
 
@@ -70,4 +72,18 @@ fn main() {
     let folder = std::path::Path::new(&manifest_dir).file_name().map(|f| f.to_string_lossy().into_owned());
     println!("cargo:rustc-env=WG_DRIVER={}", folder.unwrap_or_default());
     record_rustc_version("WG_RUSTC");
+    let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
+    println!("cargo:rustc-env=WG_OPT_LEVEL={opt}");
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default().replace('\x1f', " ");
+    println!("cargo:rustc-env=WG_RUSTFLAGS={flags}");
+    println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    let release = manifest.split("[profile.release]").nth(1).and_then(|r| r.split("\n[").next()).unwrap_or("");
+    let setting = |key: &str| {
+        release.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+        })
+    };
+    println!("cargo:rustc-env=WG_LTO={}", setting("lto").unwrap_or_else(|| "false (thin-local)".into()));
+    println!("cargo:rustc-env=WG_CODEGEN_UNITS={}", setting("codegen-units").unwrap_or_else(|| "16".into()));
 }

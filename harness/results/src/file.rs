@@ -145,7 +145,9 @@ impl ResultsFile {
         self.engines.iter().find(|e| e.kind() == kind).map(|e| e.id.as_str())
     }
 
-    /// The id of the in-process native baseline, the reference of every ratio.
+    /// The id of the in-process native baseline, the reference of every ratio: the first one,
+    /// the portable build (the host-tuned `native-tuned`, registered after it, is a subject of
+    /// its own whose ratio to this one says what tuning for the CPU gains).
     pub fn native_id(&self) -> Option<&str> {
         self.subject_of_kind(SubjectKind::Native)
     }

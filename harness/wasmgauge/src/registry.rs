@@ -252,7 +252,8 @@ const WASMTIME_CONFIGS: [Subject; 4] = [
 ];
 
 /// Every subject, in report order: each runtime family (its default version, then any second
-/// version right after it, so the report shows the two side by side), then the two baselines.
+/// version right after it, so the report shows the two side by side), then the baselines (native
+/// portable and host-tuned, and the subprocess).
 pub fn registry() -> Vec<Subject> {
     let mut all = WASMTIME_CONFIGS.to_vec();
     all.extend(versioned_for_full(&WASMTIME_CONFIGS, "wasmtime-36", "@36"));
@@ -281,6 +282,8 @@ pub fn registry() -> Vec<Subject> {
     ]);
     all.extend([
         line("native", "native", BASELINE),
+        // The same source built for this machine's CPU (harness/drivers/native-tuned).
+        line("native-tuned", "native-tuned", BASELINE),
         line(
             "subprocess",
             "native",

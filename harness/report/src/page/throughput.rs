@@ -10,6 +10,7 @@ use results::ids;
 impl Page<'_> {
     pub(crate) fn throughput(&mut self) -> Result<()> {
         self.out.push_str("<section id=\"throughput\"><h2>Throughput: time per call relative to native</h2>");
+        let which = self.which_native();
         let workloads = self.m.workloads(ids::THROUGHPUT, "ratio_to_native");
         let in_rounds = self.m.runs.iter().any(|r| r.results.schedule.is_some());
         let keys = self.series_keys(ids::THROUGHPUT, "ratio_to_native");
@@ -60,11 +61,11 @@ impl Page<'_> {
                 &format!(
                     "Ratio of each configuration's time per call to native's on the same workload{inputs} \
                      (1× = native, line; log scale). {whiskers} \
-                     \"geomean\": geometric mean over the workloads."
+                     \"geomean\": geometric mean over the workloads. {which}"
                 ),
             );
         }
-        self.out.push_str("<h3>Ratio to native</h3>");
+        self.out.push_str(&format!("<h3>Ratio to native</h3><p class=\"caption\">{}</p>", esc(&which)));
         self.metric_table(ids::THROUGHPUT, "ratio_to_native", &workloads, "workload");
         self.virtual_best()?;
         self.out.push_str("<h3>Median time per call</h3>");
@@ -92,5 +93,31 @@ impl Page<'_> {
         }
         self.out.push_str("</section>\n");
         Ok(())
+    }
+}
+
+impl Page<'_> {
+    /// Which native every ratio is to: the portable build, with the host-tuned one (when the
+    /// run has it) as a configuration of its own.
+    fn which_native(&self) -> String {
+        let r = &self.m.runs[0].results;
+        let portable = r.native_id().unwrap_or("native");
+        let knob = |id: &str, k: &str| r.engine(id).and_then(|e| e.knobs.get(k).cloned()).unwrap_or_default();
+        let tuned = r.engines.iter().find(|e| e.kind() == results::SubjectKind::Native && e.id != portable);
+        let mut text = format!(
+            "Ratios are to {portable} (built for {}; features: {}).",
+            knob(portable, "target_cpu"),
+            knob(portable, "target_features")
+        );
+        if let Some(t) = tuned {
+            text.push_str(&format!(
+                " {} is the same source built for this machine's CPU ({}; features: {}): its own row is what \
+                 tuning for the CPU gains; the near-native claim is judged against the faster of the two.",
+                t.id,
+                knob(&t.id, "target_cpu"),
+                knob(&t.id, "target_features")
+            ));
+        }
+        text
     }
 }

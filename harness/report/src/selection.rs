@@ -297,14 +297,14 @@ pub fn picks(model: &Model, run: usize) -> Vec<Pick> {
         // picked, and said so.
         let (mut list, noise): (Vec<Ranked>, Vec<Ranked>) = all.into_iter().partition(|r| r.value <= top as f64);
         list.sort_by(|a, b| b.value.total_cmp(&a.value));
-        let noted = |t: &str| match noise.is_empty() {
-            true => t.to_string(),
-            false => {
+        let best = pick("best scaling (requests per second, a new instance per request)", "scaling", list, &same);
+        out.extend(best.map(|mut p| {
+            if !noise.is_empty() {
                 let names: Vec<String> = noise.iter().map(|r| format!("{} {:.2}×", r.engine, r.value)).collect();
-                format!("{t} (above the ideal {top}×, so noise and not picked: {})", names.join(", "))
+                p.figure.push_str(&format!(" (above the ideal {top}×, so noise and not picked: {})", names.join(", ")));
             }
-        };
-        out.extend(pick("best scaling (requests per second, a new instance per request)", "scaling", list, &noted));
+            p
+        }));
     }
     if let Some(spec) = model.runs[run].results.conformance.as_ref().and_then(|c| c.spec.as_ref()) {
         let mut list: Vec<Ranked> = model

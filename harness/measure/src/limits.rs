@@ -8,8 +8,6 @@ use std::hint::black_box;
 const COPY_SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
 /// Bytes one timed batch of copies moves.
 const BATCH_BYTES: usize = 16 << 20;
-/// Timed batches per measurement (the best is kept).
-const BATCHES: usize = 7;
 
 /// Measures the limits (about 50 ms).
 pub fn measure() -> MachineLimits {
@@ -18,42 +16,37 @@ pub fn measure() -> MachineLimits {
     MachineLimits { copy, clock_resolution_ns, empty_syscall_ns: cheapest_syscall() }
 }
 
-/// The fastest copy of `bytes` bytes, in 10^6 bytes per second: the best of [`BATCHES`] timed
-/// batches, each copying the same source into the same destination until [`BATCH_BYTES`]
-/// moved (after one untimed copy, so no page fault is timed).
+/// The fastest copy of `bytes` bytes, in 10^6 bytes per second: the best of a few timed
+/// batches ([`crate::calibration::loop_cost`]), each copying the same source into the same
+/// destination until [`BATCH_BYTES`] moved (after one untimed copy, so no page fault is timed).
 fn fastest_copy(bytes: usize) -> f64 {
     let src = vec![0x5au8; bytes];
     let mut dst = vec![0u8; bytes];
     dst.copy_from_slice(&src);
-    let copies = (BATCH_BYTES / bytes).max(1);
-    let best_ns = (0..BATCHES)
-        .map(|_| {
-            let (_, ns) = crate::measurement::time(|| {
-                for _ in 0..copies {
-                    dst.copy_from_slice(black_box(&src));
-                    black_box(&mut dst);
-                }
-            });
-            ns as f64 / copies as f64
+    let copies = (BATCH_BYTES / bytes).max(1) as u64;
+    let best_ns = crate::calibration::loop_cost(copies, |n| {
+        crate::measurement::time(|| {
+            for _ in 0..n {
+                dst.copy_from_slice(black_box(&src));
+                black_box(&mut dst);
+            }
         })
-        .fold(f64::INFINITY, f64::min);
+        .1
+    });
     bytes as f64 * 1e3 / best_ns.max(f64::MIN_POSITIVE)
 }
 
 /// The cheapest system call (`getpid`, which the C library no longer caches), in ns: the best
-/// batch of 10,000 over its calls.
+/// batch of 10,000 over its calls ([`crate::calibration::loop_cost`]).
 fn cheapest_syscall() -> f64 {
-    const CALLS: u32 = 10_000;
-    (0..BATCHES)
-        .map(|_| {
-            let (_, ns) = crate::measurement::time(|| {
-                for _ in 0..CALLS {
-                    black_box(std::process::id());
-                }
-            });
-            ns as f64 / f64::from(CALLS)
+    crate::calibration::loop_cost(10_000, |n| {
+        crate::measurement::time(|| {
+            for _ in 0..n {
+                black_box(std::process::id());
+            }
         })
-        .fold(f64::INFINITY, f64::min)
+        .1
+    })
 }
 
 #[cfg(test)]

@@ -181,10 +181,10 @@ fn near_native(model: &Model, run: usize) -> ClaimRow {
     let size = key.trim_start_matches(GEOMEAN).trim_start_matches('/').to_string();
     let portable = model.subject_of_kind(run, results::SubjectKind::Native).unwrap_or("native").to_string();
     let tuned = model
-        .engines
-        .iter()
-        .filter(|e| **e != portable && model.kind_of(run, e) == Some(results::SubjectKind::Native))
-        .find_map(|e| Some((e.clone(), model.find(run, ids::THROUGHPUT, &key, e, "ratio_to_native")?.value)));
+        .runs
+        .get(run)
+        .and_then(|r| r.results.tuned_native_id())
+        .and_then(|e| Some((e.to_string(), model.find(run, ids::THROUGHPUT, &key, e, "ratio_to_native")?.value)));
     let (against, scale, which) = match &tuned {
         Some((id, t)) if *t < 1.0 => {
             (id.clone(), *t, format!("against {id}, the faster native here ({t:.3}× {portable}'s time)"))

@@ -150,11 +150,6 @@ impl Model {
         self.runs.iter().filter_map(|r| r.results.engine(engine)).any(|e| e.is_baseline())
     }
 
-    /// The kind of `engine` in run `run`, if the run has it.
-    pub fn kind_of(&self, run: usize, engine: &str) -> Option<results::SubjectKind> {
-        self.runs.get(run).and_then(|r| r.results.engine(engine)).map(|e| e.kind())
-    }
-
     /// The id of run `run`'s subject of a kind (the native and subprocess baselines).
     pub fn subject_of_kind(&self, run: usize, kind: results::SubjectKind) -> Option<&str> {
         self.runs.get(run).and_then(|r| r.results.subject_of_kind(kind))

@@ -210,7 +210,7 @@ fn ranked(model: &Model, run: usize, scenario: &str, workload: &str, metric: &st
         .filter(|m| m.value.is_finite())
         .map(|m| {
             let mut text = fmt_value(&m.unit, m.value);
-            if let Some((lo, hi)) = m.ci95.filter(|(lo, hi)| hi > lo) {
+            if let Some((lo, hi)) = m.ci95 {
                 text = format!("{text} [{}, {}]", fmt_value(&m.unit, lo), fmt_value(&m.unit, hi));
             }
             Ranked { engine: m.engine.clone(), value: m.value, text, ci95: m.ci95 }

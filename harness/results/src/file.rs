@@ -152,6 +152,13 @@ impl ResultsFile {
         self.subject_of_kind(SubjectKind::Native)
     }
 
+    /// The id of a second in-process native baseline (the host-tuned `native-tuned`), if the
+    /// file has one.
+    pub fn tuned_native_id(&self) -> Option<&str> {
+        let portable = self.native_id()?;
+        self.engines.iter().find(|e| e.kind() == SubjectKind::Native && e.id != portable).map(|e| e.id.as_str())
+    }
+
     /// The one flattening of the file: every figure and every problem (each section's own,
     /// see [`crate::sections::Section::flatten`]).
     pub fn flatten(&self) -> (Vec<Cell>, Vec<Problem>) {

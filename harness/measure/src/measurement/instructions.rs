@@ -55,13 +55,11 @@ pub struct DriverSide {
 /// Runs `call` (a driver request under the Valgrind command it is given) in a fresh scratch
 /// directory `dir` and reads the regions' counts: the instructions per call of each region.
 pub fn count(dir: &Path, call: impl FnOnce(&[String]) -> Result<serde_json::Value>) -> Result<Measurement> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let out = dir.join("cg.out");
-    let wrapper = valgrind_command(&out);
-    let side: DriverSide = serde_json::from_value(call(&wrapper)?).context("the driver's answer")?;
-    let per_call = read_dumps(&out, side.regions, side.calls)?;
-    let _ = std::fs::remove_dir_all(dir);
-    Ok(Measurement { per_call, calls_per_region: side.calls, valgrind: wrapper })
+    let (per_call, valgrind, side) = under_callgrind(dir, valgrind_command, call, |out, answer| {
+        let side: DriverSide = serde_json::from_value(answer).context("the driver's answer")?;
+        read_dumps(out, side.regions, side.calls).map(|counts| (counts, side))
+    })?;
+    Ok(Measurement { per_call, calls_per_region: side.calls, valgrind })
 }
 
 /// Runs `call` (a driver request running `runs` benchmark runs, under the Valgrind command it
@@ -72,13 +70,25 @@ pub fn count_bench_regions<T>(
     runs: usize,
     call: impl FnOnce(&[String]) -> Result<T>,
 ) -> Result<(Vec<f64>, Vec<String>, T)> {
+    under_callgrind(dir, bench_valgrind_command, call, |out, answer| {
+        read_dumps(out, runs, 1).map(|counts| (counts, answer))
+    })
+}
+
+/// Runs `call` under `command`'s callgrind with its dumps in a fresh scratch directory `dir`,
+/// then `read`s the dumps from the call's answer; the directory is removed afterwards.
+fn under_callgrind<A, T>(
+    dir: &Path,
+    command: fn(&Path) -> Vec<String>,
+    call: impl FnOnce(&[String]) -> Result<A>,
+    read: impl FnOnce(&Path, A) -> Result<(Vec<f64>, T)>,
+) -> Result<(Vec<f64>, Vec<String>, T)> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let out = dir.join("cg.out");
-    let wrapper = bench_valgrind_command(&out);
-    let answer = call(&wrapper)?;
-    let regions = read_dumps(&out, runs, 1)?;
+    let wrapper = command(&out);
+    let (counts, kept) = read(&out, call(&wrapper)?)?;
     let _ = std::fs::remove_dir_all(dir);
-    Ok((regions, wrapper, answer))
+    Ok((counts, wrapper, kept))
 }
 
 /// A cell's measurement: instructions per call of every region, and how they were counted.

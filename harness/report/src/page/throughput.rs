@@ -103,7 +103,7 @@ impl Page<'_> {
         let r = &self.m.runs[0].results;
         let portable = r.native_id().unwrap_or("native");
         let knob = |id: &str, k: &str| r.engine(id).and_then(|e| e.knobs.get(k).cloned()).unwrap_or_default();
-        let tuned = r.engines.iter().find(|e| e.kind() == results::SubjectKind::Native && e.id != portable);
+        let tuned = r.tuned_native_id();
         let mut text = format!(
             "Ratios are to {portable} (built for {}; features: {}).",
             knob(portable, "target_cpu"),
@@ -111,11 +111,10 @@ impl Page<'_> {
         );
         if let Some(t) = tuned {
             text.push_str(&format!(
-                " {} is the same source built for this machine's CPU ({}; features: {}): its own row is what \
+                " {t} is the same source built for this machine's CPU ({}; features: {}): its own row is what \
                  tuning for the CPU gains; the near-native claim is judged against the faster of the two.",
-                t.id,
-                knob(&t.id, "target_cpu"),
-                knob(&t.id, "target_features")
+                knob(t, "target_cpu"),
+                knob(t, "target_features")
             ));
         }
         text
